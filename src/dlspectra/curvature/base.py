@@ -1,0 +1,211 @@
+"""Base class of the curvature operators, the dense wrapper, and small helpers.
+
+Every operator acts on *flat* parameter vectors of length ``dim`` (the number of selected
+parameters).  Products are done in the operator's ``dtype`` on its ``device``; inputs of another
+dtype or device are converted first, so a float64 Lanczos basis can be fed to a float32 model.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+import numpy as np
+import torch
+from torch import nn
+
+try:  # the lead's exception hierarchy; fall back to ValueError when it is absent
+    from dlspectra.errors import SpectrumError
+except Exception:  # pragma: no cover - only without dlspectra.errors
+    class SpectrumError(ValueError):  # type: ignore[no-redef]
+        """A spectrum or operator product is unusable (NaN or infinite values)."""
+
+
+__all__ = [
+    "CurvatureOperator",
+    "DenseOperator",
+    "SpectrumError",
+    "check_finite",
+    "flat_params",
+    "select_params",
+]
+
+
+def check_finite(x: torch.Tensor | np.ndarray, what: str) -> None:
+    """Raise :class:`SpectrumError` (a ``ValueError``) naming ``what`` if ``x`` has NaN or Inf."""
+    ok = bool(torch.isfinite(x).all()) if isinstance(x, torch.Tensor) else bool(np.isfinite(x).all())
+    if not ok:
+        raise SpectrumError(f"{what} contains NaN or infinite values")
+
+
+class CurvatureOperator:
+    """A symmetric linear operator on flat parameter vectors.
+
+    Attributes
+    ----------
+    dim : int
+        Size of the (square) operator, i.e. the number of parameters.
+    device : torch.device
+        Where the products are computed; results live there.
+    dtype : torch.dtype
+        The dtype in which products are computed and returned.
+    num_matvecs : int
+        Number of operator-vector products done so far (a matmat with ``m`` columns counts ``m``).
+
+    Subclasses implement :meth:`_matvec` (one vector in ``self.dtype`` on ``self.device``) and may
+    override :meth:`_matmat`.
+    """
+
+    dim: int
+    device: torch.device
+    dtype: torch.dtype
+    num_matvecs: int
+
+    def __init__(self, dim: int, device: torch.device | str, dtype: torch.dtype) -> None:
+        self.dim = int(dim)
+        self.device = torch.device(device)
+        self.dtype = dtype
+        self.num_matvecs = 0
+
+    # -- to implement -------------------------------------------------------------------------
+    def _matvec(self, v: torch.Tensor) -> torch.Tensor:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _matmat(self, V: torch.Tensor) -> torch.Tensor:
+        return torch.stack([self._matvec(V[:, j]) for j in range(V.shape[1])], dim=1)
+
+    # -- public API ---------------------------------------------------------------------------
+    @property
+    def shape(self) -> tuple[int, int]:
+        """``(dim, dim)``."""
+        return (self.dim, self.dim)
+
+    def _prepare(self, x: torch.Tensor, ndim: int) -> torch.Tensor:
+        if not isinstance(x, torch.Tensor):
+            x = torch.as_tensor(np.asarray(x))
+        if x.ndim != ndim or x.shape[0] != self.dim:
+            want = "(dim,)" if ndim == 1 else "(dim, m)"
+            raise ValueError(
+                f"{type(self).__name__}: expected a tensor of shape {want} with dim={self.dim}, "
+                f"got {tuple(x.shape)}"
+            )
+        x = x.to(device=self.device, dtype=self.dtype)
+        check_finite(x, f"input vector of {type(self).__name__}")
+        return x
+
+    def matvec(self, v: torch.Tensor) -> torch.Tensor:
+        """Return ``A @ v``; ``v`` of shape ``(dim,)`` -> ``(dim,)`` in ``self.dtype`` on ``self.device``."""
+        v = self._prepare(v, 1)
+        out = self._matvec(v)
+        self.num_matvecs += 1
+        check_finite(out, f"product of {type(self).__name__} with a vector")
+        return out
+
+    def matmat(self, V: torch.Tensor) -> torch.Tensor:
+        """Return ``A @ V``; ``V`` of shape ``(dim, m)`` -> ``(dim, m)``."""
+        V = self._prepare(V, 2)
+        out = self._matmat(V)
+        self.num_matvecs += V.shape[1]
+        check_finite(out, f"product of {type(self).__name__} with a matrix")
+        return out
+
+    def __matmul__(self, x: torch.Tensor) -> torch.Tensor:
+        return self.matvec(x) if x.ndim == 1 else self.matmat(x)
+
+    def to_scipy(self):
+        """A ``scipy.sparse.linalg.LinearOperator`` (float64 numpy in and out) wrapping this operator."""
+        from scipy.sparse.linalg import LinearOperator
+
+        def mv(x: np.ndarray) -> np.ndarray:
+            x = np.asarray(x, dtype=np.float64).reshape(-1)
+            return self.matvec(torch.from_numpy(x)).detach().to("cpu", torch.float64).numpy()
+
+        def mm(X: np.ndarray) -> np.ndarray:
+            X = np.asarray(X, dtype=np.float64)
+            return self.matmat(torch.from_numpy(X)).detach().to("cpu", torch.float64).numpy()
+
+        return LinearOperator(
+            shape=self.shape, dtype=np.float64, matvec=mv, rmatvec=mv, matmat=mm, rmatmat=mm
+        )
+
+    def to_dense(self, chunk_size: int = 256) -> torch.Tensor:
+        """The full ``(dim, dim)`` matrix, column block by column block (for small operators only)."""
+        cols = []
+        for start in range(0, self.dim, chunk_size):
+            stop = min(start + chunk_size, self.dim)
+            E = torch.zeros(self.dim, stop - start, device=self.device, dtype=self.dtype)
+            E[torch.arange(start, stop), torch.arange(stop - start)] = 1
+            cols.append(self.matmat(E))
+        return torch.cat(cols, dim=1)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(dim={self.dim}, device={self.device}, dtype={self.dtype})"
+
+
+class DenseOperator(CurvatureOperator):
+    """Wrap a dense symmetric ``(n, n)`` torch tensor (or numpy array) as a :class:`CurvatureOperator`.
+
+    Products are done in the matrix's dtype on its device.  Symmetry is not enforced: pass a
+    symmetric matrix (checked up to ``1e-6`` relative when ``check_symmetric=True``).
+    """
+
+    def __init__(self, matrix: torch.Tensor | np.ndarray, *, check_symmetric: bool = True) -> None:
+        if not isinstance(matrix, torch.Tensor):
+            matrix = torch.as_tensor(np.asarray(matrix))
+        if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
+            raise ValueError(f"DenseOperator needs a square matrix, got shape {tuple(matrix.shape)}")
+        check_finite(matrix, "matrix given to DenseOperator")
+        if check_symmetric:
+            scale = float(matrix.abs().max()) or 1.0
+            asym = float((matrix - matrix.T).abs().max())
+            if asym > 1e-6 * scale:
+                raise ValueError(f"DenseOperator: matrix is not symmetric (max |A - A^T| = {asym:.3g})")
+        super().__init__(matrix.shape[0], matrix.device, matrix.dtype)
+        self.matrix = matrix
+
+    def _matvec(self, v: torch.Tensor) -> torch.Tensor:
+        return self.matrix @ v
+
+    def _matmat(self, V: torch.Tensor) -> torch.Tensor:
+        return self.matrix @ V
+
+
+def select_params(
+    model: nn.Module, params: Iterable[torch.Tensor] | Iterable[str] | None = None
+) -> tuple[list[str], list[torch.Tensor]]:
+    """Names and tensors of the parameters an operator acts on.
+
+    ``params=None`` selects every parameter with ``requires_grad``; otherwise ``params`` is an
+    iterable of parameter tensors of ``model`` or of their names (``model.named_parameters()``).
+    """
+    named = list(model.named_parameters())
+    if params is None:
+        sel = [(n, p) for n, p in named if p.requires_grad]
+    else:
+        params = list(params)
+        by_id = {id(p): n for n, p in named}
+        by_name = dict(named)
+        sel = []
+        for p in params:
+            if isinstance(p, str):
+                if p not in by_name:
+                    raise ValueError(f"model has no parameter named {p!r}")
+                sel.append((p, by_name[p]))
+            elif id(p) in by_id:
+                sel.append((by_id[id(p)], p))
+            else:
+                raise ValueError("params must be parameters of the model (or their names)")
+        order = {n: i for i, (n, _) in enumerate(named)}
+        sel = sorted(dict(sel).items(), key=lambda item: order[item[0]])  # model order, no repeats
+    if not sel:
+        raise ValueError("no parameters selected (none requires grad?)")
+    return [n for n, _ in sel], [p for _, p in sel]
+
+
+def flat_params(model: nn.Module, params: Sequence[torch.Tensor] | Sequence[str] | None = None) -> torch.Tensor:
+    """The selected parameters concatenated into one detached flat vector of shape ``(dim,)``.
+
+    The order is that of ``model.named_parameters()`` restricted to the selection (the order every
+    operator of :mod:`dlspectra.curvature` uses).
+    """
+    _, ps = select_params(model, params)
+    return torch.cat([p.detach().reshape(-1) for p in ps])

@@ -1,0 +1,146 @@
+"""Curvature operators against independent dense references (float64, tiny models)."""
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+from torch.func import functional_call, hessian, jacrev
+
+from dlspectra.curvature import (
+    DenseOperator,
+    GGNOperator,
+    GradientCovarianceOperator,
+    HessianOperator,
+    ResidualOperator,
+    dense_hessian,
+    flat_params,
+)
+
+
+def _mlp(d_in=5, h=7, c=3, seed=0):
+    torch.manual_seed(seed)
+    return nn.Sequential(nn.Linear(d_in, h), nn.Tanh(), nn.Linear(h, h), nn.Sigmoid(), nn.Linear(h, c)).double().eval()
+
+
+def _data(n=24, d_in=5, c=3, seed=1, regression=False):
+    g = torch.Generator().manual_seed(seed)
+    X = torch.randn(n, d_in, generator=g, dtype=torch.float64)
+    y = torch.randn(n, c, generator=g, dtype=torch.float64) if regression else torch.randint(0, c, (n,), generator=g)
+    # two unequal batches: checks the n_b / N weighting
+    return [(X[:16], y[:16]), (X[16:], y[16:])]
+
+
+def _reference(model, loss_fn, batches):
+    """Dense H and G of the data-set mean loss from torch.func.hessian / jacrev on the flat vector."""
+    names = [n for n, _ in model.named_parameters()]
+    shapes = [p.shape for _, p in model.named_parameters()]
+    numels = [p.numel() for _, p in model.named_parameters()]
+    theta = flat_params(model)
+    X = torch.cat([b[0] for b in batches])
+    y = torch.cat([b[1] for b in batches])
+
+    def unflat(t):
+        return {n: s.view(sh) for n, s, sh in zip(names, torch.split(t, numels), shapes)}
+
+    def out(t):
+        return functional_call(model, unflat(t), (X,))
+
+    def loss(t):
+        return loss_fn(out(t), y)
+
+    H = hessian(loss)(theta)
+    J = jacrev(out)(theta)  # (n, c, P)
+    z = out(theta).detach()
+    # per-sample output Hessians of the per-sample loss, weighted so that G matches the mean loss
+    G = torch.zeros_like(H)
+    for i in range(len(X)):
+        Hz = hessian(lambda zz: loss_fn(zz[None], y[i:i + 1]))(z[i])
+        G += J[i].T @ Hz @ J[i] / len(X)
+    return H, G
+
+
+@pytest.mark.parametrize("method", ["double_backward", "forward_over_reverse", "auto"])
+@pytest.mark.parametrize("task", ["ce", "mse"])
+def test_hessian_ggn_residual_match_dense(method, task):
+    if task == "mse" and method == "forward_over_reverse":
+        pytest.skip("torch's mse_loss backward has no forward-mode derivative ('ZeroTensors are immutable'); "
+                    "'auto' falls back to double backward")
+    model = _mlp()
+    loss_fn = nn.CrossEntropyLoss() if task == "ce" else nn.MSELoss()
+    batches = _data(regression=task == "mse")
+    H, G = _reference(model, loss_fn, batches)
+    P = H.shape[0]
+    V = torch.randn(P, 4, generator=torch.Generator().manual_seed(3), dtype=torch.float64)
+    hop = HessianOperator(model, loss_fn, batches, method=method)
+    gop = GGNOperator(model, loss_fn, batches)
+    eop = ResidualOperator(model, loss_fn, batches, method=method)
+    for op, ref in ((hop, H), (gop, G), (eop, H - G)):
+        assert op.dim == P and op.dtype == torch.float64
+        got = op @ V
+        err = (got - ref @ V).abs().max() / (ref @ V).abs().max()
+        assert err < 1e-8, (type(op).__name__, float(err))
+        v = V[:, 0]
+        assert ((op @ v) - ref @ v).abs().max() < 1e-8 * (ref @ v).abs().max()
+    assert hop.num_matvecs == 5
+    # scipy wrapper
+    x = np.random.default_rng(0).standard_normal(P)
+    np.testing.assert_allclose(hop.to_scipy() @ x, H.numpy() @ x, rtol=1e-9, atol=1e-9 * np.abs(H.numpy() @ x).max())
+
+
+def test_cached_graph_and_dense_hessian():
+    model = _mlp()
+    loss_fn = nn.CrossEntropyLoss()
+    batches = _data()
+    H, _ = _reference(model, loss_fn, batches)
+    op = HessianOperator(model, loss_fn, batches, method="double_backward", cache_graph=True)
+    v = torch.randn(op.dim, dtype=torch.float64)
+    for _ in range(2):
+        assert (op @ v - H @ v).abs().max() < 1e-10 * (H @ v).abs().max()
+    Hd = dense_hessian(model, loss_fn, batches, chunk_size=17)
+    assert torch.allclose(Hd, Hd.T)
+    assert (Hd - H).abs().max() < 1e-10 * H.abs().max()
+
+
+def test_gradient_covariance_matches_explicit_per_sample_loop():
+    model = _mlp(d_in=4, h=5, c=3)
+    loss_fn = nn.CrossEntropyLoss()
+    batches = _data(n=20, d_in=4)
+    X = torch.cat([b[0] for b in batches])
+    y = torch.cat([b[1] for b in batches])
+    gs = []
+    for i in range(len(X)):  # the explicit reference: one backward per sample
+        model.zero_grad()
+        loss_fn(model(X[i:i + 1]), y[i:i + 1]).backward()
+        gs.append(torch.cat([p.grad.reshape(-1) for p in model.parameters()]))
+    Gm = torch.stack(gs)
+    C = (Gm - Gm.mean(0)).T @ (Gm - Gm.mean(0)) / len(X)
+    for max_memory in (2**30, 0):  # stored and recomputed per-sample gradients
+        op = GradientCovarianceOperator(model, loss_fn, batches, chunk_size=7, max_memory=max_memory)
+        V = torch.randn(op.dim, 3, dtype=torch.float64)
+        assert (op @ V - C @ V).abs().max() < 1e-10 * (C @ V).abs().max()
+    ev = op.gram_eigenvalues()
+    ref = torch.linalg.eigvalsh(C).flip(0)[: len(ev)]
+    assert (ev - ref).abs().max() < 1e-10 * ref[0]
+    op2 = GradientCovarianceOperator(model, loss_fn, batches, centered=False)
+    v = V[:, 0]
+    assert (op2 @ v - Gm.T @ (Gm @ v) / len(X)).abs().max() < 1e-10
+
+
+def test_errors_and_eval_mode():
+    model = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.Linear(4, 2)).double()
+    batches = [(torch.randn(8, 3, dtype=torch.float64), torch.randint(0, 2, (8,)))]
+    with pytest.raises(ValueError, match="eval"):
+        HessianOperator(model, nn.CrossEntropyLoss(), batches)
+    model.eval()
+    op = HessianOperator(model, nn.CrossEntropyLoss(), batches)
+    v = torch.full((op.dim,), float("nan"), dtype=torch.float64)
+    with pytest.raises(ValueError, match="NaN"):
+        op @ v
+    with pytest.raises(ValueError, match="symmetric"):
+        DenseOperator(torch.triu(torch.ones(3, 3)))
+    # subset of parameters, float32 model
+    m32 = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 2)).eval()
+    b32 = [(torch.randn(8, 3), torch.randint(0, 2, (8,)))]
+    op = HessianOperator(m32, nn.CrossEntropyLoss(), b32, params=[m32[2].weight])
+    assert op.dim == 8 and op.dtype == torch.float32
+    assert (op @ torch.randn(op.dim, dtype=torch.float64)).dtype == torch.float32
