@@ -1,0 +1,283 @@
+"""Top-k eigenpairs by Lanczos with full reorthogonalisation, grown until the Ritz pairs converge.
+
+Arithmetic: the Krylov basis and every inner product are float64 on ``op.device``; the operator
+itself is applied in its own dtype (float32 products are fine; see ``tol`` below).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import torch
+from scipy.linalg import eigh_tridiagonal
+
+from dlspectra.curvature.base import CurvatureOperator, DenseOperator, SpectrumError, check_finite
+
+__all__ = ["EigResult", "lanczos_top_k", "as_operator", "lanczos_tridiagonal"]
+
+
+@dataclass
+class EigResult:
+    """Result of an eigen-solver.
+
+    eigenvalues : float64 array of shape ``(k,)``, DESCENDING.
+    eigenvectors : ``(dim, k)`` tensor in the operator's dtype on its device (column ``j`` belongs
+        to ``eigenvalues[j]``), or ``None`` when not requested.
+    residuals : float64 array ``(k,)``, ``||A y_j - theta_j y_j||`` (``y_j`` unit norm), in the
+        operator's units.
+    num_matvecs : operator-vector products used.
+    converged : whether every residual met the solver's tolerance.
+    info : solver details (steps, tolerance used, timing, ...).
+    """
+
+    eigenvalues: np.ndarray
+    eigenvectors: torch.Tensor | None
+    residuals: np.ndarray
+    num_matvecs: int
+    converged: bool
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+def as_operator(op: Any) -> Any:
+    """Accept a :class:`CurvatureOperator`, any object with ``matvec``/``dim``/``device``/``dtype``,
+    or a dense symmetric tensor / numpy array (wrapped in :class:`DenseOperator`)."""
+    if isinstance(op, (torch.Tensor, np.ndarray)):
+        return DenseOperator(op)
+    for attr in ("matvec", "dim", "device", "dtype"):
+        if not hasattr(op, attr):
+            raise TypeError(f"operator lacks attribute {attr!r}: need matvec, dim, device, dtype")
+    return op
+
+
+def _apply(op: Any, v: torch.Tensor, what: str) -> torch.Tensor:
+    """``op @ v`` for a float64 vector, returned as float64 on the same device."""
+    out = op.matvec(v.to(op.dtype)).to(device=v.device, dtype=torch.float64)
+    if not isinstance(op, CurvatureOperator):  # ours already checks
+        check_finite(out, what)
+    return out
+
+
+def _apply_mat(op: Any, V: torch.Tensor, what: str) -> torch.Tensor:
+    if hasattr(op, "matmat"):
+        out = op.matmat(V.to(op.dtype)).to(device=V.device, dtype=torch.float64)
+    else:
+        out = torch.stack([op.matvec(V[:, j].to(op.dtype)) for j in range(V.shape[1])], 1).to(
+            device=V.device, dtype=torch.float64)
+    check_finite(out, what)
+    return out
+
+
+def _start_vector(dim: int, device: torch.device, seed: int) -> torch.Tensor:
+    g = torch.Generator().manual_seed(int(seed))
+    v = torch.randn(dim, generator=g, dtype=torch.float64).to(device)
+    return v / torch.linalg.vector_norm(v)
+
+
+def lanczos_tridiagonal(
+    op: Any,
+    num_steps: int,
+    v0: torch.Tensor,
+    *,
+    reorthogonalize: bool = True,
+    store_basis: bool = False,
+) -> tuple[np.ndarray, np.ndarray, torch.Tensor | None]:
+    """Run ``num_steps`` Lanczos steps from ``v0`` (float64, any norm).
+
+    Returns ``(alpha, beta, V)``: ``alpha`` of shape ``(m,)``, ``beta`` of shape ``(m,)`` with
+    ``beta[:m-1]`` the off-diagonal of ``T_m`` and ``beta[m-1]`` the last residual norm, and the
+    basis ``V`` ``(m, dim)`` when ``store_basis``.  ``m <= num_steps`` (stops at an invariant
+    subspace).  Without ``reorthogonalize`` this is Papyan's FastLanczos (Alg. 2: three-term
+    recurrence only, O(dim) memory; "ghost" copies of converged Ritz values are expected); with it,
+    SlowLanczos (Alg. 1), which needs the basis.
+    """
+    op = as_operator(op)
+    v = v0.to(device=op.device, dtype=torch.float64)
+    v = v / torch.linalg.vector_norm(v)
+    keep = reorthogonalize or store_basis
+    basis = [v] if keep else None
+    alphas, betas = [], []
+    v_prev, beta_prev = None, 0.0
+    for j in range(num_steps):
+        w = _apply(op, v, "Lanczos product")
+        alpha = float(w @ v)
+        w = w - alpha * v
+        if v_prev is not None:
+            w = w - beta_prev * v_prev
+        if reorthogonalize:
+            Vm = torch.stack(basis)
+            for _ in range(2):
+                w = w - Vm.T @ (Vm @ w)
+        beta = float(torch.linalg.vector_norm(w))
+        alphas.append(alpha)
+        betas.append(beta)
+        scale = max(abs(a) for a in alphas) + max(betas)
+        if beta <= 1e-12 * scale or j == num_steps - 1:
+            break
+        v_prev, v, beta_prev = v, w / beta, beta
+        if keep:
+            basis.append(v)
+    V = torch.stack(basis[: len(alphas)]) if store_basis else None
+    return np.asarray(alphas), np.asarray(betas), V
+
+
+def _select(theta: np.ndarray, k: int, which: str) -> np.ndarray:
+    if which == "LA":
+        return np.argsort(theta)[::-1][:k]
+    if which == "SA":
+        return np.argsort(theta)[:k]
+    if which == "LM":
+        return np.argsort(np.abs(theta))[::-1][:k]
+    raise ValueError(f"which must be 'LA', 'SA' or 'LM', got {which!r}")
+
+
+def lanczos_top_k(
+    op: Any,
+    k: int,
+    *,
+    num_steps: int | None = None,
+    tol: float = 1e-6,
+    seed: int = 0,
+    return_vectors: bool = False,
+    progress: bool = True,
+    which: str = "LA",
+    check_every: int | None = None,
+) -> EigResult:
+    """Top-``k`` eigenpairs of a symmetric operator by Lanczos with full reorthogonalisation.
+
+    The Krylov space grows one vector at a time (every new vector is orthogonalised twice against
+    the whole basis, "twice is enough"), and every ``check_every`` steps the tridiagonal ``T_m`` is
+    diagonalised; it stops as soon as the ``k`` wanted Ritz pairs have residual norms
+    ``||A y - theta y|| = beta_m |s_m| <= tol_eff * max|theta|`` (the Lanczos relation; exact with
+    full reorthogonalisation), or after ``num_steps`` steps (then ``converged=False`` and a warning).
+
+    Parameters
+    ----------
+    op : operator with ``matvec``, ``dim``, ``device``, ``dtype`` (or a dense symmetric matrix).
+    k : number of eigenpairs, ``1 <= k <= dim``.
+    num_steps : maximum Krylov dimension; default ``max(3k, k + 100)``, capped at ``dim``.
+    tol : relative residual tolerance.  ``tol_eff = max(tol, 50 * eps(op.dtype))`` so that a
+        float32 operator (whose products carry ~1e-7 relative error) can converge; recorded in
+        ``info['tol']``.
+    seed : seeds the start vector (CPU generator): results are deterministic.
+    return_vectors : also return the Ritz vectors ``(dim, k)`` in ``op.dtype``.
+    which : ``"LA"`` (largest algebraic, default), ``"SA"`` (smallest) or ``"LM"`` (largest |.|).
+    check_every : convergence-check period in steps (default ``max(1, min(10, k // 5))``).
+
+    Memory: the float64 basis, ``num_steps * dim`` numbers.  Cost: one product per step plus
+    ``O(m dim)`` reorthogonalisation.
+    """
+    op = as_operator(op)
+    n = int(op.dim)
+    if not 1 <= k <= n:
+        raise ValueError(f"k must be in [1, dim={n}], got {k}")
+    max_steps = min(n, num_steps if num_steps is not None else max(3 * k, k + 100))
+    if max_steps < k:
+        raise ValueError(f"num_steps={num_steps} < k={k}")
+    eps = torch.finfo(op.dtype).eps if op.dtype.is_floating_point else 1e-16
+    tol_eff = max(float(tol), 50 * eps)
+    check_every = check_every or max(1, min(10, k // 5))
+    device = op.device
+
+    cap = min(max_steps, max(2 * k, 64))
+    V = torch.empty(cap, n, dtype=torch.float64, device=device)
+    v = _start_vector(n, device, seed)
+    alphas: list[float] = []
+    offdiag: list[float] = []  # off-diagonal of T (0 after a restart at an invariant subspace)
+    beta_prev = 0.0
+    restarts = 0
+    g = torch.Generator().manual_seed(int(seed) + 7919)
+    pbar = None
+    if progress:
+        from tqdm.auto import tqdm
+        pbar = tqdm(total=max_steps, desc=f"Lanczos top-{k}", unit="step", leave=False)
+    converged = False
+    theta_k = S_k = None
+    beta_last = 0.0
+    m = 0
+    try:
+        for j in range(max_steps):
+            if j >= V.shape[0]:  # grow the basis buffer
+                newV = torch.empty(min(max_steps, 2 * V.shape[0]), n, dtype=torch.float64, device=device)
+                newV[: V.shape[0]] = V
+                V = newV
+            V[j] = v
+            w = _apply(op, v, f"product of {type(op).__name__} in Lanczos")
+            alpha = float(w @ v)
+            w = w - alpha * v
+            if j > 0:
+                w = w - beta_prev * V[j - 1]
+            Vj = V[: j + 1]
+            for _ in range(2):
+                w = w - Vj.T @ (Vj @ w)
+            beta = float(torch.linalg.vector_norm(w))
+            alphas.append(alpha)
+            m = j + 1
+            if not math.isfinite(alpha) or not math.isfinite(beta):
+                raise SpectrumError("Lanczos coefficients became NaN or infinite")
+            beta_last = beta
+            if pbar is not None:
+                pbar.update(1)
+            done = m == max_steps
+            if m >= k and (m % check_every == 0 or done):
+                theta, S = eigh_tridiagonal(np.asarray(alphas), np.asarray(offdiag))
+                idx = _select(theta, k, which)
+                theta_k, S_k = theta[idx], S[:, idx]
+                res = beta * np.abs(S_k[-1])
+                scale = max(np.abs(theta).max(), 1e-300)
+                worst = float(res.max() / scale)
+                if pbar is not None:
+                    pbar.set_postfix(res=f"{worst:.1e}")
+                if worst <= tol_eff:
+                    converged = True
+                    break
+            if done:
+                break
+            anorm = max(abs(a) for a in alphas) + max(offdiag + [beta])
+            if beta <= 1e-10 * anorm:  # invariant subspace: continue with a fresh orthogonal vector
+                restarts += 1
+                w = torch.randn(n, generator=g, dtype=torch.float64).to(device)
+                for _ in range(2):
+                    w = w - Vj.T @ (Vj @ w)
+                w = w / torch.linalg.vector_norm(w)
+                beta = 0.0
+                v = w
+            else:
+                v = w / beta
+            offdiag.append(beta)
+            beta_prev = beta
+    finally:
+        if pbar is not None:
+            pbar.close()
+
+    if theta_k is None:  # never checked (cannot happen with m >= k), kept for safety
+        theta, S = eigh_tridiagonal(np.asarray(alphas), np.asarray(offdiag))
+        idx = _select(theta, k, which)
+        theta_k, S_k = theta[idx], S[:, idx]
+    residuals = beta_last * np.abs(S_k[-1])
+    if m == n:  # the Krylov space is the whole space: Ritz values are exact
+        converged = True
+    order = np.argsort(theta_k)[::-1]
+    eigenvalues = np.asarray(theta_k[order], dtype=np.float64)
+    check_finite(eigenvalues, "Lanczos eigenvalues")
+    vectors = None
+    if return_vectors:
+        Sk = torch.as_tensor(np.ascontiguousarray(S_k[:, order]), dtype=torch.float64, device=device)
+        vectors = (V[:m].T @ Sk).to(op.dtype)
+    if not converged:
+        warnings.warn(
+            f"lanczos_top_k: top-{k} not converged after {m} steps (max relative residual "
+            f"{float(residuals.max() / max(np.abs(eigenvalues).max(), 1e-300)):.2e} > tol {tol_eff:.1e}); "
+            "raise num_steps", stacklevel=2)
+    return EigResult(
+        eigenvalues=eigenvalues,
+        eigenvectors=vectors,
+        residuals=np.asarray(residuals[order], dtype=np.float64),
+        num_matvecs=m,
+        converged=converged,
+        info={"num_steps": m, "max_steps": max_steps, "tol": tol_eff, "which": which,
+              "restarts": restarts, "method": "lanczos-full-reorth"},
+    )
