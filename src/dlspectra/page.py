@@ -1,0 +1,83 @@
+"""What every notebook page does first and last: parameters, preset, claims, setup table.
+
+``page = start("xie/fig01", scale, device, title=...)`` validates the scale and the id, loads the
+preset, fixes the seeds and the thread count, applies the plotting style and opens a
+:class:`~dlspectra.results.ClaimRecorder` whose page link points at this notebook.
+``page.setup(rows)`` shows the "paper vs this run" table; ``page.finish()`` saves the claims
+(atomically) and shows them.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from .cache import repo_root
+from .plotting import use_style
+from .results import ClaimRecorder, markdown_table
+from .scales import check_figure_id, check_scale, preset
+from .train import resolve_device
+
+
+class Markdown:
+    """Minimal displayable markdown (no IPython import needed)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def _repr_markdown_(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def notebook_source(figure_id: str) -> Path | None:
+    """``notebooks/<paper>/<id>_<slug>.py`` of a figure id, if the checkout has it."""
+    repo = repo_root()
+    if repo is None:
+        return None
+    paper, fig = figure_id.split("/")
+    hits = sorted((repo / "notebooks" / paper).glob(f"{fig}_*.py"))
+    return hits[0] if hits else None
+
+
+@dataclass
+class Page:
+    figure_id: str
+    scale: str
+    device: torch.device
+    preset: dict
+    claims: ClaimRecorder
+
+    def setup(self, rows: list[list], head: tuple[str, str, str] = ("", "paper", "this run")) -> Markdown:
+        """The setup table: one row per setting, paper value beside ours."""
+        return Markdown(markdown_table(list(head), [[str(c) for c in r] for r in rows]))
+
+    def finish(self):
+        """Save the claims JSON and return the claims table for display."""
+        self.claims.save()
+        return self.claims.table()
+
+
+def start(figure_id: str, scale: str, device: str = "auto", *, title: str = "", seed: int = 0) -> Page:
+    """Open a notebook page (see the module docstring)."""
+    check_scale(scale)
+    check_figure_id(figure_id)
+    p = preset(scale, figure_id)
+    threads = os.environ.get("DLSPECTRA_THREADS") or p.get("threads")
+    if threads:
+        torch.set_num_threads(int(threads))
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    use_style()
+    src = notebook_source(figure_id)
+    page = str(src.relative_to(repo_root()).with_suffix("")) if src is not None else ""
+    rec = ClaimRecorder(figure_id, scale, title=title, page=page)
+    return Page(figure_id, scale, resolve_device(device), p, rec)

@@ -1,0 +1,56 @@
+"""One house style for every figure: rank plots on log-log axes, densities, histograms with references."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .fits import PowerLawFit
+
+STYLE = {"figure.dpi": 110, "savefig.dpi": 110, "axes.grid": True, "grid.alpha": 0.3, "axes.spines.top": False,
+         "axes.spines.right": False, "legend.frameon": False, "font.size": 10}
+
+
+def use_style() -> None:
+    """Apply the house style to matplotlib's global settings."""
+    plt.rcParams.update(STYLE)
+
+
+def rank_plot(ax: plt.Axes, eigenvalues: np.ndarray, *, label: str, fit: PowerLawFit | None = None,
+              color: str | None = None, marker: str = ".", normalise: bool = False) -> None:
+    """Eigenvalues (descending) against their rank k on log-log axes, with the fitted line.
+
+    The line is λ_1 k^(-ŝ) with ŝ = ŝ_MLE = 1/(β̂-1) (Xie Eq. 3, the tables' ŝ), drawn over the
+    fitted range k = 1..K. ``normalise`` divides by λ_1 (the protein figures).
+    """
+    lam = np.sort(np.asarray(eigenvalues, dtype=float))[::-1]
+    lam = lam[lam > 0]
+    scale = lam[0] if normalise else 1.0
+    k = np.arange(1, lam.size + 1)
+    line = ax.loglog(k, lam / scale, marker, ms=3, label=label, color=color, alpha=0.85)
+    if fit is not None:
+        kk = np.arange(1, fit.k + 1)
+        ax.loglog(kk, fit.lambda_max / scale * kk ** (-fit.s_mle), "-", lw=1.2, color=line[0].get_color(),
+                  alpha=0.9, label=f"fit ŝ = {fit.s_mle:.3f}")
+    ax.set_xlabel("rank k")
+    ax.set_ylabel("eigenvalue λ_k" + (" / λ_1" if normalise else ""))
+
+
+def density_plot(ax: plt.Axes, grid: np.ndarray, density: np.ndarray, *, label: str, logy: bool = True) -> None:
+    """A spectral density on a grid (log y-axis by default, as Papyan's figures)."""
+    ax.plot(grid, density, label=label)
+    if logy:
+        ax.set_yscale("log")
+    ax.set_xlabel("eigenvalue")
+    ax.set_ylabel("density")
+
+
+def histogram_with_reference(ax: plt.Axes, samples: np.ndarray, bins: int | Sequence[float], *, label: str,
+                             references: dict | None = None, xmax: float | None = None) -> None:
+    """Normalised histogram of ``samples`` with reference densities ``{name: (x, pdf)}`` drawn over it."""
+    ax.hist(samples, bins=bins, density=True, alpha=0.5, label=label, range=(0, xmax) if xmax else None)
+    for name, (x, y) in (references or {}).items():
+        ax.plot(x, y, lw=1.5, label=name)
+    ax.set_ylabel("density")

@@ -1,0 +1,33 @@
+"""Scale presets of Xie et al.'s deep-learning figures that share the LeNet baseline (catalog-xie 0.3, 0.9).
+
+``lenet`` holds the training recipe per data set; ``hessian`` the spectrum settings. At ``ci`` the
+training sets are class-balanced subsets and the Hessian is taken over the first ``hessian_n``
+samples of the training subset; at ``paper`` everything is the paper's (full sets, 50 epochs on
+MNIST, 200 elsewhere, K = 1000 eigenvalues by Lanczos).
+"""
+
+CI_LENET = {
+    # data set -> (training subset size, epochs); milestones /10 at 40 % and 80 % of training.
+    "mnist": {"train_n": 5000, "epochs": 6},
+    "fashion-mnist": {"train_n": 5000, "epochs": 6},
+    "cifar10": {"train_n": 4000, "epochs": 10},   # the offline CIFAR-10 subset holds 4,000 images
+    "cifar100": {"train_n": 5000, "epochs": 10},
+}
+PAPER_LENET = {
+    "mnist": {"train_n": None, "epochs": 50},
+    "fashion-mnist": {"train_n": None, "epochs": 200},
+    "cifar10": {"train_n": None, "epochs": 200},
+    "cifar100": {"train_n": None, "epochs": 200},
+}
+CI_HESSIAN = {"hessian_n": 1000, "batch_size": 500, "k": 100, "max_steps": 300, "tol": 1e-6}
+PAPER_HESSIAN = {"hessian_n": None, "batch_size": 1000, "k": 1000, "max_steps": 2500, "tol": 1e-6}
+
+_CI = {"lenet": CI_LENET, "hessian": CI_HESSIAN, "test_n": 1000, "seed": 0, "threads": 2}
+_PAPER = {"lenet": PAPER_LENET, "hessian": PAPER_HESSIAN, "test_n": None, "seed": 0}
+
+DATASETS_FIG01 = ["mnist", "fashion-mnist", "cifar10", "cifar100"]
+
+PRESETS = {
+    "xie/fig01": {"ci": dict(_CI, datasets=DATASETS_FIG01), "paper": dict(_PAPER, datasets=DATASETS_FIG01)},
+    "xie/tab01": {"ci": dict(_CI, datasets=DATASETS_FIG01), "paper": dict(_PAPER, datasets=DATASETS_FIG01)},
+}

@@ -1,0 +1,22 @@
+"""Progress bars for long work (tqdm), switched off inside book builds.
+
+``DLSPECTRA_PROGRESS=0`` (set by ``dlspectra book`` for the notebook kernels) disables every bar,
+so rendered pages do not carry progress-bar debris; interactive users see them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+
+from tqdm.auto import tqdm
+
+
+def progress_enabled(requested: bool = True) -> bool:
+    """Whether to show a bar: ``requested`` and not disabled by ``DLSPECTRA_PROGRESS=0``."""
+    return bool(requested) and os.environ.get("DLSPECTRA_PROGRESS", "1") != "0"
+
+
+def progress_bar(iterable: Iterable | None = None, *, enabled: bool = True, **kwargs) -> tqdm:
+    """``tqdm(iterable, **kwargs)``, disabled unless :func:`progress_enabled`."""
+    return tqdm(iterable, disable=not progress_enabled(enabled), **kwargs)

@@ -1,0 +1,236 @@
+"""The claims registry and the reproduction scorecard.
+
+A notebook records each checkable claim of its paper with :class:`ClaimRecorder`::
+
+    rec = ClaimRecorder("xie/fig01", scale)
+    rec.check("mnist-trained-power-law", "Trained LeNet on MNIST: the KS test accepts a power law",
+              rule="d_ks < d_c", holds=fit.d_ks < fit.d_c,
+              paper={"d_ks": 0.009, "d_c": 0.043}, measured={"d_ks": fit.d_ks, "d_c": fit.d_c})
+    rec.save()
+
+The rule is a sentence shown to the reader, and ``holds`` is the same rule evaluated in code on the
+line next to it (``None`` when the statistic cannot decide at this scale: verdict "inconclusive").
+Verdicts (DESIGN.md): ``reproduced``, ``not reproduced``, ``inconclusive``,
+``not run: data missing``, ``not run: scale``.
+
+Each notebook writes one JSON per scale, atomically, to
+``$DLSPECTRA_RESULTS/<scale>/<paper>/<figure>.json`` (default ``<repo>/_build/results``).
+:func:`render_scorecard` turns the folder into the book's scorecard page.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html
+import json
+import math
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .cache import _jsonable, atomic_write_text, repo_root
+
+REPRODUCED = "reproduced"
+NOT_REPRODUCED = "not reproduced"
+INCONCLUSIVE = "inconclusive"
+NOT_RUN_DATA = "not run: data missing"
+NOT_RUN_SCALE = "not run: scale"
+VERDICTS = (REPRODUCED, NOT_REPRODUCED, INCONCLUSIVE, NOT_RUN_DATA, NOT_RUN_SCALE)
+
+PAPERS = {"xie": "Xie et al., On the power-law Hessian spectrums in deep learning",
+          "papyan": "Papyan, Traces of class/cross-class structure pervade deep learning spectra",
+          "bask": "Baskerville, Granziol, Keating, Appearance of random matrix theory in deep learning"}
+
+
+def results_root() -> Path:
+    """``$DLSPECTRA_RESULTS``, else ``<repo>/_build/results`` (else ``./_build/results``)."""
+    env = os.environ.get("DLSPECTRA_RESULTS")
+    if env:
+        return Path(env).expanduser()
+    repo = repo_root()
+    return (repo if repo else Path.cwd()) / "_build" / "results"
+
+
+@dataclass
+class Claim:
+    """One checked claim: the paper's statement, the rule, both values and the verdict."""
+
+    claim_id: str
+    text: str
+    rule: str
+    verdict: str
+    paper: Any = None
+    measured: Any = None
+    note: str = ""
+
+
+@dataclass
+class ClaimRecorder:
+    """Collects the claims of one notebook at one scale; :meth:`save` writes them."""
+
+    notebook_id: str
+    scale: str
+    title: str = ""
+    page: str = ""  # doc path of the page, e.g. "notebooks/xie/fig01_trained_vs_random"
+    claims: list[Claim] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if "/" not in self.notebook_id:
+            raise ValueError(f"notebook id must look like 'xie/fig01', got {self.notebook_id!r}")
+
+    def _add(self, claim: Claim) -> Claim:
+        if any(c.claim_id == claim.claim_id for c in self.claims):
+            raise ValueError(f"claim {claim.claim_id!r} recorded twice in {self.notebook_id}")
+        if claim.verdict not in VERDICTS:
+            raise ValueError(f"unknown verdict {claim.verdict!r}; valid: {VERDICTS}")
+        self.claims.append(claim)
+        return claim
+
+    def check(self, claim_id: str, text: str, *, rule: str, holds: bool | None, paper: Any = None,
+              measured: Any = None, note: str = "") -> Claim:
+        """Record a claim whose ``rule`` evaluated to ``holds`` (None: inconclusive at this scale)."""
+        if holds is None:
+            verdict = INCONCLUSIVE
+        else:
+            verdict = REPRODUCED if bool(holds) else NOT_REPRODUCED
+        return self._add(Claim(claim_id, text, rule, verdict, _jsonable(paper), _jsonable(measured), note))
+
+    def not_run(self, claim_id: str, text: str, *, reason: str, rule: str = "", paper: Any = None,
+                note: str = "") -> Claim:
+        """Record a claim that was not checked; ``reason`` is ``"data missing"`` or ``"scale"``."""
+        verdict = {"data missing": NOT_RUN_DATA, "scale": NOT_RUN_SCALE}.get(reason)
+        if verdict is None:
+            raise ValueError(f"reason must be 'data missing' or 'scale', got {reason!r}")
+        return self._add(Claim(claim_id, text, rule, verdict, _jsonable(paper), None, note))
+
+    # -- output --------------------------------------------------------------------------
+    def as_dict(self) -> dict:
+        return {"notebook": self.notebook_id, "scale": self.scale, "title": self.title, "page": self.page,
+                "written": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+                "claims": [asdict(c) for c in self.claims]}
+
+    def path(self, root: Path | None = None) -> Path:
+        paper, fig = self.notebook_id.split("/", 1)
+        return (root or results_root()) / self.scale / paper / f"{fig}.json"
+
+    def save(self, root: Path | None = None) -> Path:
+        """Write the claims JSON atomically; returns its path."""
+        p = self.path(root)
+        atomic_write_text(p, json.dumps(self.as_dict(), indent=1))
+        return p
+
+    def table(self) -> "ClaimTable":
+        """A displayable table (HTML in Jupyter, markdown in text) of the recorded claims."""
+        return ClaimTable(self.claims, self.scale)
+
+
+def format_value(value: Any) -> str:
+    """Short human form of a claim value: floats to 4 significant digits, dicts as k = v pairs."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "nan"
+        return f"{value:.4g}"
+    if isinstance(value, dict):
+        return ", ".join(f"{k} = {format_value(v)}" for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        if len(value) > 8:
+            return "[" + ", ".join(format_value(v) for v in value[:8]) + ", …]"
+        return "[" + ", ".join(format_value(v) for v in value) + "]"
+    return str(value)
+
+
+_BADGE = {REPRODUCED: "✅", NOT_REPRODUCED: "❌", INCONCLUSIVE: "➖", NOT_RUN_DATA: "⏸", NOT_RUN_SCALE: "⏸"}
+
+
+@dataclass
+class ClaimTable:
+    claims: list[Claim]
+    scale: str
+
+    def _rows(self) -> list[list[str]]:
+        return [[c.text, c.rule, format_value(c.paper), format_value(c.measured), self.scale,
+                 f"{_BADGE[c.verdict]} {c.verdict}"] for c in self.claims]
+
+    _HEAD = ["claim", "rule", "paper", "this run", "scale", "verdict"]
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th>{h}</th>" for h in self._HEAD)
+        body = "".join("<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in r) + "</tr>" for r in self._rows())
+        return f'<table class="dlspectra-claims"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+    def _repr_markdown_(self) -> str:
+        return markdown_table(self._HEAD, self._rows())
+
+    def __repr__(self) -> str:
+        return self._repr_markdown_()
+
+
+def markdown_table(head: list[str], rows: list[list[str]]) -> str:
+    """A GitHub/MyST pipe table (pipes in cells escaped)."""
+    def cell(v: str) -> str:
+        return str(v).replace("|", "\\|").replace("\n", " ")
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(cell(v) for v in r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------- scorecard
+
+
+def load_results(scale: str, root: Path | None = None) -> list[dict]:
+    """Every claims JSON of ``scale``, sorted by notebook id."""
+    folder = (root or results_root()) / scale
+    out = []
+    for p in sorted(folder.glob("*/*.json")):
+        try:
+            out.append(json.loads(p.read_text()))
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"results file {p} is not valid JSON ({exc}); delete it and re-run its notebook") from exc
+    return sorted(out, key=lambda r: r["notebook"])
+
+
+def verdict_counts(results: list[dict]) -> dict[str, int]:
+    counts = {v: 0 for v in VERDICTS}
+    for r in results:
+        for c in r["claims"]:
+            counts[c["verdict"]] += 1
+    return counts
+
+
+def render_scorecard(scale: str, root: Path | None = None, failed: dict[str, str] | None = None) -> str:
+    """Markdown (MyST) body of the scorecard: totals, then per paper and figure each claim.
+
+    ``failed``: notebooks that raised during this build (id -> error line), listed first.
+    """
+    results = load_results(scale, root)
+    lines = [f"Scale **`{scale}`**; generated {_dt.datetime.now(_dt.timezone.utc):%Y-%m-%d %H:%M} UTC "
+             f"from {len(results)} executed notebook(s).", ""]
+    if failed:
+        lines += ["```{warning}", "These notebooks failed in this build; their claims are missing:", ""]
+        lines += [f"- `{k}`: {v}" for k, v in sorted(failed.items())]
+        lines += ["```", ""]
+    if not results:
+        return "\n".join(lines + ["No results yet: run `dlspectra book` (or `make book`)."]) + "\n"
+    total = verdict_counts(results)
+    lines += ["## Totals", "", markdown_table(["paper", *VERDICTS], [
+        [key, *[str(verdict_counts([r for r in results if r["notebook"].startswith(key + "/")])[v]) for v in VERDICTS]]
+        for key in PAPERS if any(r["notebook"].startswith(key + "/") for r in results)]
+        + [["**all**", *[f"**{total[v]}**" for v in VERDICTS]]]), ""]
+    for key, title in PAPERS.items():
+        papers_results = [r for r in results if r["notebook"].startswith(key + "/")]
+        if not papers_results:
+            continue
+        lines += [f"## {title}", ""]
+        rows = []
+        for r in papers_results:
+            link = f"{{doc}}`{r['notebook']} </{r['page']}>`" if r.get("page") else r["notebook"]
+            for c in r["claims"]:
+                rows.append([link, c["text"], format_value(c["paper"]), format_value(c["measured"]), r["scale"],
+                             f"{_BADGE[c['verdict']]} {c['verdict']}"])
+        lines += [markdown_table(["figure", "claim", "paper", "this run", "scale", "verdict"], rows), ""]
+    return "\n".join(lines) + "\n"
