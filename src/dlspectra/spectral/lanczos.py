@@ -167,6 +167,11 @@ def lanczos_top_k(
     which : ``"LA"`` (largest algebraic, default), ``"SA"`` (smallest) or ``"LM"`` (largest |.|).
     check_every : convergence-check period in steps (default ``max(1, min(10, k // 5))``).
 
+    Like every single-vector Krylov method it sees one copy of a multiple eigenvalue per Krylov
+    space: with ``k`` larger than the number of distinct wanted eigenvalues it may return converged
+    but non-extreme Ritz pairs (they are still eigenpairs).  Low-rank operators are handled:
+    at an invariant subspace the iteration continues from a fresh random orthogonal vector.
+
     Memory: the float64 basis, ``num_steps * dim`` numbers.  Cost: one product per step plus
     ``O(m dim)`` reorthogonalisation.
     """
@@ -222,7 +227,11 @@ def lanczos_top_k(
             if pbar is not None:
                 pbar.update(1)
             done = m == max_steps
-            if m >= k and (m % check_every == 0 or done):
+            anorm = max(abs(a) for a in alphas) + max(offdiag + [beta])
+            # at an invariant subspace every residual is 0 but eigenvalues outside the Krylov space
+            # (e.g. further copies of a multiple eigenvalue) are missed: do not stop there
+            broke = beta <= 1e-10 * anorm
+            if m >= k and (done or (m % check_every == 0 and not broke)):
                 theta, S = eigh_tridiagonal(np.asarray(alphas), np.asarray(offdiag))
                 idx = _select(theta, k, which)
                 theta_k, S_k = theta[idx], S[:, idx]
@@ -236,8 +245,7 @@ def lanczos_top_k(
                     break
             if done:
                 break
-            anorm = max(abs(a) for a in alphas) + max(offdiag + [beta])
-            if beta <= 1e-10 * anorm:  # invariant subspace: continue with a fresh orthogonal vector
+            if broke:  # invariant subspace: continue with a fresh orthogonal vector
                 restarts += 1
                 w = torch.randn(n, generator=g, dtype=torch.float64).to(device)
                 for _ in range(2):
