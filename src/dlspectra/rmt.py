@@ -1,0 +1,236 @@
+"""Random-matrix statistics: unfolding, level spacings, spacing ratios, reference laws, samplers,
+and the Gaussian-process Hessian model of Baskerville, Granziol & Keating (catalog-baskerville.md).
+
+Conventions (catalog-baskerville.md, section 1.5):
+
+* Spacings of a sorted spectrum: ``s_n = lambda_{n+1} - lambda_n``.
+* Spacing ratios (Atas et al. 2013, the paper's eq. 11): ``r_n = s_n / s_{n-1}``, in ``[0, inf)``.
+* Min/max ratios ``r~_n = min(r_n, 1/r_n)`` in ``[0, 1]``; their mean is insensitive to unfolding.
+* GOE reference ``<r~> = 0.5307`` (large-N numerics, Atas et al.; the 3x3 surmise gives
+  ``4 - 2 sqrt(3) = 0.5359``); Poisson ``<r~> = 2 ln 2 - 1 = 0.3863``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+import numpy as np
+
+__all__ = [
+    "GOE_MEAN_R_TILDE",
+    "GOE_SURMISE_MEAN_R_TILDE",
+    "POISSON_MEAN_R_TILDE",
+    "goe_counting_function",
+    "goe_ratio_density",
+    "gp_hessian_model",
+    "gp_hessian_spectra",
+    "mean_r_tilde",
+    "min_max_ratios",
+    "nearest_neighbour_spacings",
+    "poisson_ratio_density",
+    "poisson_spacing_density",
+    "sample_goe",
+    "sample_poisson_levels",
+    "semicircle_density",
+    "spacing_ratios",
+    "unfold_ensemble",
+    "unfold_with_counting_function",
+    "wigner_surmise",
+]
+
+#: <r~> of the GOE at large N (Atas et al. 2013, PRL 110 084101, numerics).
+GOE_MEAN_R_TILDE = 0.5307
+#: <r~> of the 3x3 GOE surmise, 4 - 2 sqrt(3) = 0.5359 (slightly above the large-N value).
+GOE_SURMISE_MEAN_R_TILDE = 4 - 2 * math.sqrt(3)
+#: <r~> of Poisson levels, 2 ln 2 - 1.
+POISSON_MEAN_R_TILDE = 2 * math.log(2) - 1
+
+
+def _clean(eigs: np.ndarray, cutoff: float | None, what: str = "spectrum") -> np.ndarray:
+    e = np.asarray(eigs, dtype=np.float64).reshape(-1)
+    if not np.all(np.isfinite(e)):
+        raise ValueError(f"{what} contains NaN or infinite values")
+    if cutoff is not None:
+        e = e[np.abs(e) > cutoff]
+    return np.sort(e)
+
+
+# ----------------------------------------------------------------------------- unfolding
+def unfold_ensemble(
+    spectra: Sequence[np.ndarray],
+    holdout_fraction: float = 1 / 3,
+    seed: int | None = 0,
+    *,
+    cutoff: float | None = None,
+) -> list[np.ndarray]:
+    """Ensemble unfolding (Baskerville et al. eqs. 6, 7, 10).
+
+    A fraction ``holdout_fraction`` of the ``m`` spectra (a seeded random choice; ``seed=None``
+    takes the first ``floor(m/3)`` as the authors' code does) is unfolded against the pooled
+    remaining ``m_pool`` spectra: ``x = N(lambda) / m_pool`` with ``N(lambda)`` the number of pooled
+    eigenvalues strictly below ``lambda``.  The unfolded levels have mean spacing ~1 by
+    construction (no further renormalisation).  ``cutoff``: drop eigenvalues with
+    ``|lambda| <= cutoff`` first (the paper's 1e-20; None keeps all).
+
+    Returns the list of unfolded spectra (each sorted, dimensionless); pass it to
+    :func:`nearest_neighbour_spacings`.
+    """
+    spectra = [_clean(s, cutoff, f"spectrum {i}") for i, s in enumerate(spectra)]
+    m = len(spectra)
+    n_unf = int(m * holdout_fraction)
+    if n_unf < 1 or m - n_unf < 1:
+        raise ValueError(f"need at least one spectrum to unfold and one to pool, got m={m}")
+    idx = np.arange(m) if seed is None else np.random.default_rng(seed).permutation(m)
+    unf, pool = idx[:n_unf], idx[n_unf:]
+    pooled = np.sort(np.concatenate([spectra[i] for i in pool]))
+    return [np.searchsorted(pooled, spectra[i], side="left") / len(pool) for i in unf]
+
+
+def unfold_with_counting_function(eigs: np.ndarray, counting_function) -> np.ndarray:
+    """Unfold one spectrum with a known mean counting function ``I(lambda)`` (e.g.
+    :func:`goe_counting_function`): returns ``I(sorted eigs)``."""
+    return np.asarray(counting_function(_clean(eigs, None)), dtype=np.float64)
+
+
+def goe_counting_function(lam: np.ndarray, n: int) -> np.ndarray:
+    """Mean counting function of an ``n x n`` GOE from :func:`sample_goe` (eq. 9; semicircle of
+    radius ``sqrt(2n)``): ``n [1/2 + x sqrt(2n - x^2) / (2 pi n) + arctan(x / sqrt(2n - x^2)) / pi]``."""
+    x = np.clip(np.asarray(lam, dtype=np.float64), -math.sqrt(2 * n), math.sqrt(2 * n))
+    root = np.sqrt(np.maximum(2 * n - x**2, 0.0))
+    with np.errstate(divide="ignore"):
+        at = np.where(root > 0, np.arctan(x / np.where(root > 0, root, 1.0)), np.sign(x) * np.pi / 2)
+    return n * (0.5 + x * root / (2 * np.pi * n) + at / np.pi)
+
+
+def nearest_neighbour_spacings(unfolded: np.ndarray | Sequence[np.ndarray]) -> np.ndarray:
+    """Spacings ``s_j = x_{j+1} - x_j`` of each unfolded spectrum, concatenated (mean ~1)."""
+    if isinstance(unfolded, np.ndarray) and unfolded.ndim == 1:
+        unfolded = [unfolded]
+    return np.concatenate([np.diff(np.sort(np.asarray(u, dtype=np.float64))) for u in unfolded])
+
+
+# ----------------------------------------------------------------------------- ratios
+def spacing_ratios(eigs: np.ndarray, *, cutoff: float | None = None) -> np.ndarray:
+    """Consecutive spacing ratios ``r_n = s_n / s_{n-1}`` of one spectrum (sorted first).
+
+    ``cutoff`` drops ``|lambda| <= cutoff`` (the paper's 1e-10 for batch spectra); ratios with a zero
+    denominator (exactly repeated eigenvalues) are dropped.  No truncation at r < 10 (the paper's
+    display cut): do that when plotting.
+    """
+    e = _clean(eigs, cutoff)
+    s = np.diff(e)
+    num, den = s[1:], s[:-1]
+    ok = den > 0
+    return num[ok] / den[ok]
+
+
+def min_max_ratios(eigs: np.ndarray, *, cutoff: float | None = None) -> np.ndarray:
+    """``r~_n = min(r_n, 1/r_n) = min(s_n, s_{n-1}) / max(s_n, s_{n-1})`` in ``[0, 1]``."""
+    e = _clean(eigs, cutoff)
+    s = np.diff(e)
+    a, b = s[1:], s[:-1]
+    hi = np.maximum(a, b)
+    ok = hi > 0
+    return np.minimum(a, b)[ok] / hi[ok]
+
+
+def mean_r_tilde(eigs: np.ndarray | Sequence[np.ndarray], *, cutoff: float | None = None) -> float:
+    """Mean of ``r~`` over one spectrum, or pooled over a list of spectra (ratios never cross
+    spectra).  Compare with :data:`GOE_MEAN_R_TILDE` and :data:`POISSON_MEAN_R_TILDE`."""
+    if isinstance(eigs, np.ndarray) and eigs.ndim == 1:
+        eigs = [eigs]
+    r = np.concatenate([min_max_ratios(e, cutoff=cutoff) for e in eigs])
+    if r.size == 0:
+        raise ValueError("no spacing ratios (need at least 3 distinct eigenvalues)")
+    return float(r.mean())
+
+
+# ----------------------------------------------------------------------------- reference laws
+def wigner_surmise(s: np.ndarray) -> np.ndarray:
+    """GOE spacing density (mean 1): ``(pi s / 2) exp(-pi s^2 / 4)``."""
+    s = np.asarray(s, dtype=np.float64)
+    return np.pi * s / 2 * np.exp(-np.pi * s**2 / 4)
+
+
+def poisson_spacing_density(s: np.ndarray) -> np.ndarray:
+    """Poisson (uncorrelated) spacing density, ``exp(-s)`` for ``s >= 0``."""
+    s = np.asarray(s, dtype=np.float64)
+    return np.where(s >= 0, np.exp(-np.abs(s)), 0.0)
+
+
+def goe_ratio_density(r: np.ndarray) -> np.ndarray:
+    """GOE spacing-ratio surmise (Atas et al.): ``27/8 (r + r^2) / (1 + r + r^2)^(5/2)``, r >= 0."""
+    r = np.asarray(r, dtype=np.float64)
+    return 27 / 8 * (r + r**2) / (1 + r + r**2) ** 2.5
+
+
+def poisson_ratio_density(r: np.ndarray) -> np.ndarray:
+    """Poisson spacing-ratio density ``1 / (1 + r)^2``, r >= 0."""
+    r = np.asarray(r, dtype=np.float64)
+    return 1 / (1 + r) ** 2
+
+
+def semicircle_density(x: np.ndarray, radius: float) -> np.ndarray:
+    """Wigner semicircle of radius ``R``: ``sqrt(R^2 - x^2) / (pi R^2 / 2)`` on ``[-R, R]``."""
+    x = np.asarray(x, dtype=np.float64)
+    return np.sqrt(np.clip(radius**2 - x**2, 0, None)) / (np.pi * radius**2 / 2)
+
+
+# ----------------------------------------------------------------------------- samplers
+def sample_goe(n: int, seed: int | np.random.Generator | None = 0) -> np.ndarray:
+    """An ``n x n`` GOE matrix ``(A + A^T) / 2``, ``A`` i.i.d. N(0, 1): diagonal variance 1,
+    off-diagonal variance 1/2, semicircle radius ``sqrt(2n)`` (the convention of eq. 9)."""
+    rng = np.random.default_rng(seed)
+    A = rng.standard_normal((n, n))
+    return (A + A.T) / 2
+
+
+def sample_poisson_levels(n: int, seed: int | np.random.Generator | None = 0) -> np.ndarray:
+    """``n`` uncorrelated levels with unit mean spacing: cumulative sums of Exp(1) spacings."""
+    rng = np.random.default_rng(seed)
+    return np.cumsum(rng.exponential(1.0, size=n))
+
+
+def gp_hessian_model(
+    n: int,
+    kp: float = 1.0,
+    kpp: float = 1.0,
+    *,
+    outliers: int = 0,
+    outlier_scale: float = 10.0,
+    degeneracy: int = 0,
+    seed: int | np.random.Generator | None = 0,
+) -> np.ndarray:
+    """One Hessian of the Gaussian-process loss model (Baskerville et al. Sec. 4, eq. 14 as written).
+
+    With ``kp = k'(0)`` and ``kpp = k''(0)``, eq. (14) reads
+    ``Cov(d_ij L, d_kl L) = kpp (delta_ik delta_jl + delta_il delta_jk) + kp^2 delta_ij delta_kl``:
+    off-diagonal entries are independent with variance ``kpp``; the diagonal is Gaussian with
+    covariance ``kp^2 11^T + 2 kpp I`` (so ``kp`` adds a common random shift ``kp z I``, which moves
+    the spectrum without changing spacings; the catalog notes that a stationary kernel would give
+    ``kpp delta_ij delta_kl`` instead -- D12).  Options as in the authors' sampler: ``outliers``
+    random diagonal positions get ``+(1 + z^2) outlier_scale``; ``degeneracy`` zero rows/columns are
+    appended (dimension ``n + degeneracy``).  Returns the symmetric ``(n + degeneracy)^2`` matrix.
+    """
+    rng = np.random.default_rng(seed)
+    M = math.sqrt(2 * kpp) * rng.standard_normal((n, n))
+    M = (M + M.T) / 2  # off-diagonal variance kpp
+    diag = kp * rng.standard_normal() + math.sqrt(2 * kpp) * rng.standard_normal(n)
+    M[np.diag_indices(n)] = diag
+    if outliers:
+        pos = rng.choice(n, size=outliers, replace=False)
+        M[pos, pos] += (1 + rng.standard_normal(outliers) ** 2) * outlier_scale
+    if degeneracy:
+        M = np.pad(M, ((0, degeneracy), (0, degeneracy)))
+    return M
+
+
+def gp_hessian_spectra(
+    n: int, kp: float = 1.0, kpp: float = 1.0, num_samples: int = 100, *, seed: int = 0, **kwargs
+) -> list[np.ndarray]:
+    """Eigenvalues (ascending) of ``num_samples`` independent :func:`gp_hessian_model` matrices;
+    ``kwargs`` (outliers, outlier_scale, degeneracy) ARE forwarded (the authors' ratio code drops
+    them, catalog D11)."""
+    rng = np.random.default_rng(seed)
+    return [np.linalg.eigvalsh(gp_hessian_model(n, kp, kpp, seed=rng, **kwargs)) for _ in range(num_samples)]

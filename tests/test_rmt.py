@@ -1,0 +1,96 @@
+"""RMT statistics against closed forms (GOE, Poisson)."""
+
+import math
+
+import numpy as np
+import pytest
+from scipy import integrate
+
+from dlspectra import rmt
+
+
+@pytest.fixture(scope="module")
+def goe_eigs():
+    return np.linalg.eigvalsh(rmt.sample_goe(1000, seed=0))
+
+
+def test_constants_and_densities_normalised():
+    assert abs(rmt.POISSON_MEAN_R_TILDE - 0.3863) < 1e-4
+    assert abs(rmt.GOE_SURMISE_MEAN_R_TILDE - 0.5359) < 1e-4
+    assert rmt.GOE_MEAN_R_TILDE == 0.5307
+    for f in (rmt.wigner_surmise, rmt.poisson_spacing_density, rmt.goe_ratio_density, rmt.poisson_ratio_density):
+        assert abs(integrate.quad(f, 0, np.inf)[0] - 1) < 1e-8
+    assert abs(integrate.quad(lambda s: s * rmt.wigner_surmise(s), 0, np.inf)[0] - 1) < 1e-8
+    assert abs(integrate.quad(rmt.goe_ratio_density, 0, 10)[0] - 0.9848) < 1e-3
+    # <r~> of the surmise: E[min(r, 1/r)] = 4 - 2 sqrt(3)
+    m = integrate.quad(lambda r: min(r, 1 / r) * rmt.goe_ratio_density(r), 0, np.inf, limit=200)[0]
+    assert abs(m - rmt.GOE_SURMISE_MEAN_R_TILDE) < 1e-6
+    assert abs(integrate.quad(lambda x: rmt.semicircle_density(x, 2.0), -2, 2)[0] - 1) < 1e-8
+
+
+def test_goe_mean_r_tilde_and_ratio_histogram(goe_eigs):
+    assert abs(rmt.mean_r_tilde(goe_eigs) - rmt.GOE_MEAN_R_TILDE) < 0.01
+    r = rmt.spacing_ratios(goe_eigs)
+    assert len(r) == 998 and np.all(r >= 0)
+    rt = rmt.min_max_ratios(goe_eigs)
+    np.testing.assert_allclose(rt, np.minimum(r, 1 / r))
+    # histogram of r on [0, 4] against the surmise
+    hist, edges = np.histogram(r, bins=16, range=(0, 4))
+    centres = (edges[1:] + edges[:-1]) / 2
+    expected = rmt.goe_ratio_density(centres) * len(r) * (edges[1] - edges[0])
+    assert np.abs(hist - expected).sum() / len(r) < 0.12
+
+
+def test_goe_unfolded_spacings_follow_wigner(goe_eigs):
+    n = 1000
+    x = rmt.unfold_with_counting_function(goe_eigs, lambda lam: rmt.goe_counting_function(lam, n))
+    x = x[100:-100]  # the bulk, away from the soft edges
+    s = rmt.nearest_neighbour_spacings(x)
+    assert abs(s.mean() - 1) < 0.05
+    assert abs(s.var() - (4 / np.pi - 1)) < 0.05
+    assert np.mean(s < 0.1) < 0.03  # level repulsion (Poisson: 0.095)
+    hist, edges = np.histogram(s, bins=12, range=(0, 3), density=True)
+    centres = (edges[1:] + edges[:-1]) / 2
+    assert np.abs(hist - rmt.wigner_surmise(centres)).max() < 0.15
+    # ensemble unfolding of 30 GOE(200) spectra
+    spectra = [np.linalg.eigvalsh(rmt.sample_goe(200, seed=k)) for k in range(30)]
+    unf = rmt.unfold_ensemble(spectra, holdout_fraction=1 / 3, seed=0)
+    assert len(unf) == 10
+    s2 = rmt.nearest_neighbour_spacings([u[20:-20] for u in unf])
+    assert abs(s2.mean() - 1) < 0.05
+    hist, _ = np.histogram(s2, bins=12, range=(0, 3), density=True)
+    assert np.abs(hist - rmt.wigner_surmise(centres)).max() < 0.2
+    assert rmt.unfold_ensemble(spectra, seed=None)[0] is not None  # the authors' "first third"
+
+
+def test_poisson_levels():
+    levels = rmt.sample_poisson_levels(20000, seed=1)
+    assert abs(rmt.mean_r_tilde(levels) - rmt.POISSON_MEAN_R_TILDE) < 0.01
+    s = rmt.nearest_neighbour_spacings(levels)
+    assert abs(s.mean() - 1) < 0.03
+    assert abs(np.mean(s < 0.1) - (1 - math.exp(-0.1))) < 0.01
+
+
+def test_gp_hessian_model_eq14():
+    n, kp, kpp = 60, 1.5, 0.3
+    mats = np.stack([rmt.gp_hessian_model(n, kp, kpp, seed=k) for k in range(400)])
+    off = mats[:, 0, 1]
+    assert abs(off.var() - kpp) < 0.1 * kpp
+    d = mats[:, np.arange(n), np.arange(n)]
+    assert abs(d[:, 0].var() - (kp**2 + 2 * kpp)) < 0.15 * (kp**2 + 2 * kpp)
+    assert abs(np.cov(d[:, 0], d[:, 1])[0, 1] - kp**2) < 0.2 * kp**2
+    assert np.allclose(mats[0], mats[0].T)
+    spectra = rmt.gp_hessian_spectra(100, 1.0, 1.0, num_samples=20, seed=0)
+    assert abs(rmt.mean_r_tilde(spectra) - rmt.GOE_MEAN_R_TILDE) < 0.02
+    deg = rmt.gp_hessian_model(50, 1.0, 1e-3, degeneracy=10, outliers=3, seed=0)
+    assert deg.shape == (60, 60) and np.all(deg[50:] == 0)
+    ev = rmt.gp_hessian_spectra(50, 1.0, 1e-3, num_samples=2, degeneracy=10, seed=0)[0]
+    assert np.sum(np.abs(ev) < 1e-12) == 10
+
+
+def test_errors():
+    with pytest.raises(ValueError, match="NaN"):
+        rmt.spacing_ratios(np.array([0.0, np.nan, 1.0, 2.0]))
+    with pytest.raises(ValueError):
+        rmt.unfold_ensemble([np.arange(5.0)])
+    assert len(rmt.spacing_ratios(np.array([0.0, 1e-30, 1.0, 2.0, 4.0]), cutoff=1e-20)) == 1
