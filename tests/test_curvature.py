@@ -82,6 +82,9 @@ def test_hessian_ggn_residual_match_dense(method, task):
         v = V[:, 0]
         assert ((op @ v) - ref @ v).abs().max() < 1e-8 * (ref @ v).abs().max()
     assert hop.num_matvecs == 5
+    assert hop.method_used in ("double_backward", "forward_over_reverse")
+    if method == "auto" and task == "mse":  # torch's mse_loss lacks forward-over-reverse
+        assert hop.method_used == "double_backward" and "forward_over_reverse" in hop.auto_errors
     # scipy wrapper
     x = np.random.default_rng(0).standard_normal(P)
     np.testing.assert_allclose(hop.to_scipy() @ x, H.numpy() @ x, rtol=1e-9, atol=1e-9 * np.abs(H.numpy() @ x).max())

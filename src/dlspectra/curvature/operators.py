@@ -110,7 +110,7 @@ class _ModelOperator(CurvatureOperator):
             ps = {n: t.clone().requires_grad_(True) for n, t in self._theta.items()}
             loss = self._loss(ps, X, y)
             gs = torch.autograd.grad(loss, [ps[n] for n in self.names])
-            total += w * float(loss)
+            total += w * float(loss.detach())
             g += w * self._flatten(gs)
         return total, g
 
@@ -126,8 +126,11 @@ class HessianOperator(_ModelOperator):
     batches : sequence of ``(X, y)`` tensors, already on the model's device.
     params : parameters (tensors or names) to differentiate; default all with ``requires_grad``.
     method : ``"double_backward"`` (Pearlmutter), ``"forward_over_reverse"`` (``torch.func``),
-        or ``"auto"``: forward-over-reverse, falling back to double backward when a layer has no
-        forward-mode derivative.  ``bench/bench_hvp.py`` measures both (see ``bench/README.md``).
+        or ``"auto"``: at the first product, time both on the first batch and keep the faster
+        (``method_used``, ``auto_timings``); a method that fails (e.g. torch's ``mse_loss`` has
+        no forward-over-reverse derivative) is skipped.  Neither wins everywhere:
+        ``bench/bench_hvp.py`` (see ``bench/README.md``) measures both; the products agree to
+        rounding.
     cache_graph : with ``method="double_backward"``, keep each batch's gradient graph between
         products (saves one forward+backward per batch and product; costs the graph's memory).
 
@@ -141,6 +144,10 @@ class HessianOperator(_ModelOperator):
         if method not in HVP_METHODS + ("auto",):
             raise ValueError(f"method must be one of {HVP_METHODS + ('auto',)}, got {method!r}")
         self.method = method
+        #: the method actually used ("auto" decides at the first product; see _choose_method)
+        self.method_used: str | None = None if method == "auto" else method
+        self.auto_timings: dict[str, float] = {}
+        self.auto_errors: dict[str, str] = {}
         self.cache_graph = cache_graph
         self._graphs: dict[int, tuple[list[torch.Tensor], list[torch.Tensor]]] = {}
 
@@ -164,22 +171,44 @@ class HessianOperator(_ModelOperator):
         gfun = grad(lambda p: self._loss(p, X, y))
         return jvp(gfun, (self._theta,), (vd,))[1]
 
-    def _batch_hvp(self, b: int, v: torch.Tensor) -> torch.Tensor:
-        vd = self._unflatten(v)
-        method = self.method
-        if method == "auto":
-            try:
-                out = self._hvp_forward_over_reverse(b, vd)
-                return self._flatten(out)
-            except (RuntimeError, NotImplementedError) as err:  # no forward-mode AD for a layer
-                warnings.warn(f"forward-over-reverse HVP failed ({err}); using double backward",
-                              stacklevel=3)
-                self.method = method = "double_backward"
+    def _run(self, method: str, b: int, vd: dict[str, torch.Tensor]) -> torch.Tensor:
         if method == "double_backward":
             hs = self._hvp_double_backward(b, vd)
             hs = [torch.zeros_like(vd[n]) if h is None else h for h, n in zip(hs, self.names)]
             return self._flatten(hs)
         return self._flatten(self._hvp_forward_over_reverse(b, vd))
+
+    def _choose_method(self, vd: dict[str, torch.Tensor]) -> torch.Tensor:
+        """``method="auto"``: time both methods on batch 0 (each run twice, the second run timed)
+        and keep the faster one in ``self.method_used``; timings in ``self.auto_timings``.
+        Returns the batch-0 product.  Costs three extra single-batch HVPs, once."""
+        sync = torch.cuda.synchronize if self.device.type == "cuda" else (lambda: None)
+        timings, result = {}, None
+        for method in ("forward_over_reverse", "double_backward"):
+            try:
+                for _ in range(2):
+                    sync()
+                    t = time.perf_counter()
+                    out = self._run(method, 0, vd)
+                    sync()
+                    timings[method] = time.perf_counter() - t
+                result = out if result is None else result
+            except (RuntimeError, NotImplementedError) as err:  # e.g. no forward-mode derivative
+                timings[method] = float("inf")
+                self.auto_errors[method] = str(err)
+        if not any(t < float("inf") for t in timings.values()):
+            raise RuntimeError(f"no HVP method works for this model: {self.auto_errors}")
+        self.auto_timings = timings
+        self.method_used = min(timings, key=timings.get)
+        return self._run(self.method_used, 0, vd) if result is None else result
+
+    def _batch_hvp(self, b: int, v: torch.Tensor) -> torch.Tensor:
+        vd = self._unflatten(v)
+        if self.method_used is None:  # "auto", first product
+            if b == 0:
+                return self._choose_method(vd)
+            self._choose_method(vd)
+        return self._run(self.method_used, b, vd)
 
     def _matvec(self, v: torch.Tensor) -> torch.Tensor:
         out = torch.zeros_like(v)
