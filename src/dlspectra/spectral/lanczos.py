@@ -158,7 +158,9 @@ def lanczos_top_k(
     ----------
     op : operator with ``matvec``, ``dim``, ``device``, ``dtype`` (or a dense symmetric matrix).
     k : number of eigenpairs, ``1 <= k <= dim``.
-    num_steps : maximum Krylov dimension; default ``max(3k, k + 100)``, capped at ``dim``.
+    num_steps : maximum Krylov dimension; default ``max(4k, k + 200)``, capped at ``dim`` (the basis
+        grows only as needed).  Measured: top-50 of a slightly trained MLP Hessian needed 210
+        steps at ``tol=1e-6`` (ARPACK: 233 products); top-50 of ``k^-1.1`` + outliers: 120.
     tol : relative residual tolerance.  ``tol_eff = max(tol, 50 * eps(op.dtype))`` so that a
         float32 operator (whose products carry ~1e-7 relative error) can converge; recorded in
         ``info['tol']``.
@@ -179,7 +181,7 @@ def lanczos_top_k(
     n = int(op.dim)
     if not 1 <= k <= n:
         raise ValueError(f"k must be in [1, dim={n}], got {k}")
-    max_steps = min(n, num_steps if num_steps is not None else max(3 * k, k + 100))
+    max_steps = min(n, num_steps if num_steps is not None else max(4 * k, k + 200))
     if max_steps < k:
         raise ValueError(f"num_steps={num_steps} < k={k}")
     eps = torch.finfo(op.dtype).eps if op.dtype.is_floating_point else 1e-16
