@@ -133,14 +133,16 @@ class HessianOperator(_ModelOperator):
         rounding.
     cache_graph : with ``method="double_backward"``, keep each batch's gradient graph between
         products (saves one forward+backward per batch and product; costs the graph's memory).
+    matmat_chunk_size : columns per ``vmap`` call in ``matmat`` with forward-over-reverse.
 
     Products are computed in the model's dtype (float32 or float64), summed over batches with
     weights ``n_b / N``.  Shapes: ``matvec`` ``(dim,) -> (dim,)``.
     """
 
     def __init__(self, model, loss_fn, batches, *, params=None, method: str = "auto",
-                 cache_graph: bool = False) -> None:
+                 cache_graph: bool = False, matmat_chunk_size: int | None = 16) -> None:
         super().__init__(model, loss_fn, batches, params=params)
+        self.matmat_chunk_size = matmat_chunk_size
         if method not in HVP_METHODS + ("auto",):
             raise ValueError(f"method must be one of {HVP_METHODS + ('auto',)}, got {method!r}")
         self.method = method
@@ -214,6 +216,21 @@ class HessianOperator(_ModelOperator):
         out = torch.zeros_like(v)
         for b, w in enumerate(self.weights):
             out.add_(self._batch_hvp(b, v), alpha=w)
+        return out
+
+    def _matmat(self, V: torch.Tensor) -> torch.Tensor:
+        """Column by column, except with forward-over-reverse: ``vmap`` over ``matmat_chunk_size``
+        columns at a time (a gain on GPUs; TOOLCHAIN.md found none on 2 CPU cores)."""
+        if self.method_used != "forward_over_reverse" or V.shape[1] == 1:
+            return super()._matmat(V)
+        out = torch.zeros_like(V)
+        for w, (X, y) in zip(self.weights, self.batches):
+            gfun = grad(lambda p, X=X, y=y: self._loss(p, X, y))
+
+            def hvp(v: torch.Tensor) -> torch.Tensor:
+                return self._flatten(jvp(gfun, (self._theta,), (self._unflatten(v),))[1])
+
+            out.add_(vmap(hvp, in_dims=1, out_dims=1, chunk_size=self.matmat_chunk_size)(V), alpha=w)
         return out
 
 
