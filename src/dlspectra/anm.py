@@ -818,7 +818,7 @@ def summary_markdown(summary: Sequence[dict], *, what: Sequence[str] = ("beta", 
     body = [["chains (this run)", *[str(r["count"]) for r in summary]]]
     names = {"beta": "β̂", "s": "ŝ", "ratio": "d_ks/d_c", "accepted": "fraction accepted"}
     for w in what:
-        if paper is not None and w in paper:
+        if paper is not None and isinstance(paper.get(w), dict):
             pm = paper[w]["mean"]
             sd = paper[w].get("sd")
             body.append([f"{names[w]} paper", *[f"{pm[i]:.3f}" + (f" ± {sd[i]:.3f}" if sd else "") for i in range(len(pm))]])
@@ -847,9 +847,14 @@ def counts_markdown(res: SetResult) -> str:
     body = [[k, str(v)] for k, v in c.items() if k != "total" and (v or k == "ok")]
     body.append(["total", str(c["total"])])
     text = markdown_table(["status", "chains"], body)
-    fails = Counter(r["reason"].split(":")[0] if r["status"] == "disconnected" else
-                    f"{r['status']}: {r['reason'].split(' in ')[0] if r['status'] == 'extra_zero_modes' else r['reason']}"
-                    for r in res.failures())
+    def group(r: dict) -> str:
+        if r["status"] == "extra_zero_modes":
+            return "connected, > 6 zero modes, fewest contacts of a node: " + r["reason"].rsplit(":", 1)[-1].strip(" )")
+        if r["status"] == "disconnected":
+            return "disconnected: " + r["reason"].rsplit("has", 1)[-1].strip()
+        return f"{r['status']}: {r['reason']}"
+
+    fails = Counter(group(r) for r in res.failures())
     if fails:
         text += "\n\nExcluded chains by reason (most common first):\n\n" + markdown_table(
             ["reason", "chains"], [[k, str(v)] for k, v in fails.most_common(12)])
