@@ -154,6 +154,9 @@ def test_papyan_fig15_spiked_wishart_density(spiked_wishart):
     # Marchenko-Pastur bulk: edges at 0 and top[3] (~ 4) within the kernel width; interior shape
     assert mass(grid[0], -5 * sigma) < 1e-4
     assert mass(top[3] - 0.1, top[3]) > 1e-3
+    support = grid[(grid < top[2] - 5 * sigma) & (dens > 1e-2)]  # where the smoothed bulk lives
+    assert abs(support.max() - top[3]) < 4 * sigma  # upper MP edge (exact: largest bulk eigenvalue)
+    assert abs(support.min() - 0.0) < 4 * sigma  # lower MP edge 0 (gamma = 1)
     mp = lambda x: np.sqrt(np.clip((4 - x) * x, 0, None)) / (2 * np.pi * np.maximum(x, 1e-12))  # noqa: E731
     inner = (grid > 0.3) & (grid < 3.7)
     l1 = np.abs(dens[inner] - mp(grid[inner])).sum() * dx

@@ -268,6 +268,9 @@ def lanczos_top_k(
         idx = _select(theta, k, which)
         theta_k, S_k = theta[idx], S[:, idx]
     residuals = beta_last * np.abs(S_k[-1])
+    scale = max(float(np.abs(np.asarray(alphas)).max()), 1e-300) if m else 1.0
+    if theta_k is not None:
+        scale = max(scale, float(np.abs(theta_k).max()))
     if m == n:  # the Krylov space is the whole space: Ritz values are exact
         converged = True
     order = np.argsort(theta_k)[::-1]
@@ -280,7 +283,7 @@ def lanczos_top_k(
     if not converged:
         warnings.warn(
             f"lanczos_top_k: top-{k} not converged after {m} steps (max relative residual "
-            f"{float(residuals.max() / max(np.abs(eigenvalues).max(), 1e-300)):.2e} > tol {tol_eff:.1e}); "
+            f"{float(residuals.max() / scale):.2e} > tol {tol_eff:.1e}); "
             "raise num_steps", stacklevel=2)
     return EigResult(
         eigenvalues=eigenvalues,
