@@ -613,7 +613,7 @@ def process_chains(chains: Sequence[Chain], *, cutoff: float = CUTOFF, gamma: fl
             payloads[c] = hit
         else:
             pending.append(c)
-    bar = tqdm(total=len(chains), desc=desc, disable=not progress, mininterval=1.0, file=sys.stderr)
+    bar = tqdm(total=len(chains), desc=desc, disable=not progress or not pending, mininterval=1.0, file=sys.stderr)
     bar.update(sum(len(chunks[c]) for c in payloads))
 
     def store(c: int, payload: dict) -> None:
