@@ -574,7 +574,8 @@ class SetResult:
 def process_chains(chains: Sequence[Chain], *, cutoff: float = CUTOFF, gamma: float = GAMMA,
                    jobs: int | None = None, chunk_size: int = 48, device: str = "cpu",
                    min_residues: int = 100, max_residues: int = 2000, zero_tol: float = ZERO_TOL,
-                   cache: Any = None, progress: bool = True, desc: str = "ANM spectra") -> SetResult:
+                   cache: Any = None, progress: bool = True, desc: str = "ANM spectra",
+                   start_method: str = "spawn") -> SetResult:
     """ANM spectra of many structures, in parallel, resumable, every failure counted.
 
     ``chains``: :class:`Chain` objects (coordinates may contain NaN: reported as ``missing_ca``).
@@ -583,7 +584,10 @@ def process_chains(chains: Sequence[Chain], *, cutoff: float = CUTOFF, gamma: fl
     coordinates), so an interrupted run resumes where it stopped. ``jobs``: worker processes
     (default: all cores; 1 = in this process; a CUDA ``device`` always runs in this process).
     ``cache``: a :class:`~dlspectra.cache.Cache`, ``None`` for the default one or ``False`` for
-    none. ``min_residues`` / ``max_residues``: the paper's 100 <= N_AA <= 2000.
+    none. ``min_residues`` / ``max_residues``: the paper's 100 <= N_AA <= 2000. ``start_method``:
+    how workers start (``"spawn"``: safe everywhere, each worker imports torch, a few seconds;
+    ``"fork"`` is faster on Linux but unsafe after the parent used CUDA or threaded OpenMP).
+    Returns a :class:`SetResult` (rows in input order).
     """
     from tqdm import tqdm
 
@@ -631,7 +635,7 @@ def process_chains(chains: Sequence[Chain], *, cutoff: float = CUTOFF, gamma: fl
     else:
         import multiprocessing as mp
 
-        with ProcessPoolExecutor(max_workers=min(jobs, len(pending)), mp_context=mp.get_context("spawn")) as pool:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(pending)), mp_context=mp.get_context(start_method)) as pool:
             futures = {pool.submit(_chunk_job, *args(c)): c for c in pending}
             from concurrent.futures import as_completed
 
@@ -956,10 +960,6 @@ def fetch_pisces_chains(list_path: str | Path, out_dir: str | Path, *, limit: in
             and min_length <= r["length"] <= max_length and r["resolution"] <= max_resolution]
     if limit is not None:
         rows = rows[:limit]
-    out_dir = Path(out_dir)
-    raw = out_dir / "raw"
-    raw.mkdir(parents=True, exist_ok=True)
-
     def default_open(url: str, t: float) -> bytes:
         with urllib.request.urlopen(url, timeout=t) as resp:
             return resp.read()
@@ -967,6 +967,9 @@ def fetch_pisces_chains(list_path: str | Path, out_dir: str | Path, *, limit: in
     fetch = opener or default_open
     if opener is None:
         _check_network()
+    out_dir = Path(out_dir)
+    raw = out_dir / "raw"
+    raw.mkdir(parents=True, exist_ok=True)
     arrays: dict[str, np.ndarray] = {}
     index = []
     for r in tqdm(rows, desc="fetch PDB", disable=not progress, file=sys.stderr):
