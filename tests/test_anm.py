@@ -174,3 +174,13 @@ def test_archives_load():
 def test_size_bins():
     assert anm.size_bin(300) == 0 and anm.size_bin(1000) == 0 and anm.size_bin(1001) == 1
     assert anm.size_bin(6000) == 2 and anm.size_bin(299) == -1
+
+
+def test_entries_join_their_chains():
+    entries = _data_or_skip(anm.load_ca_entries, "pdownb", n=4, seed=2)
+    chains = {c.id: c for c in _data_or_skip(anm.load_ca_archive, "pdownb", qualifying_only=False)}
+    for e in entries:
+        parts = [chains[f"{e.id}_{ch}"] for ch in e.meta["chain"]] if len(e.meta["chain"]) == e.meta["n_chains"] else None
+        if parts is None:  # multi-letter chain ids: compare sizes only
+            continue
+        np.testing.assert_array_equal(e.coords, np.concatenate([c.coords for c in parts]))

@@ -65,7 +65,7 @@ ZERO_TOL = 1e-6
 RIGID_BODY_MODES = 6
 SIZE_BINS: tuple[tuple[int, int], ...] = ((300, 1000), (1000, 3000), (3000, 6000))
 """Xie Tables 4/12/13: bins of 3N (degrees of freedom). Edges shared by two bins go to the lower one."""
-SET_VERSION = 2
+SET_VERSION = 3
 """Bumped when the per-chunk cache payload changes meaning."""
 
 STATUSES = ("ok", "missing_ca", "too_small", "too_large", "disconnected", "extra_zero_modes", "error")
@@ -164,6 +164,40 @@ def load_ca_archive(name: str = "pdownb", *, qualifying_only: bool = True, n: in
     npz_rel, csv_rel = _ARCHIVES[name]
     npz_path, csv_path = require_file(npz_rel, root), require_file(csv_rel, root)
     return load_ca_files(npz_path, csv_path, qualifying_only=qualifying_only, n=n, seed=seed)
+
+
+def load_ca_entries(name: str = "pdownb", *, qualifying_only: bool = True, n: int | None = None, seed: int = 0,
+                    max_residues: int | None = None, root: Path | None = None) -> list[Chain]:
+    """Whole PDB entries of a C-alpha archive: all chains of an entry joined, as ProDy's ANM does for 4HHB.
+
+    The paper's example, 4HHB, is a four-chain entry, and its "9166 kinds of protein molecules"
+    may be entries rather than chains (catalog-xie 0.7). An entry is kept when at least one of its
+    chains qualifies (``qualifying_only``); its coordinates are the archive's chains in index order,
+    shape ``(sum N_c, 3)``. ``max_residues``: drop larger entries *before* drawing the seeded subset
+    of ``n`` (to bound the cost of a small run). Raises ``DataMissingError``.
+    """
+    from .data import require_file
+
+    npz_rel, csv_rel = _ARCHIVES[name]
+    npz_path, csv_path = require_file(npz_rel, root), require_file(csv_rel, root)
+    rows = read_index(csv_path)
+    by_entry: dict[str, list[dict]] = {}
+    for r in rows:
+        by_entry.setdefault(r["pdb_id"], []).append(r)
+    keep = [e for e, rs in by_entry.items()
+            if not qualifying_only or any(r.get("meets_all_criteria", "1").strip() in ("1", "True", "true") for r in rs)]
+    if max_residues is not None:
+        keep = [e for e in keep if sum(int(r["n_residues"]) for r in by_entry[e]) <= max_residues]
+    if n is not None and n < len(keep):
+        keep = [keep[i] for i in np.sort(np.random.default_rng(seed).choice(len(keep), size=n, replace=False))]
+    out = []
+    with np.load(npz_path, allow_pickle=False) as z:
+        for e in keep:
+            keys = [r.get("key") or f"{r['pdb_id']}{r['chain']}" for r in by_entry[e]]
+            coords = np.concatenate([z[k].astype(np.float64) for k in keys])
+            out.append(Chain(e, coords, {"pdb_id": e, "chain": "".join(r["chain"] for r in by_entry[e]),
+                                         "n_chains": len(keys)}))
+    return out
 
 
 def load_ca_files(npz_path: str | Path, csv_path: str | Path, *, qualifying_only: bool = True,
@@ -431,6 +465,12 @@ def _screen(chain: Chain, min_residues: int, max_residues: int) -> tuple[str, st
         return "error", f"coordinates have shape {chain.coords.shape}, expected (N, 3)"
     if bad.any():
         return "missing_ca", f"{int(bad.sum())} of {chain.n_residues} C-alpha positions are NaN"
+    if chain.n_residues >= 2:
+        x = chain.coords
+        r2 = ((x[:, None, :] - x[None, :, :]) ** 2).sum(-1)
+        np.fill_diagonal(r2, 1.0)
+        if np.any(r2 == 0.0):
+            return "error", "two C-alpha atoms at the same position"
     if chain.n_residues < min_residues:
         return "too_small", f"{chain.n_residues} residues < {min_residues}"
     if chain.n_residues > max_residues:
@@ -749,13 +789,24 @@ def structure_spectra(p: dict, *, cache: Any = None) -> dict[str, ProteinSpectru
     return out
 
 
-def protein_set(p: dict, *, device: str = "cpu", progress: bool = True, cache: Any = None) -> SetResult:
-    """The large-set computation of a page preset with a ``set`` entry (fig10, tab04, tab12, tab13 share it).
+def protein_set(p: dict, *, which: str = "set", device: str = "cpu", progress: bool = True,
+                cache: Any = None) -> SetResult:
+    """The large-set computation of a page preset (fig10, tab04, tab12, tab13 share it).
 
-    Loads the archive (``DataMissingError`` when absent), takes the seeded subset and runs
-    :func:`process_chains` with the preset's settings; identical presets give identical cache keys.
+    ``which="set"``: single chains (``p["set"]``); ``which="entries"``: whole PDB entries, chains
+    joined as for 4HHB (``p["entries"]``, see :func:`load_ca_entries`). Loads the archive
+    (``DataMissingError`` when absent), takes the seeded subset and runs :func:`process_chains` with
+    the preset's settings; identical presets give identical cache keys.
     """
-    s = p["set"]
+    s = p[which]
+    if which == "entries":
+        chains = load_ca_entries(s["archive"], qualifying_only=s["qualifying_only"], n=s["n_chains"], seed=s["seed"],
+                                 max_residues=s.get("subset_max_residues"))
+        res = process_chains(chains, cutoff=s["anm"]["cutoff"], gamma=s["anm"]["gamma"], jobs=s["jobs"],
+                             chunk_size=s["chunk_size"], device=str(device), min_residues=s["min_residues"],
+                             max_residues=s["max_residues"], cache=cache, progress=progress, desc="ANM spectra (entries)")
+        res.config["archive"] = s["archive"]
+        return res
     chains = load_ca_archive(s["archive"], qualifying_only=s["qualifying_only"], n=s["n_chains"], seed=s["seed"])
     res = process_chains(chains, cutoff=s["anm"]["cutoff"], gamma=s["anm"]["gamma"], jobs=s["jobs"],
                          chunk_size=s["chunk_size"], device=str(device), min_residues=s["min_residues"],
@@ -764,6 +815,16 @@ def protein_set(p: dict, *, device: str = "cpu", progress: bool = True, cache: A
     res.config["n_available"] = len(load_ca_archive(s["archive"], qualifying_only=s["qualifying_only"])) \
         if s["n_chains"] is not None else len(chains)
     return res
+
+
+READINGS = {"chains": "single chains", "entries": "whole PDB entries (chains joined, like 4HHB)"}
+"""The two readings of the paper's "protein molecule" used on the set pages."""
+
+
+def protein_sets(p: dict, *, device: str = "cpu", progress: bool = True, cache: Any = None) -> dict[str, SetResult]:
+    """Both readings of the large set: ``{"chains": ..., "entries": ...}`` (see :func:`protein_set`)."""
+    return {"chains": protein_set(p, which="set", device=device, progress=progress, cache=cache),
+            "entries": protein_set(p, which="entries", device=device, progress=progress, cache=cache)}
 
 
 def structure_setup_rows(p: dict) -> list[list]:
@@ -793,6 +854,18 @@ def set_setup_rows(p: dict) -> list[list]:
             ["eigensolver", "not stated", f"batched torch eigvalsh (float64), jobs = {s['jobs'] or 'all cores'}"]]
 
 
+def entries_setup_rows(p: dict) -> list[list]:
+    """Setup table rows of the second reading: whole PDB entries (chains joined, like 4HHB)."""
+    s = p["entries"]
+    n = "all" if s["n_chains"] is None else f"a seeded subset of {s['n_chains']} (seed {s['seed']})"
+    cap = "" if s.get("subset_max_residues") is None else f" among those with ≤ {s['subset_max_residues']} residues"
+    return [["structures", "9,166 PDB entries", f"{n}{cap} of the 730 `{s['archive']}` entries with a qualifying chain"],
+            ["nodes", "residues of the protein molecule", "C-alpha atoms of all the entry's chains in the archive, joined"],
+            ["selection", "100 ≤ N_AA ≤ 2000, exactly 6 zero modes",
+             f"{s['min_residues']} ≤ N ≤ {s['max_residues']}, exactly 6 zero modes (others counted, excluded)"],
+            ["K", "top 1/10", ", ".join(rule_label(r) for r in s["k_rules"]) + " (K capped at n)"]]
+
+
 def fit_markdown(rows: Sequence[tuple[str, PowerLawFit | dict]], paper: dict | None = None) -> str:
     """Markdown table of Xie's KS statistics (Table 11 layout): one row per (label, fit), paper first."""
     from .results import markdown_table
@@ -819,7 +892,7 @@ def summary_markdown(summary: Sequence[dict], *, what: Sequence[str] = ("beta", 
     from .results import markdown_table
 
     head = ["", *[bin_label(r["bin"]) for r in summary]]
-    body = [["chains (this run)", *[str(r["count"]) for r in summary]]]
+    body = [["structures (this run)", *[str(r["count"]) for r in summary]]]
     names = {"beta": "β̂", "s": "ŝ", "ratio": "d_ks/d_c", "accepted": "fraction accepted"}
     for w in what:
         if paper is not None and isinstance(paper.get(w), dict):
@@ -850,7 +923,7 @@ def counts_markdown(res: SetResult) -> str:
     c = res.counts()
     body = [[k, str(v)] for k, v in c.items() if k != "total" and (v or k == "ok")]
     body.append(["total", str(c["total"])])
-    text = markdown_table(["status", "chains"], body)
+    text = markdown_table(["status", "structures"], body)
     def group(r: dict) -> str:
         if r["status"] == "extra_zero_modes":
             return "connected, > 6 zero modes, fewest contacts of a node: " + r["reason"].rsplit(":", 1)[-1].strip(" )")
@@ -860,8 +933,8 @@ def counts_markdown(res: SetResult) -> str:
 
     fails = Counter(group(r) for r in res.failures())
     if fails:
-        text += "\n\nExcluded chains by reason (most common first):\n\n" + markdown_table(
-            ["reason", "chains"], [[k, str(v)] for k, v in fails.most_common(12)])
+        text += "\n\nExcluded structures by reason (most common first):\n\n" + markdown_table(
+            ["reason", "structures"], [[k, str(v)] for k, v in fails.most_common(12)])
     return text
 
 
