@@ -414,6 +414,8 @@ class ProteinSpectrum:
     n_residues: int
     eigenvalues: np.ndarray
     zero_tol: float = ZERO_TOL
+    seconds: float = 0.0
+    """Wall time of the computation that produced the eigenvalues (0 when unknown)."""
 
     @property
     def n_zero_modes(self) -> int:
@@ -465,16 +467,15 @@ def _screen(chain: Chain, min_residues: int, max_residues: int) -> tuple[str, st
         return "error", f"coordinates have shape {chain.coords.shape}, expected (N, 3)"
     if bad.any():
         return "missing_ca", f"{int(bad.sum())} of {chain.n_residues} C-alpha positions are NaN"
-    if chain.n_residues >= 2:
-        x = chain.coords
-        r2 = ((x[:, None, :] - x[None, :, :]) ** 2).sum(-1)
-        np.fill_diagonal(r2, 1.0)
-        if np.any(r2 == 0.0):
-            return "error", "two C-alpha atoms at the same position"
     if chain.n_residues < min_residues:
         return "too_small", f"{chain.n_residues} residues < {min_residues}"
     if chain.n_residues > max_residues:
         return "too_large", f"{chain.n_residues} residues > {max_residues}"
+    x = chain.coords
+    r2 = ((x[:, None, :] - x[None, :, :]) ** 2).sum(-1)
+    np.fill_diagonal(r2, 1.0)
+    if np.any(r2 == 0.0):
+        return "error", "two C-alpha atoms at the same position"
     return "ok", ""
 
 
@@ -784,8 +785,8 @@ def structure_spectra(p: dict, *, cache: Any = None) -> dict[str, ProteinSpectru
                     "seconds": np.array(time.perf_counter() - t0)}
 
         payload = cache.get_or_compute("anm_structure", cfg, compute, kind="npz")
-        out[method] = ProteinSpectrum(s["protein"], int(payload["n_residues"]), payload["eigenvalues"])
-        out[method].seconds = float(payload["seconds"])  # type: ignore[attr-defined]
+        out[method] = ProteinSpectrum(s["protein"], int(payload["n_residues"]), payload["eigenvalues"],
+                                      seconds=float(payload["seconds"]))
     return out
 
 
