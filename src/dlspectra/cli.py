@@ -36,8 +36,11 @@ NOTEBOOK_RE = re.compile(r"^(?P<fig>(fig|tab|figA)\w*?\d+)_(?P<slug>[a-z0-9_]+)\
 
 
 def project_root() -> Path:
-    """The checkout: the folder holding ``_config.yml`` (from the package location, else the cwd)."""
-    for cand in (repo_root(), Path.cwd(), *Path.cwd().parents):
+    """The book's folder (holding ``_config.yml`` and ``notebooks/``): ``$DLSPECTRA_BOOK_ROOT`` if set,
+    else the checkout the package is installed from, else the cwd or one of its parents."""
+    env = os.environ.get("DLSPECTRA_BOOK_ROOT")
+    candidates = [Path(env)] if env else [repo_root(), Path.cwd(), *Path.cwd().parents]
+    for cand in candidates:
         if cand is not None and (cand / "_config.yml").exists() and (cand / "notebooks").is_dir():
             return cand
     raise DlspectraError("cannot find the book (a folder with _config.yml and notebooks/); run from the checkout")
@@ -186,13 +189,18 @@ def write_scorecard(root: Path, scale: str, failed: dict[str, str] | None = None
 
 def build_html(root: Path) -> tuple[int, list[str]]:
     """Run ``jupyter-book build`` on ``root``; returns (exit code, warning lines)."""
-    cmd = [sys.executable, "-m", "jupyter_book.cli.main", "build", str(root)]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    exe = Path(sys.executable).parent / "jupyter-book"
+    if not exe.exists():
+        raise DlspectraError(f"jupyter-book is not installed beside {sys.executable}: pip install 'dlspectra[book]'")
+    proc = subprocess.run([str(exe), "build", str(root)], capture_output=True, text=True)
     out = proc.stdout + proc.stderr
     warnings = [ln for ln in out.splitlines() if "WARNING" in ln or "ERROR" in ln]
-    if proc.returncode != 0:
+    code = proc.returncode
+    if code == 0 and not (root / "_build" / "html" / "index.html").exists():
+        code, out = 1, out + "\njupyter-book exited 0 but wrote no _build/html/index.html"
+    if code != 0:
         sys.stderr.write(out[-6000:])
-    return proc.returncode, warnings
+    return code, warnings
 
 
 # ----------------------------------------------------------------------------- commands
@@ -203,6 +211,13 @@ def cmd_book(args: argparse.Namespace) -> int:
     root = project_root()
     notebooks = discover(root)
     chosen = select(notebooks, args.only)
+    if not args.skip_data_check:
+        from .data import verify_all
+
+        problems = verify_all()
+        if problems:
+            raise DlspectraError("the data folder is incomplete or corrupt (fix it, or pass --skip-data-check "
+                                 "to build with the pages that need it marked 'not run'):\n" + "\n".join(problems))
     jobs = max(1, args.jobs)
     # kernels inherit these: torch threads per notebook, and no progress bars inside the pages
     os.environ["DLSPECTRA_THREADS"] = str(max(1, (os.cpu_count() or 2) // jobs))
@@ -287,6 +302,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--device", default="auto", help="torch device for the notebooks (default auto: CUDA if present)")
     b.add_argument("--timeout", type=int, default=None, help="per-cell timeout in seconds (default none)")
     b.add_argument("--no-html", action="store_true", help="execute and score only; skip jupyter-book")
+    b.add_argument("--skip-data-check", action="store_true", help="do not verify the data folder before running")
     b.set_defaults(func=cmd_book)
     sub.add_parser("list", help="figure ids and their notebooks").set_defaults(func=cmd_list)
     s = sub.add_parser("scorecard", help="regenerate the scorecard page from saved claims")

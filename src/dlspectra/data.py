@@ -401,3 +401,22 @@ def available(name: str) -> bool:
         return True
     except (DataMissingError, DataCorruptError):
         return False
+
+
+def verify_all(root: Path | None = None) -> list[str]:
+    """Check every file of the manifest under the data root; returns one message per problem (empty: all good)."""
+    try:
+        root = Path(root) if root is not None else data_root()
+    except DataMissingError as exc:
+        return [str(exc)]
+    if not root.is_dir():
+        first = next(iter(checksums()))
+        return [f"data folder {root} does not exist (DLSPECTRA_DATA); first missing file: {root / first} "
+                f"(SHA-256 {checksums()[first]})"]
+    problems = []
+    for rel in checksums():
+        try:
+            require_file(rel, root)
+        except (DataMissingError, DataCorruptError) as exc:
+            problems.append(str(exc))
+    return problems

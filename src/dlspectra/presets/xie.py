@@ -19,7 +19,7 @@ PAPER_LENET = {
     "cifar10": {"train_n": None, "epochs": 200},
     "cifar100": {"train_n": None, "epochs": 200},
 }
-CI_HESSIAN = {"hessian_n": 1000, "batch_size": 500, "k": 100, "max_steps": 300, "tol": 1e-6}
+CI_HESSIAN = {"hessian_n": 512, "batch_size": 512, "k": 100, "max_steps": 250, "tol": 1e-5}
 PAPER_HESSIAN = {"hessian_n": None, "batch_size": 1000, "k": 1000, "max_steps": 2500, "tol": 1e-6}
 
 _CI = {"lenet": CI_LENET, "hessian": CI_HESSIAN, "test_n": 1000, "seed": 0, "threads": 2}
