@@ -164,8 +164,13 @@ class HessianOperator(_ModelOperator):
             gs = list(torch.autograd.grad(self._loss(ps, X, y), leaves, create_graph=True))
             if self.cache_graph:
                 self._graphs[b] = (leaves, gs)
-        dot = sum((g * vd[n]).sum() for g, n in zip(gs, self.names))
-        return list(torch.autograd.grad(dot, leaves, retain_graph=self.cache_graph, allow_unused=True))
+        # d/dtheta (g . v) = H v, as a vector-Jacobian product of the gradient with v; gradient
+        # blocks that do not depend on theta (constant) contribute nothing
+        live = [(g, vd[n]) for g, n in zip(gs, self.names) if g.requires_grad]
+        if not live:
+            return [None] * len(leaves)
+        return list(torch.autograd.grad([g for g, _ in live], leaves, grad_outputs=[u for _, u in live],
+                                        retain_graph=self.cache_graph, allow_unused=True))
 
     # forward-over-reverse
     def _hvp_forward_over_reverse(self, b: int, vd: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
