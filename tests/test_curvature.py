@@ -147,3 +147,17 @@ def test_errors_and_eval_mode():
     op = HessianOperator(m32, nn.CrossEntropyLoss(), b32, params=[m32[2].weight])
     assert op.dim == 8 and op.dtype == torch.float32
     assert (op @ torch.randn(op.dim, dtype=torch.float64)).dtype == torch.float32
+
+
+def test_cross_check_with_curvlinops():
+    curvlinops = pytest.importorskip("curvlinops")
+    model = _mlp()
+    loss_fn = nn.CrossEntropyLoss()
+    batches = _data()
+    params = [p for p in model.parameters()]
+    x = np.random.default_rng(1).standard_normal(sum(p.numel() for p in params))
+    for ours, theirs in ((HessianOperator, curvlinops.HessianLinearOperator),
+                         (GGNOperator, curvlinops.GGNLinearOperator)):
+        ref = theirs(model, loss_fn, params, batches, check_deterministic=False).to_scipy() @ x
+        got = ours(model, loss_fn, batches).to_scipy() @ x
+        np.testing.assert_allclose(got, ref, rtol=1e-9, atol=1e-10 * np.abs(ref).max())
