@@ -19,8 +19,9 @@ K_RULES = ["tenth", 1000]
 
 STRUCTURE = {"anm": ANM, "k_rules": K_RULES, "pdb": "pdb/4hhb.pdb", "protein": "4HHB"}
 
-# ci: jobs = 1 because spawning worker processes (each imports torch) cost more than it saved for
-# 300 small chains on the shared 2-core machine (measured: 11 s in-process vs 18 s with 2 workers).
+# ci: jobs = 1 because spawning worker processes (each imports torch) saves little or nothing for
+# 300 small chains on a shared 2-core machine (bench/bench_anm.py --sets, same run: 7.4 s in-process
+# vs 6.7 s with 2 workers when quiet; 11 s vs 18-20 s when other jobs loaded the machine).
 SET_CI = {"anm": ANM, "k_rules": K_RULES, "archive": "pdownb", "qualifying_only": True, "n_chains": 300,
           "seed": 0, "min_residues": 100, "max_residues": 2000, "chunk_size": 48, "jobs": 1}
 SET_PAPER = {"anm": ANM, "k_rules": K_RULES, "archive": "pdownb", "qualifying_only": True, "n_chains": None,
