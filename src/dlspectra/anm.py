@@ -982,6 +982,8 @@ def _check_network(url: str = "https://files.rcsb.org/", timeout: float = 5.0) -
 
     try:
         urllib.request.urlopen(urllib.request.Request(url, method="HEAD"), timeout=timeout).close()
+    except urllib.error.HTTPError:
+        return  # the server answered (even with an error status): the network is there
     except (urllib.error.URLError, OSError) as exc:
         raise FetchError(
             f"cannot reach the PDB ({url}): {exc}. Fetching structures needs network access; on an "
