@@ -82,6 +82,9 @@ def test_hessian_ggn_residual_match_dense(method, task):
         v = V[:, 0]
         assert ((op @ v) - ref @ v).abs().max() < 1e-8 * (ref @ v).abs().max()
     assert hop.num_matvecs == 5
+    with torch.no_grad():  # products work under an outer no_grad
+        assert ((hop @ V[:, 1]) - H @ V[:, 1]).abs().max() < 1e-8 * (H @ V[:, 1]).abs().max()
+    hop.num_matvecs -= 1
     assert hop.method_used in ("double_backward", "forward_over_reverse")
     if method == "auto" and task == "mse":  # torch's mse_loss lacks forward-over-reverse
         assert hop.method_used == "double_backward" and "forward_over_reverse" in hop.auto_errors

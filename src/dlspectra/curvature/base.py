@@ -95,7 +95,8 @@ class CurvatureOperator:
     def matvec(self, v: torch.Tensor) -> torch.Tensor:
         """Return ``A @ v``; ``v`` of shape ``(dim,)`` -> ``(dim,)`` in ``self.dtype`` on ``self.device``."""
         v = self._prepare(v, 1)
-        out = self._matvec(v)
+        with torch.enable_grad():  # model operators differentiate; works under an outer no_grad
+            out = self._matvec(v).detach()
         self.num_matvecs += 1
         check_finite(out, f"product of {type(self).__name__} with a vector")
         return out
@@ -103,7 +104,8 @@ class CurvatureOperator:
     def matmat(self, V: torch.Tensor) -> torch.Tensor:
         """Return ``A @ V``; ``V`` of shape ``(dim, m)`` -> ``(dim, m)``."""
         V = self._prepare(V, 2)
-        out = self._matmat(V)
+        with torch.enable_grad():
+            out = self._matmat(V).detach()
         self.num_matvecs += V.shape[1]
         check_finite(out, f"product of {type(self).__name__} with a matrix")
         return out

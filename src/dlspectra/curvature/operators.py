@@ -103,6 +103,7 @@ class _ModelOperator(CurvatureOperator):
     def _loss(self, p: dict[str, torch.Tensor], X: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         return self.loss_fn(self._forward(p, X), y)
 
+    @torch.enable_grad()
     def loss_and_gradient(self) -> tuple[float, torch.Tensor]:
         """The data-set loss ``L`` (float) and its gradient, flat ``(dim,)`` in ``self.dtype``."""
         total, g = 0.0, torch.zeros(self.dim, device=self.device, dtype=self.dtype)
@@ -317,6 +318,7 @@ class GradientCovarianceOperator(_ModelOperator):
         g = vmap(grad(self._sample_loss), in_dims=(None, 0, 0), chunk_size=self.chunk_size)(self._theta, X, y)
         return torch.cat([g[n].reshape(len(X), -1) for n in self.names], dim=1)
 
+    @torch.enable_grad()
     def per_sample_gradients(self) -> torch.Tensor:
         """All per-sample gradients, shape ``(M, dim)`` in ``self.dtype`` (kept if ``store``)."""
         if self._G is not None:
