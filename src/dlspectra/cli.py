@@ -122,7 +122,12 @@ def execute(nb: Notebook, scale: str, device: str, timeout: int | None = None) -
     tmp_out = nb.source.with_name(f".{nb.source.stem}.out.ipynb")
     error = None
     try:
-        jupytext.write(jupytext.read(nb.source), tmp_in, fmt="ipynb")
+        doc = jupytext.read(nb.source)
+        for cell in doc.cells:  # the reader sees papermill's injected values, not the defaults
+            tags = cell.metadata.get("tags", [])
+            if "parameters" in tags and "remove-cell" not in tags:
+                cell.metadata["tags"] = [*tags, "remove-cell"]
+        jupytext.write(doc, tmp_in, fmt="ipynb")
         try:
             papermill.execute_notebook(str(tmp_in), str(tmp_out), parameters={"scale": scale, "device": device},
                                        kernel_name="python3", cwd=str(nb.source.parent), progress_bar=False,

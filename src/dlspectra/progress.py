@@ -9,7 +9,11 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 
-from tqdm.auto import tqdm
+try:  # notebook widgets when ipywidgets is installed, plain text bars otherwise (no TqdmWarning)
+    import ipywidgets  # noqa: F401
+    from tqdm.auto import tqdm
+except ImportError:
+    from tqdm.std import tqdm
 
 
 def progress_enabled(requested: bool = True) -> bool:

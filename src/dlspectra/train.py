@@ -183,7 +183,7 @@ def train_model(config: TrainConfig, device: str | torch.device = "auto", *, pro
             out = _model_output(model, x, regression)
             loss = loss_fn(out, y)
             if not torch.isfinite(loss):
-                raise FloatingPointError(f"training diverged at epoch {epoch}: loss {float(loss)} "
+                raise FloatingPointError(f"training diverged at epoch {epoch}: loss {loss.item()} "
                                          f"({config.optimizer}, lr {lr})")
             loss.backward()
             optimizer.step()

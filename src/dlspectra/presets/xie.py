@@ -28,6 +28,9 @@ _PAPER = {"lenet": PAPER_LENET, "hessian": PAPER_HESSIAN, "test_n": None, "seed"
 DATASETS_FIG01 = ["mnist", "fashion-mnist", "cifar10", "cifar100"]
 
 PRESETS = {
+    # tab05 is pure computation: the same at both scales but for the Monte-Carlo sample count
+    "xie/tab05": {"ci": {"ks": [50, 100, 1000], "num_samples": 2000, "threads": 2},
+                  "paper": {"ks": [50, 100, 1000], "num_samples": 20000}},
     "xie/fig01": {"ci": dict(_CI, datasets=DATASETS_FIG01), "paper": dict(_PAPER, datasets=DATASETS_FIG01)},
     "xie/tab01": {"ci": dict(_CI, datasets=DATASETS_FIG01), "paper": dict(_PAPER, datasets=DATASETS_FIG01)},
 }

@@ -1,0 +1,136 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Xie et al., Table 1 — KS statistics of LeNet Hessian spectra, random vs SGD, four data sets
+#
+# ## What the paper shows
+#
+# Table 1 backs Figure 1 with numbers: for LeNet trained by SGD on MNIST, Fashion-MNIST, CIFAR-10
+# and CIFAR-100 the Kolmogorov–Smirnov distance between the top-1000 eigenvalues and the fitted
+# power law is below the critical value $d_c = 0.0430$ ("Power-Law: Yes"), with
+# $\hat\beta \in [1.9, 2.0]$ and $\hat s \in [1.0, 1.1]$; for the randomly initialised networks it is
+# above ("No"). The values are those of Tables 6 and 7, truncated to three decimals.
+#
+# ## Setup
+#
+# Same runs as Figure 1 (the page `xie/fig01`; models and spectra come from the shared cache).
+# At `ci` scale K = 100, so $d_c = 0.136$: a larger critical value lets more spectra pass, which is
+# why we also record the trained-vs-random ordering. The `powerlaw` package (the library the paper
+# used) recomputes $\hat\beta$ and $d_{ks}$ as an independent check of our estimator.
+
+# %% tags=["parameters"]
+scale = "ci"
+device = "auto"
+
+# %%
+from dlspectra.data import available
+from dlspectra.fits import powerlaw_package_fit
+from dlspectra.page import Markdown, start
+from dlspectra.results import markdown_table
+from dlspectra.xie import comparison_table, fit_table, lenet_run, lenet_setup_rows
+
+page = start("xie/tab01", scale, device, title="KS statistics, random vs SGD, four data sets")
+p = page.preset
+page.setup(lenet_setup_rows(p, [d for d in p["datasets"] if available(d)]))
+
+# %% [markdown]
+# ## The paper's Table 1 (reference values)
+
+# %%
+PAPER = {  # Table 1 (d_c = 0.0430 for K = 1000; Table 6/7 give the untruncated d_ks)
+    ("mnist", "random"): {"d_ks": 0.079, "d_c": 0.0430, "accepted": False},
+    ("mnist", "sgd"): {"d_ks": 0.009, "d_c": 0.0430, "accepted": True, "beta": 1.991, "sigma": 0.031, "s": 1.009},
+    ("fashion-mnist", "random"): {"d_ks": 0.097, "d_c": 0.0430, "accepted": False},
+    ("fashion-mnist", "sgd"): {"d_ks": 0.013, "d_c": 0.0430, "accepted": True, "beta": 1.939, "sigma": 0.030, "s": 1.065},
+    ("cifar10", "random"): {"d_ks": 0.066, "d_c": 0.0430, "accepted": False},
+    ("cifar10", "sgd"): {"d_ks": 0.027, "d_c": 0.0430, "accepted": True, "beta": 1.968, "sigma": 0.031, "s": 1.033},
+    ("cifar100", "random"): {"d_ks": 0.094, "d_c": 0.0430, "accepted": False},
+    ("cifar100", "sgd"): {"d_ks": 0.031, "d_c": 0.0430, "accepted": True, "beta": 1.908, "sigma": 0.029, "s": 1.101},
+}
+
+# %% [markdown]
+# ## Computation
+
+# %%
+runs = {}
+for ds in p["datasets"]:
+    if available(ds):
+        runs[(ds, "random")] = lenet_run(p, ds, random=True, device=page.device, label=f"{ds}, random")
+        runs[(ds, "sgd")] = lenet_run(p, ds, device=page.device, label=f"{ds}, SGD")
+
+# %% [markdown]
+# ## Numbers: paper vs this run
+
+# %%
+comparison_table([(f"{ds}, {kind}", PAPER[(ds, kind)], runs[(ds, kind)].fit if (ds, kind) in runs else None)
+                  for ds in p["datasets"] for kind in ("random", "sgd")])
+
+# %% [markdown]
+# Our full statistics, including the least-squares rank slope $\hat s_{OLS}$ and test accuracy:
+
+# %%
+fit_table(list(runs.values()))
+
+# %% [markdown]
+# Cross-check with the `powerlaw` package (xmin fixed to $\lambda_K$, exponent range widened):
+
+# %%
+rows = []
+for (ds, kind), run in runs.items():
+    ref = powerlaw_package_fit(run.spectrum.eigenvalues, run.fit.k)
+    rows.append([run.label, f"{run.fit.beta:.4f}", f"{ref['beta']:.4f}", f"{run.fit.d_ks:.4f}", f"{ref['d_ks']:.4f}"])
+Markdown(markdown_table(["run", "β̂ (ours)", "β̂ (powerlaw)", "d_ks (ours)", "d_ks (powerlaw)"], rows))
+
+# %% [markdown]
+# ## Verdict
+#
+# Claims (catalog `xie-tab01`): trained LeNets pass with $\hat\beta$ near 2 and $\hat s$ near 1; random
+# LeNets fail. Expected at `ci`: the trained spectra pass and the ordering holds; the random ones may
+# pass the (larger) K = 100 critical value, which then shows as *not reproduced* here.
+
+# %%
+claims = page.claims
+for ds in p["datasets"]:
+    if (ds, "sgd") not in runs:
+        claims.not_run(f"{ds}-sgd-accepted", f"{ds}: SGD-trained LeNet passes the KS test", reason="data missing",
+                       paper=PAPER[(ds, "sgd")])
+        claims.not_run(f"{ds}-random-rejected", f"{ds}: random LeNet fails the KS test", reason="data missing",
+                       paper=PAPER[(ds, "random")])
+        continue
+    sgd, rnd = runs[(ds, "sgd")].fit, runs[(ds, "random")].fit
+    ref = PAPER[(ds, "sgd")]
+    claims.check(f"{ds}-sgd-accepted", f"{ds}: SGD-trained LeNet passes the KS test", rule="d_ks < d_c",
+                 holds=sgd.accepted, paper={"d_ks": ref["d_ks"], "d_c": ref["d_c"]},
+                 measured={"d_ks": sgd.d_ks, "d_c": sgd.d_c})
+    claims.check(f"{ds}-sgd-beta", f"{ds}: β̂ of the trained LeNet is close to 2",
+                 rule="|β̂ − 2| ≤ 2σ + 0.1 (paper: 1.9 ≤ β̂ ≤ 2.0 at K = 1000)",
+                 holds=abs(sgd.beta - 2) <= 2 * sgd.sigma + 0.1, paper=ref["beta"], measured=sgd.beta)
+    claims.check(f"{ds}-random-rejected", f"{ds}: random LeNet fails the KS test", rule="d_ks > d_c",
+                 holds=not rnd.accepted, paper={"d_ks": PAPER[(ds, "random")]["d_ks"], "d_c": 0.0430},
+                 measured={"d_ks": rnd.d_ks, "d_c": rnd.d_c})
+    claims.check(f"{ds}-ordering", f"{ds}: d_ks(random) > d_ks(SGD)", rule="d_ks(random) > d_ks(SGD)",
+                 holds=rnd.d_ks > sgd.d_ks, paper={"random": PAPER[(ds, "random")]["d_ks"], "sgd": ref["d_ks"]},
+                 measured={"random": rnd.d_ks, "sgd": sgd.d_ks})
+page.finish()
+
+# %% [markdown]
+# ## Notes
+#
+# * The paper's Table 1 truncates Table 6/7's values (0.0796 → 0.079); we quote Table 1 as printed.
+# * $\sigma = (\hat\beta - 1)/\sqrt K$ is the `powerlaw` package's standard error; the paper never
+#   writes it, but its tables match it (catalog 0.8).
+# * The β̂ rule uses a band of two standard errors plus 0.1 because at K = 100 the estimator's
+#   finite-K bias alone moves β̂ by ≈ 0.05 on an exact Zipf spectrum (catalog 0.5); the paper's band
+#   [1.9, 2.0] is for K = 1000.
+# * The decision rule is $d_{ks} < d_c$ ⇒ power law accepted (see `xie/fig01` for the paper's
+#   contradictory sentence).

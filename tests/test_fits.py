@@ -1,0 +1,70 @@
+"""Xie's power-law estimators against closed forms, the catalog's sanity values and the powerlaw package."""
+
+import numpy as np
+import pytest
+
+from dlspectra.errors import SpectrumError
+from dlspectra.fits import (eigengaps, exact_critical_value, kolmogorov_coefficient, ks_critical_value,
+                            power_law_fit, powerlaw_package_fit, simulated_critical_value)
+
+
+def test_exact_zipf_matches_catalog_sanity_values():
+    f = power_law_fit(1.0 / np.arange(1, 1001))
+    assert f.beta == pytest.approx(2.0044, abs=1e-4)
+    assert f.sigma == pytest.approx(0.0318, abs=1e-4)
+    assert f.s_mle == pytest.approx(0.9956, abs=1e-4)
+    assert f.s_ols == pytest.approx(1.0, abs=1e-9)
+    assert f.d_ks == pytest.approx(0.0016, abs=1e-4)
+    assert f.d_c == pytest.approx(0.0430, abs=1e-4)
+    assert f.accepted
+    f50 = power_law_fit(1.0 / np.arange(1, 51))
+    assert (f50.beta, f50.s_mle, f50.d_ks) == pytest.approx((2.061, 0.9425, 0.0218), abs=1e-3)
+
+
+@pytest.mark.parametrize("s", [0.8, 1.0, 1.3])
+def test_rank_exponent_recovered(s):
+    lam = 3.0 * np.arange(1, 1001, dtype=float) ** (-s)
+    f = power_law_fit(np.random.default_rng(0).permutation(lam))  # input order must not matter
+    assert f.s_ols == pytest.approx(s, abs=0.05)
+    assert f.s_mle == pytest.approx(s, abs=0.05)
+    assert f.accepted
+
+
+def test_pareto_sample_accepted_and_exponential_rejected():
+    x = (1 - np.random.default_rng(0).random(1000)) ** -1.0
+    f = power_law_fit(x)
+    assert f.beta == pytest.approx(1.967, abs=1e-3) and f.d_ks == pytest.approx(0.028, abs=1e-3) and f.accepted
+    g = power_law_fit(np.exp(-np.arange(1, 1001) / 200))
+    assert g.beta == pytest.approx(1.400, abs=1e-3)
+    assert g.d_ks > g.d_c and not g.accepted
+
+
+def test_outliers_plus_flat_bulk_rejected():
+    lam = np.concatenate([np.linspace(50, 10, 10), np.linspace(1.0, 0.5, 990)])
+    assert not power_law_fit(lam).accepted
+
+
+def test_agrees_with_powerlaw_package():
+    x = (1 - np.random.default_rng(3).random(400)) ** (-1 / 1.2)
+    ours, ref = power_law_fit(x), powerlaw_package_fit(x)
+    assert ours.beta == pytest.approx(ref["beta"], rel=1e-6)
+    assert ours.sigma == pytest.approx(ref["sigma"], rel=1e-6)
+    assert ours.d_ks == pytest.approx(ref["d_ks"], abs=1e-6)
+
+
+def test_bad_spectra_raise_clear_errors():
+    with pytest.raises(SpectrumError, match="NaN"):
+        power_law_fit(np.array([3.0, np.nan, 1.0]))
+    with pytest.raises(SpectrumError, match="top 10"):
+        power_law_fit(np.ones(5), k=10)
+    with pytest.raises(SpectrumError, match="non-positive"):
+        power_law_fit(np.array([2.0, 1.0, -1.0]))
+
+
+def test_eigengaps_and_critical_values():
+    np.testing.assert_allclose(eigengaps(np.array([1.0, 4.0, 2.0, 0.5]), 3), [2.0, 1.0, 0.5])
+    assert ks_critical_value(50) == pytest.approx(0.192, abs=5e-4)
+    assert kolmogorov_coefficient(0.05) == pytest.approx(1.358, abs=1e-3)
+    assert exact_critical_value(1000, 0.05) == pytest.approx(1.358 / np.sqrt(1000), rel=0.02)
+    # fitting the exponent on the same sample makes Massey's value lenient (Lilliefors effect)
+    assert simulated_critical_value(100, num_samples=500) < ks_critical_value(100)

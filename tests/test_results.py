@@ -1,0 +1,48 @@
+"""Claims registry and scorecard."""
+
+import json
+
+import pytest
+
+from dlspectra.results import (INCONCLUSIVE, NOT_REPRODUCED, NOT_RUN_DATA, REPRODUCED, ClaimRecorder, format_value,
+                               load_results, render_scorecard)
+
+
+def test_verdicts_follow_the_rule(tmp_path):
+    rec = ClaimRecorder("xie/fig01", "ci", page="notebooks/xie/fig01_x")
+    assert rec.check("a", "A", rule="x < 1", holds=0.5 < 1).verdict == REPRODUCED
+    assert rec.check("b", "B", rule="x < 1", holds=2 < 1, measured=2.0).verdict == NOT_REPRODUCED
+    assert rec.check("c", "C", rule="?", holds=None).verdict == INCONCLUSIVE
+    assert rec.not_run("d", "D", reason="data missing").verdict == NOT_RUN_DATA
+    with pytest.raises(ValueError, match="twice"):
+        rec.check("a", "A", rule="r", holds=True)
+    with pytest.raises(ValueError, match="reason"):
+        rec.not_run("e", "E", reason="bored")
+    path = rec.save(tmp_path)
+    data = json.loads(path.read_text())
+    assert path == tmp_path / "ci" / "xie" / "fig01.json"
+    assert [c["verdict"] for c in data["claims"]] == [REPRODUCED, NOT_REPRODUCED, INCONCLUSIVE, NOT_RUN_DATA]
+    assert list(tmp_path.rglob("*.tmp")) == []
+
+
+def test_scorecard_counts_and_links(tmp_path):
+    rec = ClaimRecorder("xie/fig01", "ci", page="notebooks/xie/fig01_x")
+    rec.check("a", "trained passes", rule="d_ks < d_c", holds=True, paper=0.009, measured=0.0412)
+    rec.check("b", "random fails", rule="d_ks > d_c", holds=False, paper=0.079, measured=0.05)
+    rec.save(tmp_path)
+    assert len(load_results("ci", tmp_path)) == 1
+    md = render_scorecard("ci", tmp_path, failed={"xie/fig02": "code cell 3: ValueError: x"})
+    assert "trained passes" in md and "0.0412" in md
+    assert "</notebooks/xie/fig01_x>" in md
+    assert "xie/fig02" in md and "failed" in md
+    assert "| **all** | **1** | **1** |" in md
+
+
+def test_empty_scorecard_says_so(tmp_path):
+    assert "No results yet" in render_scorecard("paper", tmp_path)
+
+
+def test_format_value():
+    assert format_value(0.0123456) == "0.01235"
+    assert format_value({"d_ks": 0.5, "ok": True}) == "d_ks = 0.5, ok = yes"
+    assert format_value(None) == "—"
