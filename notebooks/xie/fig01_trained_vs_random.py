@@ -68,11 +68,12 @@ print("data sets not available offline:", missing or "none")
 # %% [markdown]
 # ## Figure
 #
-# Eigenvalues against rank, both axes logarithmic; the line is the fitted power law
-# $\lambda_1 k^{-\hat s}$ with $\hat s = 1/(\hat\beta - 1)$ (Eq. 3).
+# Eigenvalues against rank, both axes logarithmic. The line is the rank law implied by the
+# fitted density, $\lambda_k = \lambda_K (K/k)^{\hat s}$ with $\hat s = 1/(\hat\beta - 1)$ (Eq. 3):
+# it passes through the cutoff $(K, \lambda_K)$, and a spectrum that is a power law lies on it.
 
 # %%
-fig, axes = plt.subplots(1, len(runs), figsize=(4.2 * len(runs), 3.6), squeeze=False)
+fig, axes = plt.subplots(1, len(runs), figsize=(4.6 * len(runs), 4.0), squeeze=False)
 for ax, (ds, pair) in zip(axes[0], runs.items()):
     rank_plot(ax, pair["sgd"].spectrum.eigenvalues, label="SGD", fit=pair["sgd"].fit, color="C0")
     rank_plot(ax, pair["random"].spectrum.eigenvalues, label="random", fit=pair["random"].fit, color="C3")

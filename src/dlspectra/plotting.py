@@ -22,8 +22,10 @@ def rank_plot(ax: plt.Axes, eigenvalues: np.ndarray, *, label: str, fit: PowerLa
               color: str | None = None, marker: str = ".", normalise: bool = False) -> None:
     """Eigenvalues (descending) against their rank k on log-log axes, with the fitted line.
 
-    The line is λ_1 k^(-ŝ) with ŝ = ŝ_MLE = 1/(β̂-1) (Xie Eq. 3, the tables' ŝ), drawn over the
-    fitted range k = 1..K. ``normalise`` divides by λ_1 (the protein figures).
+    The line is the rank law implied by the fitted density: with p(λ) ∝ λ^(-β̂) above λ_cutoff = λ_K,
+    the expected rank of λ is K (λ/λ_K)^(-(β̂-1)), i.e. λ_k = λ_K (K/k)^ŝ with ŝ = 1/(β̂-1) (Xie Eq. 3,
+    the tables' ŝ). It passes through (K, λ_K) and is drawn over k = 1..K. ``normalise`` divides
+    everything by λ_1 (the protein figures).
     """
     lam = np.sort(np.asarray(eigenvalues, dtype=float))[::-1]
     lam = lam[lam > 0]
@@ -32,7 +34,7 @@ def rank_plot(ax: plt.Axes, eigenvalues: np.ndarray, *, label: str, fit: PowerLa
     line = ax.loglog(k, lam / scale, marker, ms=3, label=label, color=color, alpha=0.85)
     if fit is not None:
         kk = np.arange(1, fit.k + 1)
-        ax.loglog(kk, fit.lambda_max / scale * kk ** (-fit.s_mle), "-", lw=1.2, color=line[0].get_color(),
+        ax.loglog(kk, fit.lambda_cutoff / scale * (fit.k / kk) ** fit.s_mle, "-", lw=1.2, color=line[0].get_color(),
                   alpha=0.9, label=f"fit ŝ = {fit.s_mle:.3f}")
     ax.set_xlabel("rank k")
     ax.set_ylabel("eigenvalue λ_k" + (" / λ_1" if normalise else ""))
