@@ -8,6 +8,9 @@ represent curvature of the *data-set average* loss
 where ``loss_fn`` uses ``reduction='mean'`` over a batch (``nn.CrossEntropyLoss()``,
 ``nn.MSELoss()``, ...), and ``n_b = len(X_b)``.  The weight-decay term is *not* included.
 
+Operators read the parameters' current values (shared storage, no copy): changing the model
+afterwards changes the operator, except for gradient graphs kept with ``cache_graph=True``.
+
 The model must be in eval mode: BatchNorm then uses its running statistics and Dropout is off,
 so the operator is a fixed, deterministic matrix (Papyan App. D.3; Xie 0.4 of the catalog).
 A model with BatchNorm or Dropout modules in training mode raises ``ValueError``; any other model

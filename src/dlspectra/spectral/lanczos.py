@@ -7,6 +7,7 @@ itself is applied in its own dtype (float32 products are fine; see ``tol`` below
 from __future__ import annotations
 
 import math
+import time
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
@@ -189,6 +190,7 @@ def lanczos_top_k(
     check_every = check_every or max(1, min(10, k // 5))
     device = op.device
 
+    t_start = time.perf_counter()
     cap = min(max_steps, max(2 * k, 64))
     V = torch.empty(cap, n, dtype=torch.float64, device=device)
     v = _start_vector(n, device, seed)
@@ -292,5 +294,6 @@ def lanczos_top_k(
         num_matvecs=m,
         converged=converged,
         info={"num_steps": m, "max_steps": max_steps, "tol": tol_eff, "which": which,
-              "restarts": restarts, "method": "lanczos-full-reorth"},
+              "restarts": restarts, "method": "lanczos-full-reorth",
+              "time_s": time.perf_counter() - t_start},
     )
