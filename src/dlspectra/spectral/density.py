@@ -154,7 +154,7 @@ def lanczos_log_density(
     epsilon)`` and Gaussians of width ``sigma = kernel_sigma(M, kappa) * (u_max - u_min) / 2``
     with weights ``y_m[1]^2`` are placed there (push-forward).  The ``u`` range: logs of the
     Normalization bounds (``log(epsilon)`` at the low end when the spectrum reaches 0), then
-    widened by ``margin``.  For a PSD operator (G) this is the log of the spectrum; for an
+    widened by ``margin`` (at least three kernel widths, so the density integrates to ~1).  For a PSD operator (G) this is the log of the spectrum; for an
     indefinite one (E) of its absolute values.  ``inverse_weights=True``: the paper's "scale by
     1/theta" variant (weights ``y^2 / (|theta| + epsilon)``, renormalised).
 
@@ -167,7 +167,9 @@ def lanczos_log_density(
     amax = max(abs(lo), abs(hi))
     amin = 0.0 if lo <= 0 <= hi else min(abs(lo), abs(hi))
     ulo, uhi = math.log(amin + epsilon), math.log(amax + epsilon)
-    delta = margin * (uhi - ulo)
+    # margin as Papyan's tau, but at least 3 kernel widths so that a spike at log(epsilon) (the
+    # null space of a PSD operator) keeps its mass inside the grid
+    delta = max(margin * (uhi - ulo), 3 * kernel_sigma(num_steps, kappa) * (uhi - ulo) / 2)
     ulo, uhi = ulo - delta, uhi + delta
     c, d = (ulo + uhi) / 2, (uhi - ulo) / 2
     u = np.linspace(ulo, uhi, num_points) if grid is None else np.asarray(grid, dtype=np.float64)
