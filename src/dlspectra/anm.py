@@ -630,7 +630,7 @@ def process_chains(chains: Sequence[Chain], *, cutoff: float = CUTOFF, gamma: fl
     ``"fork"`` is faster on Linux but unsafe after the parent used CUDA or threaded OpenMP).
     Returns a :class:`SetResult` (rows in input order).
     """
-    from tqdm import tqdm
+    from .progress import tqdm
 
     from .cache import Cache
 
@@ -1028,7 +1028,7 @@ def fetch_pisces_chains(list_path: str | Path, out_dir: str | Path, *, limit: in
     import urllib.error
     import urllib.request
 
-    from tqdm import tqdm
+    from .progress import tqdm
 
     from .cache import atomic_write_bytes
 

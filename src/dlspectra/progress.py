@@ -11,9 +11,9 @@ from collections.abc import Iterable
 
 try:  # notebook widgets when ipywidgets is installed, plain text bars otherwise (no TqdmWarning)
     import ipywidgets  # noqa: F401
-    from tqdm.auto import tqdm
+    from tqdm.auto import tqdm as _tqdm
 except ImportError:
-    from tqdm.std import tqdm
+    from tqdm.std import tqdm as _tqdm
 
 
 def progress_enabled(requested: bool = True) -> bool:
@@ -21,6 +21,12 @@ def progress_enabled(requested: bool = True) -> bool:
     return bool(requested) and os.environ.get("DLSPECTRA_PROGRESS", "1") != "0"
 
 
-def progress_bar(iterable: Iterable | None = None, *, enabled: bool = True, **kwargs) -> tqdm:
+def progress_bar(iterable: Iterable | None = None, *, enabled: bool = True, **kwargs) -> _tqdm:
     """``tqdm(iterable, **kwargs)``, disabled unless :func:`progress_enabled`."""
-    return tqdm(iterable, disable=not progress_enabled(enabled), **kwargs)
+    return _tqdm(iterable, disable=not progress_enabled(enabled), **kwargs)
+
+
+def tqdm(*args, **kwargs) -> _tqdm:
+    """Drop-in ``tqdm`` for the package's modules: off when ``DLSPECTRA_PROGRESS=0``."""
+    kwargs.setdefault("disable", not progress_enabled())
+    return _tqdm(*args, **kwargs)

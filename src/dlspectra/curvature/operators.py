@@ -393,7 +393,7 @@ def dense_hessian(
     H = torch.empty(P, P, device=op.device, dtype=op.dtype)
     starts = range(0, P, chunk_size)
     if progress:
-        from tqdm.auto import tqdm
+        from ..progress import tqdm
         starts = tqdm(starts, desc="dense Hessian", unit="chunk")
     for start in starts:
         stop = min(start + chunk_size, P)

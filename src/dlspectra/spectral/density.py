@@ -119,7 +119,7 @@ def lanczos_density(
     g = torch.Generator().manual_seed(int(seed) + 1)
     reps = range(num_repeats)
     if progress:
-        from tqdm.auto import tqdm
+        from ..progress import tqdm
         reps = tqdm(reps, desc="Lanczos density", unit="run", leave=False)
     for _ in reps:
         v0 = torch.randn(op.dim, generator=g, dtype=torch.float64).to(op.device)

@@ -201,7 +201,7 @@ def lanczos_top_k(
     g = torch.Generator().manual_seed(int(seed) + 7919)
     pbar = None
     if progress:
-        from tqdm.auto import tqdm
+        from ..progress import tqdm
         pbar = tqdm(total=max_steps, desc=f"Lanczos top-{k}", unit="step", leave=False)
     converged = False
     theta_k = S_k = None

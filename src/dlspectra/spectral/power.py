@@ -43,7 +43,7 @@ def power_iteration_top_k(
     vals, res, iters, conv = [], [], [], []
     pbar = None
     if progress:
-        from tqdm.auto import tqdm
+        from ..progress import tqdm
         pbar = tqdm(total=k, desc=f"power iteration top-{k}", unit="eig", leave=False)
     nmv = 0
 
@@ -128,7 +128,7 @@ def subspace_iteration(
     it = 0
     iterator = range(num_iters)
     if progress:
-        from tqdm.auto import tqdm
+        from ..progress import tqdm
         iterator = tqdm(iterator, desc=f"subspace iteration k={k}", unit="it", leave=False)
     converged = tol is None
     for it in iterator:

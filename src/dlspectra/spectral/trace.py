@@ -40,7 +40,7 @@ def hutchinson_trace(
     g = torch.Generator().manual_seed(int(seed))
     it = range(num_samples)
     if progress:
-        from tqdm.auto import tqdm
+        from ..progress import tqdm
         it = tqdm(it, desc="Hutchinson trace", leave=False)
     vals = []
     for _ in it:
@@ -75,7 +75,7 @@ def slq_trace(
     g = torch.Generator().manual_seed(int(seed))
     it = range(num_samples)
     if progress:
-        from tqdm.auto import tqdm
+        from ..progress import tqdm
         it = tqdm(it, desc="SLQ trace", leave=False)
     est = []
     for _ in it:
