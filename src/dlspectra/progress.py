@@ -28,5 +28,5 @@ def progress_bar(iterable: Iterable | None = None, *, enabled: bool = True, **kw
 
 def tqdm(*args, **kwargs) -> _tqdm:
     """Drop-in ``tqdm`` for the package's modules: off when ``DLSPECTRA_PROGRESS=0``."""
-    kwargs.setdefault("disable", not progress_enabled())
+    kwargs["disable"] = bool(kwargs.get("disable", False)) or not progress_enabled()
     return _tqdm(*args, **kwargs)
