@@ -1,0 +1,157 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Xie et al., Figure 12 — the Hessian eigengaps of a trained LeNet (Fashion-MNIST) follow a power law
+#
+# ## What the paper shows
+#
+# If the eigenvalues follow $\lambda_k = \lambda_1 k^{-s}$, the gaps between neighbours,
+# $\delta_k = \lambda_k - \lambda_{k+1} = \lambda_k\,[1 - (k/(k+1))^{s}]$ (Eq. 9), behave as
+# $(k+1)^{-(s+1)}$ for $s \approx 1$ (Eq. 10): a power law whose slope is larger by about one.
+# Figure 12 (Appendix E) repeats Figure 2 for the SGD-trained LeNet on Fashion-MNIST: (a) $\delta_k$ against the eigenvalue rank $k$
+# and (b) the same gaps re-sorted in decreasing order against their own rank, both log-log, with a
+# fitted straight line. Table 2 (and the "Eigengap" row of Table 6) reports the KS test of the gaps:
+# $d_{ks} = 0.0240 < d_c = 0.0430$, $\hat\beta = 1.520 \pm 0.017$, $\hat s = 1.922$, against
+# $\hat s = 1.065$ for the eigenvalues — the gap exponent is larger "by ∼ 1" (here 0.86; 0.81 on
+# MNIST, `xie/fig02`). The gaps matter because they bound how stable the
+# Hessian eigenvectors are (Theorem 1, Eq. 11).
+#
+# ## Setup
+#
+# The model and its spectrum are the Fashion-MNIST SGD baseline of `xie/fig01` (same cache entry): no
+# new Hessian work. At `ci` the spectrum holds K = 100 eigenvalues, hence **99 gaps**
+# (d_c = 1.36/√99 = 0.137) instead of the paper's 1000. We expect the *ordering* (gaps decay faster
+# than eigenvalues) to hold at this scale; the KS verdict on the gaps is fragile, because the
+# smallest gap sets the fit's cutoff (λ_cutoff = δ_min) and a few near-degenerate pairs give gaps
+# far below the trend (see the Numbers and the Notes).
+
+# %% tags=["parameters"]
+scale = "ci"
+device = "auto"
+
+# %%
+import matplotlib.pyplot as plt
+
+from dlspectra.page import start
+from dlspectra.xie import comparison_table, convergence_note, lenet_run, lenet_setup_rows
+from dlspectra.xie_sharpness import gap_fit, gap_plot, resolved_count
+
+page = start("xie/fig12", scale, device, title="Power-law eigengaps, LeNet on Fashion-MNIST")
+p = page.preset
+h = p["hessian"]
+rows = lenet_setup_rows(p, p["datasets"])
+rows.append(["eigengaps", "δ_k = λ_k − λ_{k+1}, k = 1..1000 (K = 1000 in Table 2)",
+             f"k = 1..{h['k'] - 1} from the top {h['k']} eigenvalues (d_c = {1.36 / (h['k'] - 1) ** 0.5:.4f})"])
+page.setup(rows)
+
+# %% [markdown]
+# ## Computation
+#
+# Load (or train) the baseline and its top-K spectrum, take the K − 1 gaps and fit Xie's power law
+# to them (MLE with λ_cutoff = the smallest gap, KS distance, Eq. 13-14). As a diagnostic we also
+# fit only the gaps between eigenvalues that met the Lanczos tolerance (residual ≤ tol·λ_1), i.e.
+# the gaps the solver actually resolved; this is our addition, not the paper's protocol.
+
+# %%
+ds = p["datasets"][0]
+run = lenet_run(p, ds, device=page.device, label=f"{ds}, SGD")
+eig_fit = run.fit
+g = gap_fit(run.spectrum.eigenvalues)
+n_res = resolved_count(run.spectrum, h["tol"])
+g_res = gap_fit(run.spectrum.eigenvalues[:n_res])
+print(f"HVPs: {run.spectrum.num_matvecs}, converged Ritz values: {n_res} of {h['k']}, "
+      f"non-positive gaps dropped: {g.num_dropped}")
+
+# %% [markdown]
+# ## Figure
+#
+# (a) gaps against the rank of the eigenvalue they follow; the dotted line marks the last converged
+# Ritz value. (b) the gaps sorted in decreasing order against their own rank, with the fitted law
+# $\delta_{(j)} = \delta_{\min} (K/j)^{\hat s}$, $\hat s = 1/(\hat\beta - 1)$.
+
+# %%
+fig, (ax_a, ax_b) = plt.subplots(1, 2, figsize=(9.5, 4.0))
+gap_plot(ax_a, ax_b, g, label=f"LeNet, {ds}, SGD", color="C0", resolved=n_res)
+ax_a.set_title("(a) eigengaps vs eigenvalue rank")
+ax_b.set_title("(b) eigengaps, re-sorted")
+ax_a.legend(fontsize=8)
+ax_b.legend(fontsize=8)
+fig.tight_layout()
+
+# %% [markdown]
+# ## Numbers
+#
+# Paper (Table 6, K = 1000) beside this run. The eigenvalue row is fig01's fit of the same spectrum.
+
+# %%
+comparison_table([
+    (f"{ds} eigengaps (all {g.gaps.size})", {"d_ks": 0.0240, "d_c": 0.0430, "beta": 1.520, "sigma": 0.017, "s": 1.922},
+     g.fit),
+    (f"{ds} eigengaps, resolved only ({g_res.gaps.size})", None, g_res.fit),
+    (f"{ds} eigenvalues (K = {eig_fit.k})", {"d_ks": 0.0132, "d_c": 0.0430, "beta": 1.939, "sigma": 0.030, "s": 1.065},
+     eig_fit),
+])
+
+# %%
+diff = g.fit.s_mle - eig_fit.s_mle
+diff_res = g_res.fit.s_mle - eig_fit.s_mle
+print(f"ŝ_gap − ŝ_eig: all gaps {diff:.3f}, resolved gaps {diff_res:.3f} (paper 1.922 − 1.065 = 0.857; Eq. 10: 1)")
+print(f"δ_10 / δ_100 (raw gaps): {g.gaps[9] / g.gaps[99 - 1] if g.gaps.size >= 99 else float('nan'):.1f}; "
+      f"from the fitted eigenvalue law (Eq. 10, (101/11)^(ŝ+1)): {(101 / 11) ** (eig_fit.s_mle + 1):.1f}")
+print(convergence_note([run]))
+
+# %% [markdown]
+# ## Verdict
+#
+# Claims (catalog `xie-fig12`, as `xie-fig02`): the gaps pass the KS test; their slope exceeds that of the
+# eigenvalues by about one (rule: 0.5 ≤ ŝ_gap − ŝ_eig ≤ 1.5; the paper measures 0.86, Eq. 10 says 1);
+# and the ordering that should hold at any K: the gaps decay faster than the eigenvalues
+# (ŝ_gap > ŝ_eig). All three use every gap, as the paper does. Expected at `ci`: the ordering;
+# the other two depend on how the unresolved bottom gaps fall.
+
+# %%
+claims = page.claims
+claims.check(f"{ds}-gaps-accepted", f"{ds}: the Hessian eigengaps of the trained LeNet are a power law",
+             rule="d_ks(gaps) < d_c", holds=g.fit.accepted, paper="accepted (d_ks 0.0240 < 0.0430)",
+             measured={"d_ks": g.fit.d_ks, "d_c": g.fit.d_c, "K": g.fit.k})
+claims.check(f"{ds}-gap-slope-plus-one", f"{ds}: the eigengap slope exceeds the eigenvalue slope by about 1",
+             rule="0.5 ≤ ŝ_gap − ŝ_eig ≤ 1.5", holds=0.5 <= diff <= 1.5, paper="1.922 − 1.065 = 0.857",
+             measured={"s_gap": g.fit.s_mle, "s_eig": eig_fit.s_mle, "difference": diff})
+claims.check(f"{ds}-gaps-steeper", f"{ds}: eigengaps decay faster than eigenvalues",
+             rule="ŝ_gap > ŝ_eig", holds=g.fit.s_mle > eig_fit.s_mle,
+             measured={"s_gap": g.fit.s_mle, "s_eig": eig_fit.s_mle})
+page.finish()
+
+# %% [markdown]
+# ## Notes
+#
+# * **KS decision rule.** Power law accepted when $d_{ks} < d_c$ (the rule of every table; the
+#   paper's Section 2.3 and App. A state the opposite direction, which contradicts its tables).
+# * **How many gaps.** The paper tests 1000 gaps; K + 1 eigenvalues give K gaps, so at `ci` the
+#   K = 100 baseline spectrum gives 99. Non-positive gaps (equal Ritz values) would be dropped and
+#   counted; the fit is order-independent, so panel (b) is the multiset the test sees.
+# * **Cutoff and resolution.** As for eigenvalues, λ_cutoff is the smallest tested value, here the
+#   smallest gap, and the MLE (Eq. 14) is dominated by it: gaps scatter around their trend by an
+#   order of magnitude (panel a), so the smallest of them lies far below it and pulls β̂ towards 1
+#   (ŝ up). The gaps near the bottom of a partially converged Lanczos spectrum are moreover
+#   differences of Ritz values whose error (their residual, up to ~10⁻² here) is as large as the
+#   gaps themselves. The "resolved only" row fits only the gaps between converged Ritz values; it is
+#   a diagnostic (not the paper's test, and no claim rests on it) and shows whether the verdict is
+#   a solver artefact. The catalog recommends tol ≤ 1e-6 for gaps; we keep fig01's baseline spectrum
+#   (tol 1e-5, ≤ 250 steps) so that this page costs no Hessian products.
+# * **"10⁴ times".** The text says the eigenvector-stability bound at k = 100 is 10⁴ times that at
+#   k = 10; with the bound ∝ (k+1)^{s+1} and s ≈ 1 the ratio is (101/11)² ≈ 84. We print the raw and
+#   the fitted δ_10/δ_100 instead of testing the paper's figure.
+# * **Training length.** The paper trains 200 epochs on Fashion-MNIST; `ci` trains the
+#   5,000-image subset for 6 epochs (fig01's baseline).
+# * **`paper` scale** takes the full Fashion-MNIST, 200-epoch baseline with K = 1000 (999 gaps).
