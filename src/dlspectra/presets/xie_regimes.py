@@ -1,0 +1,69 @@
+"""Scale presets of Xie et al.'s LeNet/MNIST "regime" pages: training-set size (fig05), batch size
+(fig06, tab03), noisy labels (fig07), random labels (fig21) and the aggregate KS table (tab06).
+
+Every run is the LeNet-MNIST-SGD baseline of :mod:`dlspectra.presets.xie` (``CI_LENET`` /
+``PAPER_LENET``: same training recipe, same seed) with ONE knob changed, as in the paper
+(App. B: "We take the base hyperparameter setting ... as the default setting"). The training-set
+Hessian of the unchanged baseline is fig01's spectrum (``hessian`` = the shared block, hence the
+same cache entry); every other spectrum uses ``regime_hessian`` on top of it.
+
+``ci``: the baseline is 5,000 MNIST images, 6 epochs. The sweeps test the top K = 50 eigenvalues
+(d_c = 0.192) from at most 150 Lanczos steps; the baseline's fig01 spectrum (K = 100) is fitted on
+its top 50 so that every row of a page is tested at the same K.
+
+* batch size (fig06/tab03): the paper's transition (pass for B <= 640, fail for B >= 768 at
+  N = 60,000) is read as a fraction of the training set, B/N (i.e. steps per epoch; the paper's
+  own Phase III is B = N, full batch). B_ci = B_paper x 5,000/60,000: 640 -> 53, 768 -> 64,
+  60,000 -> 5,000. The grid 32 (Phase I), 64 (= 768: first failing size), 128 (the baseline;
+  = 1,536, Phase II), 512 (= 6,144, Phase II) and 5,000 (full batch, Phase III) crosses it.
+* training-set size (fig05): the paper's sizes up to the ci baseline's 5,000, baseline recipe
+  (6 epochs: as in the paper the epochs stay fixed, so a smaller set also gets fewer steps).
+* labels (fig07, fig21): the baseline recipe on noisy / shuffled labels; Gaussian inputs of MNIST
+  shape with random labels for fig21b.
+"""
+
+from .xie import _CI, _PAPER
+
+CI_REGIME_HESSIAN = {"k": 50, "max_steps": 150}
+PAPER_REGIME_HESSIAN: dict = {}  # the paper's K = 1000 for everything
+
+_CI_R = dict(_CI, regime_hessian=CI_REGIME_HESSIAN, fit_k=50)
+_PAPER_R = dict(_PAPER, regime_hessian=PAPER_REGIME_HESSIAN, fit_k=1000)
+
+BATCH_PAPER = [128, 512, 640, 768, 1024, 8192, 16384, 32768, 50000, 60000]
+BATCH_CI = [32, 64, 128, 512, 5000]
+# the paper's batch size each ci size stands for (B x 60,000 / 5,000), for the tables
+BATCH_CI_EQUIV = {32: 384, 64: 768, 128: 1536, 512: 6144, 5000: 60000}
+BATCH_PAPER_EQUIV = {b: b for b in BATCH_PAPER}
+
+SIZES_PAPER = [600, 800, 1000, 3000, 6000]
+SIZES_CI = [600, 800, 1000, 3000, 5000]
+
+NOISE = [0.4, 0.8]
+
+FIG06_CI = dict(_CI_R, batch_sizes=BATCH_CI, batch_equiv=BATCH_CI_EQUIV, phase1_max=53, phase3_min=5000)
+FIG06_PAPER = dict(_PAPER_R, batch_sizes=BATCH_PAPER, batch_equiv=BATCH_PAPER_EQUIV, phase1_max=640,
+                   phase3_min=60000)
+FIG05_CI = dict(_CI_R, sizes=SIZES_CI)
+FIG05_PAPER = dict(_PAPER_R, sizes=SIZES_PAPER)
+# outliers: ranks whose eigenvalue lies more than twice above the fitted line; the "bulk" fit drops
+# the top ``drop_top`` eigenvalues (the paper: "dozens of top outliers" of 1000; ci: 10 of 50)
+FIG07_CI = dict(_CI_R, noise=NOISE)
+FIG07_PAPER = dict(_PAPER_R, noise=NOISE)
+FIG21_CI = dict(_CI_R, drop_top=10)
+FIG21_PAPER = dict(_PAPER_R, drop_top=50)
+# tab06 re-uses the settings of every page it aggregates (hence their cache entries)
+TAB06_CI = dict(_CI_R, batch_sizes=BATCH_CI, batch_equiv=BATCH_CI_EQUIV, phase1_max=53, phase3_min=5000,
+                sizes=SIZES_CI, noise=NOISE, drop_top=10, datasets=["mnist", "fashion-mnist"])
+TAB06_PAPER = dict(_PAPER_R, batch_sizes=BATCH_PAPER, batch_equiv=BATCH_PAPER_EQUIV, phase1_max=640,
+                   phase3_min=60000, sizes=SIZES_PAPER, noise=NOISE, drop_top=50,
+                   datasets=["mnist", "fashion-mnist"])
+
+PRESETS = {
+    "xie/fig05": {"ci": FIG05_CI, "paper": FIG05_PAPER},
+    "xie/fig06": {"ci": FIG06_CI, "paper": FIG06_PAPER},
+    "xie/tab03": {"ci": FIG06_CI, "paper": FIG06_PAPER},
+    "xie/fig07": {"ci": FIG07_CI, "paper": FIG07_PAPER},
+    "xie/fig21": {"ci": FIG21_CI, "paper": FIG21_PAPER},
+    "xie/tab06": {"ci": TAB06_CI, "paper": TAB06_PAPER},
+}

@@ -1,0 +1,134 @@
+"""Xie et al.'s LeNet "regime" runs: the baseline with one knob changed (batch size, training-set
+size, label noise, random labels, Gaussian inputs), with the Hessian over the training or the test set.
+
+:func:`regime_run` is :func:`dlspectra.xie.lenet_run` with three additions the regime pages need:
+
+* the training-set size is changed through the preset (``xie_train_config`` sets ``DataSpec.n``
+  from the preset, so it cannot also be passed in ``data_changes``);
+* the unchanged baseline's training-set spectrum is fig01's (the preset's shared ``hessian`` block:
+  same cache entry), every other spectrum uses ``p["regime_hessian"]`` on top of that block;
+* every run is fitted at the same ``p["fit_k"]`` (the top ``fit_k`` of a larger spectrum are the
+  same eigenvalues), so the rows of a page share one K and one critical value.
+
+The preset keys used: ``lenet``, ``hessian``, ``regime_hessian``, ``fit_k``, ``seed``, ``test_n``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from .fits import PowerLawFit
+from .recipes import xie_train_config
+from .spectra import spectrum_spec
+from .xie import Run, fit_spectrum, lenet_run
+
+
+def _preset_for(p: dict, dataset: str, train_n: int | None = None) -> dict:
+    """``p`` with the LeNet recipe of ``dataset`` (Gaussian inputs take MNIST's) and, if given, ``train_n``."""
+    lenet = dict(p["lenet"])
+    if dataset not in lenet:
+        lenet[dataset] = dict(lenet["mnist"])
+    if train_n is not None:
+        lenet[dataset] = dict(lenet[dataset], train_n=train_n)
+    return dict(p, lenet=lenet)
+
+
+def is_baseline(p: dict, dataset: str = "mnist", train_n: int | None = None, data_changes: dict | None = None,
+                **train_changes) -> bool:
+    """Whether these changes leave the preset's SGD baseline of ``dataset`` unchanged."""
+    if dataset not in p["lenet"]:
+        return False
+    q = _preset_for(p, dataset, train_n)
+    return xie_train_config(q, dataset, data_changes=data_changes, **train_changes) == xie_train_config(p, dataset)
+
+
+def regime_run(p: dict, label: str, *, dataset: str = "mnist", split: str = "train", train_n: int | None = None,
+               data_changes: dict | None = None, device: str = "auto", progress: bool = True,
+               **train_changes) -> Run:
+    """Train (or load) the baseline with the given changes, take its top Hessian eigenvalues over
+    ``split`` ("train": the first ``hessian_n`` training samples, labels as trained; "test": a
+    class-balanced subset of clean test samples) and fit the top ``p["fit_k"]`` of them."""
+    q = _preset_for(p, dataset, train_n)
+    if split == "train" and is_baseline(p, dataset, train_n, data_changes, **train_changes):
+        spec = spectrum_spec(q)  # fig01's spectrum of the baseline: shared cache entry
+    else:
+        spec = spectrum_spec(q, split=split, **p.get("regime_hessian", {}))
+    run = lenet_run(q, dataset, label=label, device=device, spectrum=spec, progress=progress,
+                    data_changes=data_changes, **train_changes)
+    run.fit = fit_spectrum(run.spectrum, min(p["fit_k"], spec.k))
+    return run
+
+
+def train_metric(run: Run, split: str = "train", key: str = "accuracy") -> float | None:
+    """Final train/test loss or accuracy of a run (train: on its own, possibly corrupted, labels)."""
+    return run.trained.metrics.get(split, {}).get(key)
+
+
+def count_outliers(fit: PowerLawFit, eigenvalues: np.ndarray, factor: float = 2.0) -> int:
+    """Number of top-K eigenvalues lying more than ``factor`` times above the fitted rank line
+    λ_k = λ_K (K/k)^ŝ (the line :func:`dlspectra.plotting.rank_plot` draws)."""
+    lam = np.sort(np.asarray(eigenvalues, dtype=float))[::-1][:fit.k]
+    k = np.arange(1, lam.size + 1)
+    line = fit.lambda_cutoff * (fit.k / k) ** fit.s_mle
+    return int(np.sum(lam > factor * line))
+
+
+def bulk_fit(eigenvalues: np.ndarray, k: int, drop_top: int) -> PowerLawFit:
+    """Power-law fit of λ_{drop_top+1} .. λ_k: the spectrum "after the top outliers" (Xie App. E)."""
+    lam = np.sort(np.asarray(eigenvalues, dtype=float))[::-1][:k]
+    return fit_spectrum(_AsSpectrum(lam[drop_top:]), None)
+
+
+@dataclasses.dataclass
+class _AsSpectrum:
+    """The one attribute :func:`dlspectra.xie.fit_spectrum` reads."""
+
+    eigenvalues: np.ndarray
+
+
+def random_run(p: dict, dataset: str = "mnist", *, device: str = "auto", progress: bool = True) -> Run:
+    """The seeded random initialisation with fig01's spectrum (shared cache entry), fitted at ``fit_k``."""
+    run = lenet_run(p, dataset, random=True, label=f"{dataset}, random init", device=device, progress=progress)
+    run.fit = fit_spectrum(run.spectrum, min(p["fit_k"], run.spectrum.eigenvalues.size))
+    return run
+
+
+def log_spectrum_distance(a: np.ndarray, b: np.ndarray, k: int) -> float:
+    """Mean |log λ_k(a) − log λ_k(b)| over the ranks 1..k where both are positive (0: same spectrum)."""
+    la = np.sort(np.asarray(a, dtype=float))[::-1][:k]
+    lb = np.sort(np.asarray(b, dtype=float))[::-1][:k]
+    ok = (la > 0) & (lb > 0)
+    return float(np.mean(np.abs(np.log(la[ok]) - np.log(lb[ok]))))
+
+
+def phase(batch_equiv: int, p: dict) -> str:
+    """Xie's batch-size phase of a run whose paper-equivalent batch size is ``batch_equiv``:
+    "I" (B <= 640), "II" (768 <= B < 60,000) or "III" (full batch)."""
+    if batch_equiv >= 60000:
+        return "III"
+    return "I" if batch_equiv <= 640 else "II"
+
+
+def setup_rows(p: dict, *, knob: list[str], hessian_over: tuple[str, str] | None = None,
+               epochs: tuple[str, str] | None = None) -> list[list[str]]:
+    """The "paper vs this run" rows of a regime page, read from the preset: the LeNet/MNIST
+    baseline, the knob that changes, the data the Hessian is taken over and the eigenvalue budget."""
+    h = dict(p["hessian"], **p.get("regime_hessian", {}))
+    base = p["lenet"]["mnist"]
+    k = p["fit_k"]
+    return [
+        ["model", "LeNet-5 (ReLU)", "LeNet-5 (ReLU), PyTorch default init"],
+        ["baseline training data", "MNIST, 60,000 images", f"MNIST, {base['train_n'] or '60,000'} images (class-balanced)"],
+        ["optimizer", "SGD, momentum 0.9, lr 0.1, batch 128, wd 5e-4, lr /10 at 40 %/80 %", "same"],
+        ["epochs", *(epochs or ("50", str(base["epochs"])))],
+        knob,
+        ["Hessian over", *(hessian_over or ("the training set (not stated which part)",
+                                            f"first {h['hessian_n'] or 'all'} training samples"))],
+        ["eigenvalues", "top 1000 by Lanczos",
+         f"top {k} tested; Lanczos (full reorthogonalisation) ≤ {h['max_steps']} steps, tol {h['tol']:g}; "
+         f"the unchanged baseline's training-set spectrum is the fig01 one (K = {p['hessian']['k']}, top {k} tested)"],
+        ["KS test", "d_c = 1.36/√K = 0.0430 (K = 1000)", f"d_c = 1.36/√K = {1.36 / np.sqrt(k):.4f} (K = {k})"],
+        ["seed", "not reported (single runs)", str(p.get("seed", 0))],
+    ]
