@@ -45,6 +45,27 @@ def fcn_run(p: dict, *, depth: int = 2, width: int | None = None, activation: st
                      spectrum=spectrum, progress=progress, **train_changes)
 
 
+PAPER_LR_GRID = (10.0, 1.0, 0.1, 0.01, 0.001, 0.0001)
+"""Xie App. B: "We select the optimal learning rate for each experiment from {0.0001, ..., 10} for SGD"."""
+
+
+def fcn_run_trainable(p: dict, *, start_lr: float = 0.1, **kwargs) -> tuple[Run, float, list[float]]:
+    """:func:`fcn_run` at the first learning rate of the paper's SGD grid, from ``start_lr`` down,
+    at which training does not diverge (the recipe's lr 0.1 first).
+
+    Returns ``(run, lr used, learning rates that diverged)``. A diverged attempt costs the epochs up
+    to the divergence (it raises :class:`FloatingPointError` in :func:`dlspectra.train.train_model`).
+    """
+    diverged: list[float] = []
+    for lr in [x for x in PAPER_LR_GRID if x <= start_lr]:
+        changes = {} if lr == 0.1 else {"lr": lr}  # lr 0.1 is the recipe's: same cache key as fcn_run
+        try:
+            return fcn_run(p, **kwargs, **changes), lr, diverged
+        except FloatingPointError:
+            diverged.append(lr)
+    raise FloatingPointError(f"training diverged at every learning rate of the grid from {start_lr} down")
+
+
 def avila_spec(p: dict) -> SpectrumSpec:
     """The Avila Hessian spec (preset block ``avila_hessian``: all training rows, K = 50)."""
     return spectrum_spec({"hessian": p["avila_hessian"], "seed": p.get("seed", 0)})

@@ -5,11 +5,12 @@ The MNIST FCNs use the LeNet-MNIST recipe of :mod:`dlspectra.presets.xie` unchan
 0.3: "use the MNIST recipe for FCN/LNN"): at ``ci`` 5,000 class-balanced MNIST images, 6 epochs,
 SGD-momentum lr 0.1, batch 128, wd 5e-4; the Hessian over the first 512 training images, top
 K = 100 by Lanczos (``CI_HESSIAN``, d_c = 0.136). fig04, fig18, tab08 and tab10 ask for the same
-runs with the same settings, so each model and spectrum is computed once.
+runs with the same settings, so each model and spectrum is computed once. The ``ci`` width grid is
+10, 30, 50, 100 (crossing the paper's 30 -> 50 transition); ``paper`` has all six widths.
 
 Avila (fig13): the catalog's assumption for the recipe (SGD-momentum lr 0.1, B = 128, wd 5e-4,
 50 epochs, /10 at 40 %/80 %) on the full training file (10,430 rows), Hessian over all of it,
-top K = 50 (the paper's K). The 2,412-parameter network is so small that ``ci`` = ``paper`` here.
+top K = 50 (the paper's K). The 2,312-parameter network is so small that ``ci`` = ``paper`` here.
 
 fig20: the covariance of per-sample gradients over the first ``covariance_n`` training images
 (the M samples), 2Layer-FCN trained at several batch sizes (the paper names none; catalog
@@ -28,6 +29,7 @@ AVILA_HESSIAN = {"hessian_n": None, "batch_size": 2048, "k": 50, "max_steps": 40
 
 DEPTHS = [1, 2, 4]
 WIDTHS = [10, 20, 30, 50, 70, 100]
+WIDTHS_CI = [10, 30, 50, 100]  # crosses the paper's 30 -> 50 transition; 20 and 70 left to paper scale
 LNN_VARIANTS = ["plain", "batchnorm", "relu"]
 COV_BATCH_SIZES = [128, 512, 1024]
 
@@ -40,8 +42,8 @@ PAPER_COVARIANCE = {"covariance_n": 10000, "k": 1000, "max_steps": 2500, "tol": 
 
 PRESETS = {
     "xie/fig04": {"ci": dict(_CI_F, depths=DEPTHS), "paper": dict(_PAPER_F, depths=DEPTHS)},
-    "xie/fig18": {"ci": dict(_CI_F, widths=WIDTHS), "paper": dict(_PAPER_F, widths=WIDTHS)},
-    "xie/tab08": {"ci": dict(_CI_F, depths=DEPTHS, widths=WIDTHS),
+    "xie/fig18": {"ci": dict(_CI_F, widths=WIDTHS_CI), "paper": dict(_PAPER_F, widths=WIDTHS)},
+    "xie/tab08": {"ci": dict(_CI_F, depths=DEPTHS, widths=WIDTHS_CI),
                   "paper": dict(_PAPER_F, depths=DEPTHS, widths=WIDTHS)},
     "xie/fig13": {"ci": dict(_CI_F), "paper": dict(_PAPER_F)},
     "xie/tab10": {"ci": dict(_CI_F, variants=LNN_VARIANTS), "paper": dict(_PAPER_F, variants=LNN_VARIANTS)},
