@@ -153,7 +153,7 @@ page.finish()
 # * **What `ci` shows.** In our `ci` run every width passed at K = 100 and the KS distances of the
 #   widths differed by hundredths at most, so the two ordering claims hold by small margins and the
 #   narrow-width rejections are not reproduced; the left panel still shows the narrowest network
-#   with a visibly steeper, less straight spectrum. K = 100 tests only the first 1.3 % (width 10)
+#   with a visibly steeper spectrum. K = 100 tests only the first 1.3 % (width 10)
 #   to 0.13 % (width 100) of the spectrum, the steep head the paper's K = 1000 goes beyond.
 # * **Recipe.** No FCN hyper-parameters in the paper; the MNIST recipe is used (catalog 0.3).
 # * **KS rule.** $d_{ks} < d_c$ ⇒ power law accepted (the tables' reading; Section 2.3 states the
