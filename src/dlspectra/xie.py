@@ -118,5 +118,6 @@ def convergence_note(runs: list[Run]) -> str:
     if not bad:
         return "Every spectrum converged (all top-K Ritz residuals below the tolerance)."
     return ("Lanczos did not converge to the tolerance within the step budget for: " + ", ".join(bad)
-            + ". For random networks this is expected (a flat spectrum converges slowly); their top-K values"
-              " are then Ritz values, which sit inside the true spectrum.")
+            + ". Their top-K values are then Ritz values, which sit inside the true spectrum; the smallest"
+              " of them (the tail of the rank plot) are the least accurate. Flat spectra (random networks)"
+              " converge slowest.")
