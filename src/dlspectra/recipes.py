@@ -25,7 +25,8 @@ def xie_train_config(p: dict, dataset: str = "mnist", *, model: str = "lenet", o
     random labels, another subset size) and ``changes`` the :class:`TrainConfig` (batch size, ...).
     """
     sizes = p["lenet"][dataset]
-    data = DataSpec(dataset, "train", n=sizes["train_n"], seed=p.get("seed", 0), **(data_changes or {}))
+    data_fields = {"n": sizes["train_n"], "seed": p.get("seed", 0), **(data_changes or {})}
+    data = DataSpec(dataset, "train", **data_fields)
     lr_table = PAPER_LR_CIFAR if dataset in _CIFAR else PAPER_LR
     cfg = TrainConfig(model=model, data=data, model_config=dict(model_config or {}), optimizer=optimizer,
                       lr=lr_table[optimizer], epochs=sizes["epochs"] if epochs is None else epochs,
