@@ -144,7 +144,8 @@ def format_value(value: Any) -> str:
     return str(value)
 
 
-_BADGE = {REPRODUCED: "✅", NOT_REPRODUCED: "❌", INCONCLUSIVE: "➖", NOT_RUN_DATA: "⏸", NOT_RUN_SCALE: "⏸"}
+# plain symbols that common fonts carry (emoji render as empty boxes without an emoji font)
+_BADGE = {REPRODUCED: "✓", NOT_REPRODUCED: "✗", INCONCLUSIVE: "~", NOT_RUN_DATA: "·", NOT_RUN_SCALE: "·"}
 
 
 @dataclass
