@@ -98,6 +98,11 @@ def build_operator(trained: TrainedModel, spec: SpectrumSpec, device: torch.devi
 
         def loss_fn(out, y):  # noqa: E306 - squeeze the single output
             return base(out.squeeze(-1), y)
+    if spec.matrix in ("hessian", "residual"):
+        # a fixed HVP method, not "auto" (which picks by timing, so a loaded machine could change the
+        # float32 rounding of the products between runs); double backward works for every loss and
+        # is the faster one on the conv/BatchNorm models (bench/README.md)
+        return classes[spec.matrix](model, loss_fn, batches, method="double_backward")
     return classes[spec.matrix](model, loss_fn, batches)
 
 
@@ -108,7 +113,7 @@ def top_eigenvalues(trained: TrainedModel, spec: SpectrumSpec, device: str | tor
 
     device = resolve_device(device)
     cache = cache or Cache()
-    key = {"train": trained.config.key_config(), "spectrum": dataclasses.asdict(spec), "_version": 1}
+    key = {"train": trained.config.key_config(), "spectrum": dataclasses.asdict(spec), "_version": 2}
 
     def compute() -> dict:
         op = build_operator(trained, spec, device)
