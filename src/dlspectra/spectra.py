@@ -136,3 +136,28 @@ def top_eigenvalues(trained: TrainedModel, spec: SpectrumSpec, device: str | tor
     trained.model.to(torch.float32)
     return Spectrum(out["eigenvalues"], out["residuals"], int(out["num_matvecs"]), bool(out["converged"]),
                     float(out["seconds"]))
+
+
+def hessian_trace(trained: TrainedModel, spec: SpectrumSpec, num_samples: int, device: str = "auto", *,
+                  seed: int = 0, cache: Cache | None = None) -> tuple[float, float]:
+    """Hutchinson estimate (Rademacher probes) of the trace of ``spec``'s matrix and its standard error.
+
+    Same samples, loss and dtype as the spectrum of ``spec`` (only ``matrix``/``split``/``n``/
+    ``batch_size``/``dtype`` matter). Cached under the training config, those fields and the probe count.
+    """
+    from .spectral import hutchinson_trace
+
+    dev = resolve_device(device)
+    cache = cache or Cache()
+    key = {"train": trained.config.key_config(), "matrix": spec.matrix, "split": spec.split, "n": spec.n,
+           "batch_size": spec.batch_size, "dtype": spec.dtype, "num_samples": num_samples, "seed": seed,
+           "_version": 1}
+
+    def compute() -> dict:
+        op = build_operator(trained, spec, dev)
+        mean, std = hutchinson_trace(op, num_samples, seed, return_std=True)
+        return {"trace": np.float64(mean), "std": np.float64(std)}
+
+    out = cache.get_or_compute("traces", key, compute, "npz")
+    trained.model.to(torch.float32)
+    return float(out["trace"]), float(out["std"])

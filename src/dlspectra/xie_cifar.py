@@ -19,6 +19,7 @@ import torch
 
 from .cache import Cache
 from .spectra import SpectrumSpec, build_operator, spectrum_spec
+from .spectra import hessian_trace as spectra_hessian_trace
 from .train import resolve_device
 from .xie import Run, lenet_run
 
@@ -54,23 +55,9 @@ def optimizer_run(p: dict, optimizer: str = "sgd", dataset: str = "cifar10", *, 
 
 def hessian_trace(run: Run, spec: SpectrumSpec, num_probes: int, device: str = "auto", *,
                   cache: Cache | None = None) -> tuple[float, float]:
-    """Hutchinson estimate of Tr(H) (mean, standard error) with ``num_probes`` Rademacher probes,
-    over the samples of ``spec`` (cached under the training config, the spec and the probe count)."""
-    from .spectral import hutchinson_trace
-
-    cache = cache or Cache()
-    key = {"train": run.trained.config.key_config(), "spectrum": dataclasses.asdict(spec),
-           "probes": int(num_probes), "_version": 1}
-
-    def compute() -> dict:
-        dev = resolve_device(device)
-        op = build_operator(run.trained, spec, dev)
-        mean, std = hutchinson_trace(op, num_probes, seed=spec.seed, return_std=True)
-        run.trained.model.to(torch.float32)
-        return {"trace": np.float64(mean), "std": np.float64(std)}
-
-    out = cache.get_or_compute("traces", key, compute, "npz")
-    return float(out["trace"]), float(out["std"])
+    """Hutchinson estimate of Tr(H) (mean, standard error) of a run over the samples of ``spec``:
+    :func:`dlspectra.spectra.hessian_trace` with the spectrum's seed."""
+    return spectra_hessian_trace(run.trained, spec, num_probes, device, seed=spec.seed, cache=cache)
 
 
 def paper_batch(batch_size: int, train_n: int | None, paper_n: int = 50000) -> int:

@@ -7,7 +7,7 @@ Composed from :mod:`dlspectra.xie` (cached runs and fits) and :mod:`dlspectra.sp
   rank are not resolved); :func:`gap_plot` — the two panels of Figs. 2 and 12.
 * :func:`optimizer_runs` — the LeNet-MNIST runs of the optimizer comparison, as described in
   :mod:`dlspectra.presets.xie_lenet_mnist` (the SGD one is the fig01 baseline).
-* :func:`hessian_trace` — a cached Hutchinson estimate of Tr(H) over the spectrum's samples (Fig. 16).
+* :func:`~dlspectra.spectra.hessian_trace` (re-exported) — the cached Hutchinson estimate of Tr(H) (Fig. 16).
 * :func:`spearman` — Spearman's rank correlation (ties averaged).
 """
 
@@ -18,10 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .cache import Cache
 from .fits import PowerLawFit, eigengaps, power_law_fit
-from .spectra import Spectrum, SpectrumSpec, build_operator, spectrum_spec
-from .train import TrainedModel, resolve_device
+from .spectra import Spectrum, hessian_trace, spectrum_spec
 from .xie import Run, fit_spectrum, lenet_run
 
 
@@ -88,32 +86,6 @@ def optimizer_run(o: dict, optimizer: str, *, device: str = "auto", progress: bo
 def optimizer_runs(o: dict, *, device: str = "auto", progress: bool = True) -> dict[str, Run]:
     """``{optimizer: Run}`` for every optimizer of ``o["optimizers"]`` (cached)."""
     return {opt: optimizer_run(o, opt, device=device, progress=progress) for opt in o["optimizers"]}
-
-
-def hessian_trace(trained: TrainedModel, spec: SpectrumSpec, num_samples: int, device: str = "auto", *,
-                  seed: int = 0, cache: Cache | None = None) -> tuple[float, float]:
-    """Hutchinson estimate (Rademacher probes) of the trace of ``spec``'s matrix and its standard error.
-
-    Same samples, loss and dtype as the spectrum of ``spec`` (only ``matrix``/``split``/``n``/
-    ``batch_size``/``dtype`` matter). Cached under the training config, those fields and the probe count.
-    """
-    from .spectral import hutchinson_trace
-
-    dev = resolve_device(device)
-    cache = cache or Cache()
-    key = {"train": trained.config.key_config(), "matrix": spec.matrix, "split": spec.split, "n": spec.n,
-           "batch_size": spec.batch_size, "dtype": spec.dtype, "num_samples": num_samples, "seed": seed,
-           "_version": 1}
-
-    def compute() -> dict:
-        op = build_operator(trained, spec, dev)
-        mean, std = hutchinson_trace(op, num_samples, seed, return_std=True)
-        return {"trace": np.float64(mean), "std": np.float64(std)}
-
-    import torch
-    out = cache.get_or_compute("traces", key, compute, "npz")
-    trained.model.to(torch.float32)
-    return float(out["trace"]), float(out["std"])
 
 
 def run_trace(o: dict, run: Run, device: str = "auto") -> tuple[float, float]:
