@@ -35,6 +35,7 @@ $(MATHJAX):
 mathjax: $(MATHJAX)
 
 test: env
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -q
 
 book: env mathjax

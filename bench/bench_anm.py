@@ -34,17 +34,17 @@ def main() -> int:
     import numpy as np
     import torch
 
-    from dlspectra import anm
+    from dlspectra import proteins
 
     torch.set_num_threads(a.threads)
     per_bin = a.per_bin or (5 if a.quick else 20)
     bins = [(100, 150), (150, 250), (250, 400), (400, 700)]
-    chains = anm.load_ca_archive("pdownb", qualifying_only=False)
+    chains = proteins.load_ca_archive("pdownb", qualifying_only=False)
     rng = np.random.default_rng(0)
     print(f"device {a.device}, threads {a.threads}, {per_bin} chains per bin (pdownb, chains without missing atoms)")
     print(f"{'residues':>10} {'chains':>6} {'ProDy ch/s':>11} {'batched ch/s':>13} {'speed-up':>9} {'max |Δλ|':>10}")
-    anm.batched_eigenvalues([chains[0].coords], device=a.device)  # warm-up (torch init, CUDA context)
-    anm.prody_eigenvalues(chains[0].coords)  # warm-up (ProDy import)
+    proteins.batched_eigenvalues([chains[0].coords], device=a.device)  # warm-up (torch init, CUDA context)
+    proteins.prody_eigenvalues(chains[0].coords)  # warm-up (ProDy import)
     totals = [0.0, 0.0, 0]
     for lo, hi in bins:
         pool = [c for c in chains if lo <= c.n_residues < hi and np.isfinite(c.coords).all()]
@@ -53,10 +53,10 @@ def main() -> int:
             print(f"{lo:>4}-{hi:<5} {0:>6}  (no chains)")
             continue
         t0 = time.perf_counter()
-        ref = [anm.prody_eigenvalues(c.coords) for c in pick]
+        ref = [proteins.prody_eigenvalues(c.coords) for c in pick]
         t_prody = time.perf_counter() - t0
         t0 = time.perf_counter()
-        ours = anm.batched_eigenvalues([c.coords for c in pick], device=a.device, threads=a.threads)
+        ours = proteins.batched_eigenvalues([c.coords for c in pick], device=a.device, threads=a.threads)
         if a.device.startswith("cuda"):
             torch.cuda.synchronize()
         t_ours = time.perf_counter() - t0
@@ -70,10 +70,10 @@ def main() -> int:
         print(f"{'all':>10} {totals[2]:>6} {totals[2] / totals[0]:>11.2f} {totals[2] / totals[1]:>13.2f} "
               f"{totals[0] / totals[1]:>8.1f}x")
     if a.sets:
-        subset = anm.load_ca_archive("pdownb", n=300, seed=0)
+        subset = proteins.load_ca_archive("pdownb", n=300, seed=0)
         for jobs in (1, 2):
             t0 = time.perf_counter()
-            res = anm.process_chains(subset, jobs=jobs, cache=False, progress=False, device=a.device)
+            res = proteins.process_chains(subset, jobs=jobs, cache=False, progress=False, device=a.device)
             dt = time.perf_counter() - t0
             print(f"process_chains, 300 qualifying chains, jobs={jobs}: {dt:.1f} s ({300 / dt:.1f} chains/s), "
                   f"status counts {res.counts()}")

@@ -1,4 +1,4 @@
-"""Tests of dlspectra.anm: our ANM Hessian and batched spectra against ProDy, zero modes, failures, loaders.
+"""Tests of dlspectra.proteins: our ANM Hessian and batched spectra against ProDy, zero modes, failures, loaders.
 
 All offline and fast (< 40 s on 2 cores): small structures from ProDy's own test files.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dlspectra import anm
+from dlspectra import proteins
 from dlspectra.cache import Cache
 from dlspectra.errors import DataCorruptError, DataMissingError
 
@@ -27,16 +27,16 @@ def _prody_datafile(name: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def ubi_full() -> anm.Chain:
+def ubi_full() -> proteins.Chain:
     """Ubiquitin 1UBI (76 residues), shipped with ProDy's tests. At 9 Å its C-terminal Gly75-Gly76
     tail is under-constrained: 7 zero modes (ProDy agrees)."""
-    return anm.load_pdb(_prody_datafile("pdb1ubi.pdb"), name="1UBI")
+    return proteins.load_pdb(_prody_datafile("pdb1ubi.pdb"), name="1UBI")
 
 
 @pytest.fixture(scope="module")
-def ubi(ubi_full) -> anm.Chain:
+def ubi(ubi_full) -> proteins.Chain:
     """Residues 1-74 of 1UBI: a rigid, connected network (exactly six zero modes)."""
-    return anm.Chain("1UBI_1-74", ubi_full.coords[:74].copy())
+    return proteins.Chain("1UBI_1-74", ubi_full.coords[:74].copy())
 
 
 def test_our_hessian_equals_prody(ubi):
@@ -45,24 +45,24 @@ def test_our_hessian_equals_prody(ubi):
     prody.confProDy(verbosity="none")
     m = prody.ANM("t")
     m.buildHessian(ubi.coords, cutoff=9.0, gamma=1.0)
-    ours = anm.anm_hessian(ubi.coords, 9.0, 1.0)
+    ours = proteins.anm_hessian(ubi.coords, 9.0, 1.0)
     assert ours.shape == (3 * 74, 3 * 74)
     np.testing.assert_allclose(ours, m.getHessian(), atol=1e-12)
     np.testing.assert_allclose(ours, ours.T, atol=0)
 
 
 def test_eigenvalues_prody_numpy_batched_agree(ubi):
-    ref = anm.prody_eigenvalues(ubi)
+    ref = proteins.prody_eigenvalues(ubi)
     for method in ("numpy", "batched"):
-        ev = anm.protein_spectrum(ubi, method=method).eigenvalues
+        ev = proteins.protein_spectrum(ubi, method=method).eigenvalues
         np.testing.assert_allclose(ev, ref, atol=1e-9 * ref.max())
 
 
 def test_connected_structure_has_six_zero_modes(ubi):
-    spec = anm.protein_spectrum(ubi, method="prody")
+    spec = proteins.protein_spectrum(ubi, method="prody")
     assert spec.n_zero_modes == 6
     assert spec.n_modes == 3 * 74 - 6
-    assert anm.contact_components(ubi.coords) == 1
+    assert proteins.contact_components(ubi.coords) == 1
     sigma = spec.sigma
     assert sigma.size == spec.n_modes and np.all(np.diff(sigma) <= 0)
     nonzero = np.sort(spec.eigenvalues)[6:]
@@ -72,17 +72,17 @@ def test_connected_structure_has_six_zero_modes(ubi):
 def test_batched_padding_is_exact_for_mixed_sizes(ubi):
     """Chains of different lengths in one bucket: padding must not leak into any spectrum."""
     parts = [ubi.coords, ubi.coords[:50], ubi.coords[5:70] + 100.0]
-    got = anm.batched_eigenvalues(parts, bucket=32)
+    got = proteins.batched_eigenvalues(parts, bucket=32)
     for x, ev in zip(parts, got):
-        np.testing.assert_allclose(ev, np.linalg.eigvalsh(anm.anm_hessian(x)), atol=1e-9)
+        np.testing.assert_allclose(ev, np.linalg.eigvalsh(proteins.anm_hessian(x)), atol=1e-9)
 
 
 def test_k_rules():
-    assert anm.k_for_rule(1716, "tenth") == 171
-    assert anm.k_for_rule(1716, 1000) == 1000
-    assert anm.k_for_rule(500, 1000) == 500
+    assert proteins.k_for_rule(1716, "tenth") == 171
+    assert proteins.k_for_rule(1716, 1000) == 1000
+    assert proteins.k_for_rule(500, 1000) == 500
     with pytest.raises(ValueError):
-        anm.k_for_rule(100, "half")
+        proteins.k_for_rule(100, "half")
 
 
 def test_set_reports_every_failure(ubi, tmp_path):
@@ -90,9 +90,9 @@ def test_set_reports_every_failure(ubi, tmp_path):
     missing = ubi.coords.copy()
     missing[10] = np.nan
     two = np.vstack([ubi.coords, ubi.coords + 500.0])
-    chains = [anm.Chain("ok", ubi.coords), anm.Chain("nan", missing), anm.Chain("two", two),
-              anm.Chain("tiny", ubi.coords[:8])]
-    res = anm.process_chains(chains, jobs=1, min_residues=20, cache=Cache(tmp_path), progress=False)
+    chains = [proteins.Chain("ok", ubi.coords), proteins.Chain("nan", missing), proteins.Chain("two", two),
+              proteins.Chain("tiny", ubi.coords[:8])]
+    res = proteins.process_chains(chains, jobs=1, min_residues=20, cache=Cache(tmp_path), progress=False)
     by = {r["id"]: r for r in res.rows}
     assert [r["id"] for r in res.rows] == ["ok", "nan", "two", "tiny"]
     assert by["ok"]["status"] == "ok" and by["ok"]["n_zero_modes"] == 6
@@ -105,7 +105,7 @@ def test_set_reports_every_failure(ubi, tmp_path):
     fits = res.fits("tenth")
     assert len(fits) == 1 and fits[0]["k"] == (3 * 74 - 6) // 10
     # resumable: a second run reads every chunk from the cache
-    again = anm.process_chains(chains, jobs=1, min_residues=20, cache=Cache(tmp_path), progress=False)
+    again = proteins.process_chains(chains, jobs=1, min_residues=20, cache=Cache(tmp_path), progress=False)
     assert again.computed_chunks == 0 and again.cached_chunks >= 1
     np.testing.assert_array_equal(again.spectra["ok"], res.spectra["ok"])
     csv_path = res.to_csv(tmp_path / "t.csv")
@@ -114,17 +114,17 @@ def test_set_reports_every_failure(ubi, tmp_path):
 
 def test_floppy_tail_is_counted_not_disconnected(ubi_full):
     """Full 1UBI: connected, but 7 zero modes (floppy C-terminal tail): status extra_zero_modes, as ProDy counts."""
-    assert anm.count_zero_modes(anm.prody_eigenvalues(ubi_full)) == 7
-    assert anm.contact_components(ubi_full.coords) == 1
-    res = anm.process_chains([ubi_full], jobs=1, min_residues=10, cache=False, progress=False)
+    assert proteins.count_zero_modes(proteins.prody_eigenvalues(ubi_full)) == 7
+    assert proteins.contact_components(ubi_full.coords) == 1
+    res = proteins.process_chains([ubi_full], jobs=1, min_residues=10, cache=False, progress=False)
     assert res.rows[0]["status"] == "extra_zero_modes" and res.rows[0]["n_zero_modes"] == 7
     assert res.fits() == []
 
 
 def test_parallel_path_matches_serial(ubi):
-    chains = [anm.Chain(f"c{i}", ubi.coords[: 40 + 6 * i]) for i in range(6)]  # 40..70 residues
-    serial = anm.process_chains(chains, jobs=1, chunk_size=2, min_residues=20, cache=False, progress=False)
-    par = anm.process_chains(chains, jobs=2, chunk_size=2, min_residues=20, cache=False, progress=False)
+    chains = [proteins.Chain(f"c{i}", ubi.coords[: 40 + 6 * i]) for i in range(6)]  # 40..70 residues
+    serial = proteins.process_chains(chains, jobs=1, chunk_size=2, min_residues=20, cache=False, progress=False)
+    par = proteins.process_chains(chains, jobs=2, chunk_size=2, min_residues=20, cache=False, progress=False)
     assert [r["status"] for r in serial.rows] == [r["status"] for r in par.rows]
     for cid, ev in serial.spectra.items():
         np.testing.assert_allclose(par.spectra[cid], ev, atol=1e-10)
@@ -141,14 +141,14 @@ def test_fetch_fails_clearly_offline(tmp_path):
     def offline(url: str, timeout: float) -> bytes:
         raise urllib.error.URLError("Name or service not known")
 
-    with pytest.raises(anm.FetchError, match="rerun to resume"):
-        anm.fetch_pisces_chains(lst, tmp_path / "out", min_length=50, opener=offline, progress=False)
+    with pytest.raises(proteins.FetchError, match="rerun to resume"):
+        proteins.fetch_pisces_chains(lst, tmp_path / "out", min_length=50, opener=offline, progress=False)
 
     def fake(url: str, timeout: float) -> bytes:
         return open(_prody_datafile("pdb1ubi.pdb"), "rb").read()
 
-    npz, idx = anm.fetch_pisces_chains(lst, tmp_path / "out2", min_length=50, opener=fake, progress=False)
-    chains = anm.load_ca_files(npz, idx)
+    npz, idx = proteins.fetch_pisces_chains(lst, tmp_path / "out2", min_length=50, opener=fake, progress=False)
+    chains = proteins.load_ca_files(npz, idx)
     assert len(chains) == 1 and chains[0].n_residues == 76
 
 
@@ -160,25 +160,25 @@ def _data_or_skip(fn, *args, **kwargs):
 
 
 def test_4hhb_loads_from_data_folder():
-    chain = _data_or_skip(anm.load_4hhb)
+    chain = _data_or_skip(proteins.load_4hhb)
     assert chain.n_residues == 574 and chain.meta["chains"] == "ABCD"
 
 
 def test_archives_load():
-    chains = _data_or_skip(anm.load_ca_archive, "pdownb", n=5, seed=1)
+    chains = _data_or_skip(proteins.load_ca_archive, "pdownb", n=5, seed=1)
     assert len(chains) == 5 and all(c.coords.shape[1] == 3 and 100 <= c.n_residues <= 2000 for c in chains)
-    ts50 = _data_or_skip(anm.load_ca_archive, "ts50")
+    ts50 = _data_or_skip(proteins.load_ca_archive, "ts50")
     assert len(ts50) == 50
 
 
 def test_size_bins():
-    assert anm.size_bin(300) == 0 and anm.size_bin(1000) == 0 and anm.size_bin(1001) == 1
-    assert anm.size_bin(6000) == 2 and anm.size_bin(299) == -1
+    assert proteins.size_bin(300) == 0 and proteins.size_bin(1000) == 0 and proteins.size_bin(1001) == 1
+    assert proteins.size_bin(6000) == 2 and proteins.size_bin(299) == -1
 
 
 def test_entries_join_their_chains():
-    entries = _data_or_skip(anm.load_ca_entries, "pdownb", n=4, seed=2)
-    chains = {c.id: c for c in _data_or_skip(anm.load_ca_archive, "pdownb", qualifying_only=False)}
+    entries = _data_or_skip(proteins.load_ca_entries, "pdownb", n=4, seed=2)
+    chains = {c.id: c for c in _data_or_skip(proteins.load_ca_archive, "pdownb", qualifying_only=False)}
     for e in entries:
         parts = [chains[f"{e.id}_{ch}"] for ch in e.meta["chain"]] if len(e.meta["chain"]) == e.meta["n_chains"] else None
         if parts is None:  # multi-letter chain ids: compare sizes only

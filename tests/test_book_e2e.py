@@ -38,7 +38,7 @@ def test_one_notebook_book_renders_figure_and_claims(tmp_path):
         os.symlink(mathjax, book / "_build" / "mathjax")
     env = dict(os.environ, DLSPECTRA_BOOK_ROOT=str(book), DLSPECTRA_RESULTS=str(book / "_build" / "results"),
                DLSPECTRA_DATA=str(data_folder()))
-    r = subprocess.run([sys.executable, "-m", "dlspectra.cli", "book", "--only", "xie/tab05"], env=env,
+    r = subprocess.run([sys.executable, "-m", "dlspectra.book.cli", "book", "--only", "xie/tab05"], env=env,
                        capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "xie/tab05" in r.stdout and "per-notebook times" in r.stdout

@@ -5,13 +5,13 @@ import sys
 
 import pytest
 
-from dlspectra import cli
+from dlspectra.book import cli
 from dlspectra.errors import UnknownNameError
-from dlspectra.scales import FIGURE_IDS
+from dlspectra.book.scales import FIGURE_IDS
 
 
 def run_cli(*args):
-    return subprocess.run([sys.executable, "-m", "dlspectra.cli", *args], capture_output=True, text=True)
+    return subprocess.run([sys.executable, "-m", "dlspectra.book.cli", *args], capture_output=True, text=True)
 
 
 def test_bad_scale_and_ids_fail_with_clear_messages():

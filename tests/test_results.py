@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from dlspectra.results import (INCONCLUSIVE, NOT_REPRODUCED, NOT_RUN_DATA, REPRODUCED, ClaimRecorder, format_value,
+from dlspectra.book.results import (INCONCLUSIVE, NOT_REPRODUCED, NOT_RUN_DATA, REPRODUCED, ClaimRecorder, format_value,
                                load_results, render_scorecard)
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 from dlspectra.errors import UnknownNameError
-from dlspectra.scales import FIGURE_IDS, SCALES, all_presets, preset
+from dlspectra.book.scales import FIGURE_IDS, SCALES, all_presets, preset
 
 
 def test_unknown_scale_lists_valid_ones():
@@ -33,5 +33,7 @@ def test_all_presets_have_both_scales_and_known_ids():
 
 def test_catalog_ids_complete():
     assert len([f for f in FIGURE_IDS if f.startswith("xie/")]) == 34
-    assert len([f for f in FIGURE_IDS if f.startswith("papyan/")]) == 18
+    # 17 figures and Table 1, plus two pages of our own: Theorem 8.1 and the decomposition identities
+    assert len([f for f in FIGURE_IDS if f.startswith("papyan/")]) == 20
+    assert {"papyan/thm81", "papyan/decomp"} <= set(FIGURE_IDS)
     assert len([f for f in FIGURE_IDS if f.startswith("bask/")]) == 14

@@ -1,9 +1,9 @@
-"""Fast checks of dlspectra.xie_cifar's bookkeeping (no training, no spectra)."""
+"""Fast checks of dlspectra.papers.xie.cifar's bookkeeping (no training, no spectra)."""
 
 import pytest
 
-from dlspectra.scales import preset
-from dlspectra.xie_cifar import TAB07_PAPER, cifar_spec, paper_batch, resnet_preset
+from dlspectra.book.scales import preset
+from dlspectra.papers.xie.cifar import TAB07_PAPER, cifar_spec, paper_batch, resnet_preset
 
 
 def test_paper_batch_maps_through_b_over_n():

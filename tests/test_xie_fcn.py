@@ -1,9 +1,9 @@
-"""Fast checks of dlspectra.xie_fcn (no training)."""
+"""Fast checks of dlspectra.papers.xie.fcn (no training)."""
 
 import numpy as np
 
-from dlspectra.scales import preset
-from dlspectra.xie_fcn import LNN_CONFIGS, avila_spec, covariance_spec, fcn_config, fcn_params, positive_count
+from dlspectra.book.scales import preset
+from dlspectra.papers.xie.fcn import LNN_CONFIGS, avila_spec, covariance_spec, fcn_config, fcn_params, positive_count
 
 
 def test_fcn_config_is_canonical():

@@ -1,11 +1,11 @@
-"""Small logic of dlspectra.xie_regimes (no training): outliers, bulk fit, distances, phases, presets."""
+"""Small logic of dlspectra.papers.xie.regimes (no training): outliers, bulk fit, distances, phases, presets."""
 
 import numpy as np
 import pytest
 
 from dlspectra.fits import power_law_fit
-from dlspectra.scales import preset
-from dlspectra.xie_regimes import (_preset_for, bulk_fit, count_outliers, is_baseline, log_spectrum_distance,
+from dlspectra.book.scales import preset
+from dlspectra.papers.xie.regimes import (_preset_for, bulk_fit, count_outliers, is_baseline, log_spectrum_distance,
                                    phase)
 
 

@@ -1,10 +1,10 @@
-"""Fast checks of dlspectra.xie_sharpness (no training, no Hessian)."""
+"""Fast checks of dlspectra.papers.xie.sharpness (no training, no Hessian)."""
 
 import numpy as np
 import pytest
 
 from dlspectra.spectra import Spectrum
-from dlspectra.xie_sharpness import gap_fit, resolved_count, spearman
+from dlspectra.papers.xie.sharpness import gap_fit, resolved_count, spearman
 
 
 def test_gap_fit_of_zipf_has_slope_plus_one():

@@ -39,9 +39,10 @@ device = "auto"
 import matplotlib.pyplot as plt
 
 from dlspectra.data import available
-from dlspectra.page import start
-from dlspectra.plotting import rank_plot
-from dlspectra.xie import convergence_note, fit_table, lenet_run, lenet_setup_rows
+from dlspectra.book.page import start
+from dlspectra.book.plotting import rank_plot
+from dlspectra.papers.xie.pipeline import lenet_run
+from dlspectra.papers.xie.tables import convergence_note, fit_table, lenet_setup_rows
 
 page = start("xie/fig01", scale, device, title="Trained vs random LeNet Hessian spectra")
 p = page.preset

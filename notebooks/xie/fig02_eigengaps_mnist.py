@@ -42,9 +42,10 @@ device = "auto"
 # %%
 import matplotlib.pyplot as plt
 
-from dlspectra.page import start
-from dlspectra.xie import comparison_table, convergence_note, lenet_run, lenet_setup_rows
-from dlspectra.xie_sharpness import gap_fit, gap_plot, resolved_count
+from dlspectra.book.page import start
+from dlspectra.papers.xie.pipeline import lenet_run
+from dlspectra.papers.xie.tables import comparison_table, convergence_note, lenet_setup_rows
+from dlspectra.papers.xie.sharpness import gap_fit, gap_plot, resolved_count
 
 page = start("xie/fig02", scale, device, title="Power-law eigengaps, LeNet on MNIST")
 p = page.preset

@@ -43,10 +43,10 @@ device = "auto"
 import matplotlib.pyplot as plt
 import numpy as np
 
-from dlspectra.page import start
-from dlspectra.plotting import rank_plot
-from dlspectra.xie import comparison_table, convergence_note, fit_table, lenet_setup_rows
-from dlspectra.xie_sharpness import optimizer_runs, spearman
+from dlspectra.book.page import start
+from dlspectra.book.plotting import rank_plot
+from dlspectra.papers.xie.tables import comparison_table, convergence_note, fit_table, lenet_setup_rows
+from dlspectra.papers.xie.sharpness import optimizer_runs, spearman
 
 page = start("xie/fig03", scale, device, title="Power-law spectra across 11 optimizers, LeNet on MNIST")
 p = page.preset

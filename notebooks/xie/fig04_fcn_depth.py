@@ -40,11 +40,11 @@ device = "auto"
 # %%
 import matplotlib.pyplot as plt
 
-from dlspectra.page import Markdown, start
-from dlspectra.plotting import rank_plot
-from dlspectra.results import markdown_table
-from dlspectra.xie import comparison_table, convergence_note, fit_table
-from dlspectra.xie_fcn import fcn_config, fcn_params, fcn_run, fcn_setup_rows
+from dlspectra.book.page import Markdown, start
+from dlspectra.book.plotting import rank_plot
+from dlspectra.book.results import markdown_table
+from dlspectra.papers.xie.tables import comparison_table, convergence_note, fit_table
+from dlspectra.papers.xie.fcn import fcn_config, fcn_params, fcn_run, fcn_setup_rows
 
 page = start("xie/fig04", scale, device, title="FCN depth: power law for 2/4 layers, not for 1 layer")
 p = page.preset

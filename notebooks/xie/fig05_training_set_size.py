@@ -41,11 +41,11 @@ device = "auto"
 # %%
 import matplotlib.pyplot as plt
 
-from dlspectra.page import Markdown, start
-from dlspectra.plotting import rank_plot
-from dlspectra.results import markdown_table
-from dlspectra.xie import comparison_table, convergence_note
-from dlspectra.xie_regimes import count_outliers, regime_run, setup_rows, train_metric
+from dlspectra.book.page import Markdown, start
+from dlspectra.book.plotting import rank_plot
+from dlspectra.book.results import markdown_table
+from dlspectra.papers.xie.tables import comparison_table, convergence_note
+from dlspectra.papers.xie.regimes import count_outliers, regime_run, setup_rows, train_metric
 
 page = start("xie/fig05", scale, device, title="Hessian spectrum vs training-set size")
 p = page.preset

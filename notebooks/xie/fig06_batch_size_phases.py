@@ -52,11 +52,11 @@ device = "auto"
 import matplotlib.pyplot as plt
 import numpy as np
 
-from dlspectra.page import Markdown, start
-from dlspectra.plotting import rank_plot
-from dlspectra.results import markdown_table
-from dlspectra.xie import comparison_table, convergence_note
-from dlspectra.xie_regimes import (log_spectrum_distance, phase, random_run, regime_run, setup_rows,
+from dlspectra.book.page import Markdown, start
+from dlspectra.book.plotting import rank_plot
+from dlspectra.book.results import markdown_table
+from dlspectra.papers.xie.tables import comparison_table, convergence_note
+from dlspectra.papers.xie.regimes import (log_spectrum_distance, phase, random_run, regime_run, setup_rows,
                                    train_metric)
 
 page = start("xie/fig06", scale, device, title="Batch size: three phases of the Hessian spectrum")

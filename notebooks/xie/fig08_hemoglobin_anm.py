@@ -34,13 +34,15 @@ device = "auto"
 # %%
 import matplotlib.pyplot as plt
 
-from dlspectra import anm
+from dlspectra import proteins
+
+from dlspectra.papers.xie import protein as xp
 from dlspectra.errors import DataMissingError
-from dlspectra.page import Markdown, start
+from dlspectra.book.page import Markdown, start
 
 page = start("xie/fig08", scale, device, title="4HHB ANM inverse spectrum is a power law")
 p = page.preset
-page.setup(anm.structure_setup_rows(p))
+page.setup(xp.structure_setup_rows(p))
 
 # %% [markdown]
 # ## Computation
@@ -52,7 +54,7 @@ page.setup(anm.structure_setup_rows(p))
 
 # %%
 try:
-    spectra = anm.structure_spectra(p)
+    spectra = xp.structure_spectra(p)
 except DataMissingError as exc:
     spectra = None
     print(f"data missing, this page records its claims as not run:\n{exc}")
@@ -73,7 +75,7 @@ if spectra is not None:
 # %%
 if spectra is not None:
     fig, ax = plt.subplots(figsize=(5.2, 4.0))
-    anm.plot_inverse_spectrum(ax, spec, p["structure"]["k_rules"])
+    xp.plot_inverse_spectrum(ax, spec, p["structure"]["k_rules"])
     ax.set_title("4HHB, ANM (C-alpha, 9 Å): spectrum of H⁺")
     fig.tight_layout()
 
@@ -82,8 +84,8 @@ if spectra is not None:
 
 # %%
 if spectra is not None:
-    display(Markdown(anm.fit_markdown([(f"this run, {anm.rule_label(r)}", f) for r, f in fits.items()],
-                                      paper=anm.PAPER_4HHB)))
+    display(Markdown(xp.fit_markdown([(f"this run, {proteins.rule_label(r)}", f) for r, f in fits.items()],
+                                      paper=xp.PAPER_4HHB)))
 
 # %% [markdown]
 # ## Verdict
@@ -94,7 +96,7 @@ if spectra is not None:
 
 # %%
 claims = page.claims
-paper = anm.PAPER_4HHB
+paper = xp.PAPER_4HHB
 if spectra is None:
     for cid, text in [("s-0.992", "4HHB: ŝ = 0.992 at K = 1000"), ("accepted-k1000", "4HHB: power law accepted at K = 1000"),
                       ("accepted-tenth", "4HHB: power law accepted with λ_cutoff = top 1/10"),

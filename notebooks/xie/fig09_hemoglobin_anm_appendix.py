@@ -31,14 +31,16 @@ device = "auto"
 # %%
 import matplotlib.pyplot as plt
 
-from dlspectra import anm
+from dlspectra import proteins
+
+from dlspectra.papers.xie import protein as xp
 from dlspectra.errors import DataMissingError
-from dlspectra.page import Markdown, start
-from dlspectra.plotting import rank_plot
+from dlspectra.book.page import Markdown, start
+from dlspectra.book.plotting import rank_plot
 
 page = start("xie/fig09", scale, device, title="4HHB ANM spectrum (appendix copy)")
 p = page.preset
-page.setup(anm.structure_setup_rows(p))
+page.setup(xp.structure_setup_rows(p))
 
 # %% [markdown]
 # ## Computation
@@ -47,7 +49,7 @@ page.setup(anm.structure_setup_rows(p))
 
 # %%
 try:
-    spectra = anm.structure_spectra(p)
+    spectra = xp.structure_spectra(p)
 except DataMissingError as exc:
     spectra = None
     print(f"data missing, this page records its claims as not run:\n{exc}")
@@ -67,7 +69,7 @@ if spectra is not None:
 # %%
 if spectra is not None:
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.9))
-    anm.plot_inverse_spectrum(axes[0], spec, p["structure"]["k_rules"])
+    xp.plot_inverse_spectrum(axes[0], spec, p["structure"]["k_rules"])
     axes[0].set_title("4HHB: spectrum of H⁺ (Fig. 9b)")
     rank_plot(axes[1], spec.eigenvalues[spec.eigenvalues > 1e-6], label="eigenvalues of H", fit=hess_fit,
               normalise=True, color="C3")
@@ -80,8 +82,8 @@ if spectra is not None:
 
 # %%
 if spectra is not None:
-    rows = [(f"H⁺, {anm.rule_label(r)}", f) for r, f in fits.items()] + [("H itself, K = 1000", hess_fit)]
-    display(Markdown(anm.fit_markdown(rows, paper=anm.PAPER_4HHB)))
+    rows = [(f"H⁺, {proteins.rule_label(r)}", f) for r, f in fits.items()] + [("H itself, K = 1000", hess_fit)]
+    display(Markdown(xp.fit_markdown(rows, paper=xp.PAPER_4HHB)))
 
 # %% [markdown]
 # ## Verdict
@@ -92,7 +94,7 @@ if spectra is not None:
 
 # %%
 claims = page.claims
-paper = anm.PAPER_4HHB
+paper = xp.PAPER_4HHB
 if spectra is None:
     claims.not_run("s-0.992", "4HHB: ŝ = 0.992 at K = 1000", reason="data missing")
     claims.not_run("accepted-k1000", "4HHB: power law accepted at K = 1000", reason="data missing")

@@ -35,20 +35,22 @@ device = "auto"
 import matplotlib.pyplot as plt
 import numpy as np
 
-from dlspectra import anm
+from dlspectra import proteins
+
+from dlspectra.papers.xie import protein as xp
 from dlspectra.errors import DataMissingError
-from dlspectra.page import Markdown, start
+from dlspectra.book.page import Markdown, start
 
 page = start("xie/fig10", scale, device, title="KS statistics of protein spectra")
 p = page.preset
-page.setup(anm.set_setup_rows(p))
+page.setup(xp.set_setup_rows(p))
 
 # %% [markdown]
 # A second reading of "protein molecule" (the paper's own example, 4HHB, is a four-chain entry):
 # whole PDB entries, all chains of the entry joined.
 
 # %%
-page.setup(anm.entries_setup_rows(p))
+page.setup(xp.entries_setup_rows(p))
 
 # %% [markdown]
 # ## Computation
@@ -60,7 +62,7 @@ page.setup(anm.entries_setup_rows(p))
 
 # %%
 try:
-    sets = anm.protein_sets(p, device=str(page.device))
+    sets = xp.protein_sets(p, device=str(page.device))
 except DataMissingError as exc:
     sets = None
     print(f"data missing, this page records its claims as not run:\n{exc}")
@@ -68,11 +70,11 @@ except DataMissingError as exc:
 if sets is not None:
     rules = p["set"]["k_rules"]
     fits = {(name, r): res.fits(r) for name, res in sets.items() for r in rules}
-    summary = {key: anm.summarize_by_size(f) for key, f in fits.items()}
+    summary = {key: proteins.summarize_by_size(f) for key, f in fits.items()}
     for name, res in sets.items():
-        print(f"{anm.READINGS[name]}: {res.counts()['total']} structures in {res.seconds:.1f} s "
+        print(f"{xp.READINGS[name]}: {res.counts()['total']} structures in {res.seconds:.1f} s "
               f"({res.computed_chunks} chunks computed, {res.cached_chunks} from the cache)")
-        display(Markdown(f"**{anm.READINGS[name]}**\n\n" + anm.counts_markdown(res)))
+        display(Markdown(f"**{xp.READINGS[name]}**\n\n" + xp.counts_markdown(res)))
 
 # %% [markdown]
 # ## Figure
@@ -87,9 +89,9 @@ if sets is not None:
     for c, name in enumerate(sets):
         ten = [r for r in fits[(name, "tenth")] if np.isfinite(r["ratio"])]
         ratio = np.array([r["ratio"] for r in ten])
-        label = f"{anm.READINGS[name].split(' (')[0]} ({ratio.size}), mean {ratio.mean():.3f}"
+        label = f"{xp.READINGS[name].split(' (')[0]} ({ratio.size}), mean {ratio.mean():.3f}"
         axes[0].hist(ratio, bins=30, color=f"C{c}", alpha=0.6, label=label)
-        axes[1].scatter([r["dof"] for r in ten], ratio, s=8, alpha=0.6, color=f"C{c}", label=anm.READINGS[name].split(" (")[0])
+        axes[1].scatter([r["dof"] for r in ten], ratio, s=8, alpha=0.6, color=f"C{c}", label=xp.READINGS[name].split(" (")[0])
         r1000 = np.array([r["ratio"] for r in fits[(name, 1000)] if np.isfinite(r["ratio"])])
         axes[2].hist(r1000, bins=30, color=f"C{c}", alpha=0.6)
     for ax in axes[[0, 2]]:
@@ -113,9 +115,9 @@ if sets is not None:
 if sets is not None:
     for name in sets:
         for r in rules:
-            ref = anm.PAPER_SET if r == "tenth" else None  # the paper's set numbers use the D.4 rule
-            display(Markdown(f"**{anm.READINGS[name]}, {anm.rule_label(r)}**\n\n"
-                             + anm.summary_markdown(summary[(name, r)], what=("ratio", "accepted"), paper=ref)))
+            ref = xp.PAPER_SET if r == "tenth" else None  # the paper's set numbers use the D.4 rule
+            display(Markdown(f"**{xp.READINGS[name]}, {proteins.rule_label(r)}**\n\n"
+                             + xp.summary_markdown(summary[(name, r)], what=("ratio", "accepted"), paper=ref)))
 
 # %% [markdown]
 # ## Verdict
@@ -131,17 +133,17 @@ texts = {"all-pass": "every protein spectrum passes the power-law KS test (d_ks/
 for name, prefix in [("chains", ""), ("entries", "entries-")]:
     if sets is None:
         for cid, text in texts.items():
-            claims.not_run(prefix + cid, f"{text} [{anm.READINGS[name]}]", reason="data missing")
+            claims.not_run(prefix + cid, f"{text} [{xp.READINGS[name]}]", reason="data missing")
         continue
     overall = summary[(name, "tenth")][-1]
     excluded = sets[name].counts()["total"] - overall["count"]
-    claims.check(prefix + "all-pass", f"{texts['all-pass']} [{anm.READINGS[name]}]",
+    claims.check(prefix + "all-pass", f"{texts['all-pass']} [{xp.READINGS[name]}]",
                  rule="fraction with d_ks/d_c < 1 = 1 (K = ⌊n/10⌋)",
                  holds=overall["accepted"] == 1.0, paper="9166 of 9166",
                  measured={"accepted": f"{int(round(overall['accepted'] * overall['count']))} of {overall['count']}",
                            "max ratio": overall["max_ratio"]},
                  note=f"{excluded} structures excluded before the test (see the counts table)")
-    claims.check(prefix + "mean-ratio", f"{texts['mean-ratio']} [{anm.READINGS[name]}]",
+    claims.check(prefix + "mean-ratio", f"{texts['mean-ratio']} [{xp.READINGS[name]}]",
                  rule="|mean d_ks/d_c − 0.300| ≤ 0.10",
                  holds=abs(overall["mean_ratio"] - 0.300) <= 0.10, paper=0.300, measured=overall["mean_ratio"])
 page.finish()
@@ -153,7 +155,7 @@ page.finish()
 #   ≤ 2.0 Å, no nucleic acids, < 30 % pairwise identity, 100 ≤ N_AA ≤ 2000) are those of a PISCES
 #   culled list; the data folder holds C-alpha coordinates of 747 chains that are in such a list
 #   (pc30, ≤ 2.0 Å, R ≤ 0.25, 2018) and have 100-2000 residues. At `paper` scale all 747 are used,
-#   at `ci` a seeded subset. With network access, `python -m dlspectra.anm fetch` builds a larger
+#   at `ci` a seeded subset. With network access, `python -m dlspectra.proteins fetch` builds a larger
 #   archive from the full PISCES list (11,093 chains).
 # * **Six zero modes.** The paper keeps only spectra with exactly six zero modes. About a quarter of
 #   our chains have more: almost all are connected networks with a floppy terminal residue (two or

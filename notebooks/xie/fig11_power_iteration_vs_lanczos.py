@@ -41,10 +41,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from dlspectra.fits import rank_slope
-from dlspectra.page import Markdown, start
-from dlspectra.plotting import rank_plot
-from dlspectra.results import markdown_table
-from dlspectra.xie import lenet_run, lenet_setup_rows
+from dlspectra.book.page import Markdown, start
+from dlspectra.book.plotting import rank_plot
+from dlspectra.book.results import markdown_table
+from dlspectra.papers.xie.pipeline import lenet_run
+from dlspectra.papers.xie.tables import lenet_setup_rows
 
 page = start("xie/fig11", scale, device, title="Power iteration vs Lanczos")
 p = page.preset

@@ -37,10 +37,10 @@ device = "auto"
 import matplotlib.pyplot as plt
 
 from dlspectra.data import available
-from dlspectra.page import start
-from dlspectra.plotting import rank_plot
-from dlspectra.xie import comparison_table, convergence_note, fit_table
-from dlspectra.xie_fcn import avila_run, fcn_config, fcn_params
+from dlspectra.book.page import start
+from dlspectra.book.plotting import rank_plot
+from dlspectra.papers.xie.tables import comparison_table, convergence_note, fit_table
+from dlspectra.papers.xie.fcn import avila_run, fcn_config, fcn_params
 
 page = start("xie/fig13", scale, device, title="2Layer-FCN on Avila")
 p = page.preset

@@ -39,10 +39,10 @@ device = "auto"
 # %%
 import matplotlib.pyplot as plt
 
-from dlspectra.page import start
-from dlspectra.plotting import rank_plot
-from dlspectra.xie import comparison_table, convergence_note, fit_table
-from dlspectra.xie_cifar import resnet_run, resnet_setup_rows
+from dlspectra.book.page import start
+from dlspectra.book.plotting import rank_plot
+from dlspectra.papers.xie.tables import comparison_table, convergence_note, fit_table
+from dlspectra.papers.xie.cifar import resnet_run, resnet_setup_rows
 
 page = start("xie/fig14", scale, device, title="ResNet18 on CIFAR-10: top-50 Hessian spectrum")
 p = page.preset

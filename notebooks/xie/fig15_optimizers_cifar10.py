@@ -40,10 +40,10 @@ device = "auto"
 import matplotlib.pyplot as plt
 from scipy.stats import spearmanr
 
-from dlspectra.page import start
-from dlspectra.plotting import rank_plot
-from dlspectra.xie import comparison_table, convergence_note, fit_table
-from dlspectra.xie_cifar import ADAPTIVE, SGD_LIKE, lenet_cifar_setup_rows, optimizer_run, paper_row
+from dlspectra.book.page import start
+from dlspectra.book.plotting import rank_plot
+from dlspectra.papers.xie.tables import comparison_table, convergence_note, fit_table
+from dlspectra.papers.xie.cifar import ADAPTIVE, SGD_LIKE, lenet_cifar_setup_rows, optimizer_run, paper_row
 
 page = start("xie/fig15", scale, device, title="LeNet on CIFAR-10: spectra across optimizers")
 p = page.preset

@@ -39,10 +39,10 @@ device = "auto"
 import matplotlib.pyplot as plt
 import numpy as np
 
-from dlspectra.page import Markdown, start
-from dlspectra.results import markdown_table
-from dlspectra.xie import lenet_setup_rows
-from dlspectra.xie_sharpness import optimizer_runs, run_trace, spearman
+from dlspectra.book.page import Markdown, start
+from dlspectra.book.results import markdown_table
+from dlspectra.papers.xie.tables import lenet_setup_rows
+from dlspectra.papers.xie.sharpness import optimizer_runs, run_trace, spearman
 
 page = start("xie/fig16", scale, device, title="ŝ vs λ_max and Tr(H), LeNet on MNIST")
 p = page.preset

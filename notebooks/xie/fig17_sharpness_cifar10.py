@@ -37,10 +37,10 @@ device = "auto"
 import matplotlib.pyplot as plt
 from scipy.stats import spearmanr
 
-from dlspectra.page import Markdown, start
-from dlspectra.results import markdown_table
-from dlspectra.xie import convergence_note
-from dlspectra.xie_cifar import TAB07_PAPER, cifar_spec, hessian_trace, lenet_cifar_setup_rows, optimizer_run
+from dlspectra.book.page import Markdown, start
+from dlspectra.book.results import markdown_table
+from dlspectra.papers.xie.tables import convergence_note
+from dlspectra.papers.xie.cifar import TAB07_PAPER, cifar_spec, hessian_trace, lenet_cifar_setup_rows, optimizer_run
 
 page = start("xie/fig17", scale, device, title="LeNet on CIFAR-10: ŝ vs λ_max and Tr(H)")
 p = page.preset

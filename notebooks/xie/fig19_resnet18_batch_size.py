@@ -43,11 +43,11 @@ import math
 
 import matplotlib.pyplot as plt
 
-from dlspectra.page import Markdown, start
-from dlspectra.plotting import rank_plot
-from dlspectra.results import markdown_table
-from dlspectra.xie import comparison_table, convergence_note, fit_table
-from dlspectra.xie_cifar import paper_batch, resnet_run, resnet_setup_rows
+from dlspectra.book.page import Markdown, start
+from dlspectra.book.plotting import rank_plot
+from dlspectra.book.results import markdown_table
+from dlspectra.papers.xie.tables import comparison_table, convergence_note, fit_table
+from dlspectra.papers.xie.cifar import paper_batch, resnet_run, resnet_setup_rows
 
 page = start("xie/fig19", scale, device, title="ResNet18 on CIFAR-10: batch-size phases")
 p = page.preset

@@ -41,11 +41,11 @@ device = "auto"
 import matplotlib.pyplot as plt
 import numpy as np
 
-from dlspectra.page import start
-from dlspectra.plotting import rank_plot
+from dlspectra.book.page import start
+from dlspectra.book.plotting import rank_plot
 from dlspectra.spectra import build_operator
-from dlspectra.xie import convergence_note, fit_table
-from dlspectra.xie_fcn import covariance_spec, fcn_run, fcn_setup_rows
+from dlspectra.papers.xie.tables import convergence_note, fit_table
+from dlspectra.papers.xie.fcn import covariance_spec, fcn_run, fcn_setup_rows
 
 page = start("xie/fig20", scale, device, title="Gradient-noise covariance spectrum of an FCN")
 p = page.preset

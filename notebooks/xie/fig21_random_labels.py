@@ -42,11 +42,11 @@ device = "auto"
 # %%
 import matplotlib.pyplot as plt
 
-from dlspectra.page import Markdown, start
-from dlspectra.plotting import rank_plot
-from dlspectra.results import markdown_table
-from dlspectra.xie import comparison_table, convergence_note, fit_table
-from dlspectra.xie_regimes import (bulk_fit, count_outliers, log_spectrum_distance, regime_run, setup_rows,
+from dlspectra.book.page import Markdown, start
+from dlspectra.book.plotting import rank_plot
+from dlspectra.book.results import markdown_table
+from dlspectra.papers.xie.tables import comparison_table, convergence_note, fit_table
+from dlspectra.papers.xie.regimes import (bulk_fit, count_outliers, log_spectrum_distance, regime_run, setup_rows,
                                    train_metric)
 
 page = start("xie/fig21", scale, device, title="Random labels and Gaussian inputs")

@@ -35,9 +35,10 @@ device = "auto"
 # %%
 from dlspectra.data import available
 from dlspectra.fits import powerlaw_package_fit
-from dlspectra.page import Markdown, start
-from dlspectra.results import markdown_table
-from dlspectra.xie import comparison_table, fit_table, lenet_run, lenet_setup_rows
+from dlspectra.book.page import Markdown, start
+from dlspectra.book.results import markdown_table
+from dlspectra.papers.xie.pipeline import lenet_run
+from dlspectra.papers.xie.tables import comparison_table, fit_table, lenet_setup_rows
 
 page = start("xie/tab01", scale, device, title="KS statistics, random vs SGD, four data sets")
 p = page.preset

@@ -35,10 +35,11 @@ scale = "ci"
 device = "auto"
 
 # %%
-from dlspectra.page import Markdown, start
-from dlspectra.results import markdown_table
-from dlspectra.xie import comparison_table, lenet_run, lenet_setup_rows
-from dlspectra.xie_sharpness import gap_fit, resolved_count
+from dlspectra.book.page import Markdown, start
+from dlspectra.book.results import markdown_table
+from dlspectra.papers.xie.pipeline import lenet_run
+from dlspectra.papers.xie.tables import comparison_table, lenet_setup_rows
+from dlspectra.papers.xie.sharpness import gap_fit, resolved_count
 
 page = start("xie/tab02", scale, device, title="KS statistics of the Hessian eigengaps")
 p = page.preset

@@ -35,10 +35,10 @@ scale = "ci"
 device = "auto"
 
 # %%
-from dlspectra.page import Markdown, start
-from dlspectra.results import markdown_table
-from dlspectra.xie import comparison_table
-from dlspectra.xie_regimes import phase, regime_run, setup_rows, train_metric
+from dlspectra.book.page import Markdown, start
+from dlspectra.book.results import markdown_table
+from dlspectra.papers.xie.tables import comparison_table
+from dlspectra.papers.xie.regimes import phase, regime_run, setup_rows, train_metric
 
 page = start("xie/tab03", scale, device, title="KS statistics for various batch sizes")
 p = page.preset

@@ -37,8 +37,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from dlspectra.fits import exact_critical_value, kolmogorov_coefficient, simulated_critical_value
-from dlspectra.page import Markdown, start
-from dlspectra.results import markdown_table
+from dlspectra.book.page import Markdown, start
+from dlspectra.book.results import markdown_table
 
 page = start("xie/tab05", scale, device, title="KS critical values")
 p = page.preset

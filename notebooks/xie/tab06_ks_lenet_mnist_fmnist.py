@@ -25,7 +25,7 @@
 # This page runs nothing of its own: every row is a run defined by another page, with that page's
 # settings, so the book's runner (figures before tables) finds them in the cache; run cold it
 # retrains them. Sources: random/SGD baselines and Fashion-MNIST — `xie/fig01`; optimizers —
-# `xie/fig03` (settings of `dlspectra.presets.xie_lenet_mnist`); batch sizes — `xie/fig06`;
+# `xie/fig03` (settings of `dlspectra.papers.xie.presets.lenet_mnist`); batch sizes — `xie/fig06`;
 # training-set sizes — `xie/fig05` (test-set Hessian, as that figure); label noise — `xie/fig07`
 # and random labels — `xie/fig21` (training-set Hessian, the table's default); eigengaps —
 # `xie/tab02`. Every row is tested at one sample size, K = 50 at `ci` (d_c = 0.192; the paper's
@@ -43,10 +43,10 @@ device = "auto"
 import importlib.util
 
 from dlspectra.data import available
-from dlspectra.page import Markdown, start
-from dlspectra.results import markdown_table
-from dlspectra.xie import fit_spectrum
-from dlspectra.xie_regimes import random_run, regime_run, setup_rows
+from dlspectra.book.page import Markdown, start
+from dlspectra.book.results import markdown_table
+from dlspectra.papers.xie.pipeline import fit_spectrum
+from dlspectra.papers.xie.regimes import random_run, regime_run, setup_rows
 
 page = start("xie/tab06", scale, device, title="KS statistics of LeNet on MNIST and Fashion-MNIST")
 p = page.preset
@@ -97,15 +97,15 @@ print(len(T6), "rows")
 # ## Computation
 #
 # Each row's run, with the settings of its source page (cache hits when the book runs in order).
-# The optimizer runs come from `dlspectra.presets.xie_lenet_mnist` / `dlspectra.xie_sharpness`
+# The optimizer runs come from `dlspectra.papers.xie.presets.lenet_mnist` / `dlspectra.papers.xie.sharpness`
 # when that module is installed; otherwise their rows stay *not computed on this page*.
 
 # %%
-HAVE_OPT = importlib.util.find_spec("dlspectra.presets.xie_lenet_mnist") is not None \
-    and importlib.util.find_spec("dlspectra.xie_sharpness") is not None
+HAVE_OPT = importlib.util.find_spec("dlspectra.papers.xie.presets.lenet_mnist") is not None \
+    and importlib.util.find_spec("dlspectra.papers.xie.sharpness") is not None
 if HAVE_OPT:
-    from dlspectra.presets import xie_lenet_mnist
-    from dlspectra.xie_sharpness import gap_fit, optimizer_run
+    from dlspectra.papers.xie.presets import xie_lenet_mnist
+    from dlspectra.papers.xie.sharpness import gap_fit, optimizer_run
     o = xie_lenet_mnist.OPTIMIZER_RUNS_CI if scale == "ci" else xie_lenet_mnist.OPTIMIZER_RUNS_PAPER
 else:
     o = {"optimizers": []}
@@ -209,7 +209,7 @@ page.finish()
 #   tests all 99 gaps of the K = 100 spectrum at `ci`, so its eigengap verdicts may differ from
 #   these; likewise the fig01/tab01 pages test K = 100.
 # * **Optimizers.** The rows run are those of the optimizer pages' preset at this scale
-#   (`dlspectra.presets.xie_lenet_mnist`); the others are not computed here and recorded as not run.
+#   (`dlspectra.papers.xie.presets.lenet_mnist`); the others are not computed here and recorded as not run.
 # * **Which Hessian.** Training set for every row (the table's default) except the training-set
 #   sizes (test set, as Figure 5 says); Table 6 does not say which Hessian its label-noise rows use.
 # * **Batch sizes at `ci`.** The paper's B at the same B/N: ci B = 64, 5,000 stand for the paper's

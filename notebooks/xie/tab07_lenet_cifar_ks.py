@@ -37,10 +37,11 @@ device = "auto"
 
 # %%
 from dlspectra.data import available
-from dlspectra.page import Markdown, start
-from dlspectra.results import markdown_table
-from dlspectra.xie import Run, comparison_table, convergence_note, fit_spectrum, fit_table
-from dlspectra.xie_cifar import (ADAPTIVE, SGD_LIKE, TAB07_PAPER, cifar_spec, lenet_cifar_setup_rows, optimizer_run,
+from dlspectra.book.page import Markdown, start
+from dlspectra.book.results import markdown_table
+from dlspectra.papers.xie.pipeline import Run, fit_spectrum
+from dlspectra.papers.xie.tables import comparison_table, convergence_note, fit_table
+from dlspectra.papers.xie.cifar import (ADAPTIVE, SGD_LIKE, TAB07_PAPER, cifar_spec, lenet_cifar_setup_rows, optimizer_run,
                                  paper_row, spectrum_on)
 
 page = start("xie/tab07", scale, device, title="KS statistics of LeNet on CIFAR-10/100")

@@ -36,10 +36,10 @@ device = "auto"
 
 # %%
 from dlspectra.data import available
-from dlspectra.page import Markdown, start
-from dlspectra.results import markdown_table
-from dlspectra.xie import convergence_note
-from dlspectra.xie_fcn import avila_run, fcn_run, fcn_setup_rows
+from dlspectra.book.page import Markdown, start
+from dlspectra.book.results import markdown_table
+from dlspectra.papers.xie.tables import convergence_note
+from dlspectra.papers.xie.fcn import avila_run, fcn_run, fcn_setup_rows
 
 page = start("xie/tab08", scale, device, title="KS statistics of FCNs (Avila, MNIST)")
 p = page.preset

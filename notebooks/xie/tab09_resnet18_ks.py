@@ -34,10 +34,10 @@ device = "auto"
 
 # %%
 from dlspectra.data import available
-from dlspectra.page import Markdown, start
-from dlspectra.results import markdown_table
-from dlspectra.xie import comparison_table, convergence_note, fit_table
-from dlspectra.xie_cifar import paper_batch, resnet_run, resnet_setup_rows
+from dlspectra.book.page import Markdown, start
+from dlspectra.book.results import markdown_table
+from dlspectra.papers.xie.tables import comparison_table, convergence_note, fit_table
+from dlspectra.papers.xie.cifar import paper_batch, resnet_run, resnet_setup_rows
 
 page = start("xie/tab09", scale, device, title="KS statistics of ResNet18 (K = 50)")
 p = page.preset

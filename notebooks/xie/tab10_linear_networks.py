@@ -45,11 +45,11 @@ device = "auto"
 # %%
 import matplotlib.pyplot as plt
 
-from dlspectra.page import Markdown, start
-from dlspectra.plotting import rank_plot
-from dlspectra.xie import comparison_table, convergence_note, fit_table
-from dlspectra.results import markdown_table
-from dlspectra.xie_fcn import LNN_CONFIGS, fcn_run_trainable, fcn_setup_rows
+from dlspectra.book.page import Markdown, start
+from dlspectra.book.plotting import rank_plot
+from dlspectra.papers.xie.tables import comparison_table, convergence_note, fit_table
+from dlspectra.book.results import markdown_table
+from dlspectra.papers.xie.fcn import LNN_CONFIGS, fcn_run_trainable, fcn_setup_rows
 
 page = start("xie/tab10", scale, device, title="4-layer linear networks: plain, BatchNorm, ReLU")
 p = page.preset

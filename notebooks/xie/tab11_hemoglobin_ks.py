@@ -26,14 +26,15 @@ scale = "ci"
 device = "auto"
 
 # %%
-from dlspectra import anm
+from dlspectra import proteins
+from dlspectra.papers.xie import protein as xp
 from dlspectra.errors import DataMissingError
 from dlspectra.fits import powerlaw_package_fit
-from dlspectra.page import Markdown, start
+from dlspectra.book.page import Markdown, start
 
 page = start("xie/tab11", scale, device, title="KS statistics of 4HHB")
 p = page.preset
-page.setup(anm.structure_setup_rows(p))
+page.setup(xp.structure_setup_rows(p))
 
 # %% [markdown]
 # ## Computation
@@ -44,7 +45,7 @@ page.setup(anm.structure_setup_rows(p))
 
 # %%
 try:
-    spectra = anm.structure_spectra(p)
+    spectra = xp.structure_spectra(p)
 except DataMissingError as exc:
     spectra = None
     print(f"data missing, this page records its claims as not run:\n{exc}")
@@ -60,8 +61,8 @@ if spectra is not None:
 
 # %%
 if spectra is not None:
-    display(Markdown(anm.fit_markdown([(f"this run, {anm.rule_label(r)}", f) for r, f in fits.items()],
-                                      paper=anm.PAPER_4HHB)))
+    display(Markdown(xp.fit_markdown([(f"this run, {proteins.rule_label(r)}", f) for r, f in fits.items()],
+                                      paper=xp.PAPER_4HHB)))
 
 # %% [markdown]
 # ## Verdict
@@ -71,7 +72,7 @@ if spectra is not None:
 
 # %%
 claims = page.claims
-paper = anm.PAPER_4HHB
+paper = xp.PAPER_4HHB
 texts = {"beta": "4HHB: β̂ = 2.008 ± 0.032 (K = 1000)", "d_ks": "4HHB: d_ks = 0.0145 (K = 1000)",
          "verdict": "4HHB: power law (d_ks < d_c = 0.0430)"}
 if spectra is None:

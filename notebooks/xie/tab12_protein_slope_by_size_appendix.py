@@ -33,16 +33,18 @@ device = "auto"
 import matplotlib.pyplot as plt
 import numpy as np
 
-from dlspectra import anm
+from dlspectra import proteins
+
+from dlspectra.papers.xie import protein as xp
 from dlspectra.errors import DataMissingError
-from dlspectra.page import Markdown, start
+from dlspectra.book.page import Markdown, start
 
 page = start("xie/tab12", scale, device, title="ŝ of proteins by size (appendix)")
 p = page.preset
-page.setup(anm.set_setup_rows(p))
+page.setup(xp.set_setup_rows(p))
 
 # %%
-page.setup(anm.entries_setup_rows(p))
+page.setup(xp.entries_setup_rows(p))
 
 # %% [markdown]
 # ## Computation
@@ -52,7 +54,7 @@ page.setup(anm.entries_setup_rows(p))
 
 # %%
 try:
-    sets = anm.protein_sets(p, device=str(page.device))
+    sets = xp.protein_sets(p, device=str(page.device))
 except DataMissingError as exc:
     sets = None
     print(f"data missing, this page records its claims as not run:\n{exc}")
@@ -60,9 +62,9 @@ except DataMissingError as exc:
 if sets is not None:
     rules = p["set"]["k_rules"]
     fits = {(name, r): res.fits(r) for name, res in sets.items() for r in rules}
-    summary = {key: anm.summarize_by_size(f) for key, f in fits.items()}
+    summary = {key: proteins.summarize_by_size(f) for key, f in fits.items()}
     for name, res in sets.items():
-        print(f"{anm.READINGS[name]}: {res.counts()['total']} structures, {res.counts()['ok']} with exactly six "
+        print(f"{xp.READINGS[name]}: {res.counts()['total']} structures, {res.counts()['ok']} with exactly six "
               f"zero modes ({res.computed_chunks} chunks computed, {res.cached_chunks} from the cache)")
 
 # %% [markdown]
@@ -76,17 +78,17 @@ if sets is not None:
     fig, axes = plt.subplots(1, 3, figsize=(14, 3.6))
     for ax, name in zip(axes[:2], sets):
         ok = [r for r in fits[(name, "tenth")] if np.isfinite(r["s"])]
-        for b, (lo, hi) in enumerate(anm.SIZE_BINS):
-            s_bin = np.array([r["s"] for r in ok if anm.size_bin(r["dof"]) == b])
+        for b, (lo, hi) in enumerate(proteins.SIZE_BINS):
+            s_bin = np.array([r["s"] for r in ok if proteins.size_bin(r["dof"]) == b])
             if s_bin.size:
-                ax.hist(s_bin, bins=25, alpha=0.6, color=f"C{b}", label=f"{anm.bin_label((lo, hi))} ({s_bin.size})")
-            ax.axvline(anm.PAPER_SET["s"]["mean"][b], color=f"C{b}", ls="--", lw=1)
+                ax.hist(s_bin, bins=25, alpha=0.6, color=f"C{b}", label=f"{xp.bin_label((lo, hi))} ({s_bin.size})")
+            ax.axvline(xp.PAPER_SET["s"]["mean"][b], color=f"C{b}", ls="--", lw=1)
         ax.set_xlabel("ŝ = 1/(β̂−1)")
         ax.set_ylabel("structures")
         ax.legend(fontsize=8)
-        ax.set_title(anm.READINGS[name].split(" (")[0])
+        ax.set_title(xp.READINGS[name].split(" (")[0])
         axes[2].scatter([r["dof"] for r in ok], [r["s"] for r in ok], s=8, alpha=0.5,
-                        label=anm.READINGS[name].split(" (")[0])
+                        label=xp.READINGS[name].split(" (")[0])
     axes[2].axhline(1.0, color="k", lw=0.8)
     axes[2].set_xlabel("3N")
     axes[2].set_ylabel("ŝ")
@@ -101,9 +103,9 @@ if sets is not None:
 if sets is not None:
     for name in sets:
         for r in rules:
-            ref = anm.PAPER_SET if r == "tenth" else None  # the paper's numbers use the D.4 rule
-            display(Markdown(f"**{anm.READINGS[name]}, {anm.rule_label(r)}**\n\n"
-                             + anm.summary_markdown(summary[(name, r)], what=("s",), paper=ref)))
+            ref = xp.PAPER_SET if r == "tenth" else None  # the paper's numbers use the D.4 rule
+            display(Markdown(f"**{xp.READINGS[name]}, {proteins.rule_label(r)}**\n\n"
+                             + xp.summary_markdown(summary[(name, r)], what=("s",), paper=ref)))
 
 # %% [markdown]
 # ## Verdict
@@ -117,28 +119,28 @@ if sets is not None:
 claims = page.claims
 MIN_N = 10
 for name, prefix in [("chains", ""), ("entries", "entries-")]:
-    tag = f" [{anm.READINGS[name]}]"
+    tag = f" [{xp.READINGS[name]}]"
     if sets is None:
-        for b in range(len(anm.SIZE_BINS)):
-            claims.not_run(f"{prefix}s-bin{b + 1}", f"mean ŝ ≈ 1 for {anm.bin_label(anm.SIZE_BINS[b])}{tag}",
+        for b in range(len(proteins.SIZE_BINS)):
+            claims.not_run(f"{prefix}s-bin{b + 1}", f"mean ŝ ≈ 1 for {xp.bin_label(proteins.SIZE_BINS[b])}{tag}",
                            reason="data missing")
         claims.not_run(prefix + "spread-shrinks", "spread of ŝ shrinks as proteins grow" + tag, reason="data missing")
         continue
     summ = summary[(name, "tenth")]
-    for b in range(len(anm.SIZE_BINS)):
+    for b in range(len(proteins.SIZE_BINS)):
         row = summ[b]
         enough = row["count"] >= MIN_N
-        claims.check(f"{prefix}s-bin{b + 1}", f"mean ŝ ≈ 1 for {anm.bin_label(row['bin'])}{tag}",
+        claims.check(f"{prefix}s-bin{b + 1}", f"mean ŝ ≈ 1 for {xp.bin_label(row['bin'])}{tag}",
                      rule=f"0.85 ≤ mean ŝ ≤ 1.25 (needs ≥ {MIN_N} structures)",
                      holds=(0.85 <= row["mean_s"] <= 1.25) if enough else None,
-                     paper=f"{anm.PAPER_SET['s']['mean'][b]} ± {anm.PAPER_SET['s']['sd'][b]}",
+                     paper=f"{xp.PAPER_SET['s']['mean'][b]} ± {xp.PAPER_SET['s']['sd'][b]}",
                      measured={"mean": row["mean_s"], "sd": row["sd_s"], "n": row["count"]},
                      note="" if enough else f"only {row['count']} structures of this size here")
     usable = [r for r in summ[:-1] if r["count"] >= MIN_N]
     claims.check(prefix + "spread-shrinks", "the spread of ŝ shrinks as proteins grow (0.175 → 0.119 → 0.084)" + tag,
                  rule=f"sd(ŝ) decreases across bins with ≥ {MIN_N} structures (at least two such bins)",
                  holds=(all(a["sd_s"] > c["sd_s"] for a, c in zip(usable, usable[1:])) if len(usable) >= 2 else None),
-                 paper=anm.PAPER_SET["s"]["sd"][:3], measured={"sd": [r["sd_s"] for r in summ[:-1]],
+                 paper=xp.PAPER_SET["s"]["sd"][:3], measured={"sd": [r["sd_s"] for r in summ[:-1]],
                                                                "n": [r["count"] for r in summ[:-1]]},
                  note="" if len(usable) >= 2 else "fewer than two size bins hold 10 structures")
 page.finish()

@@ -34,16 +34,18 @@ device = "auto"
 import matplotlib.pyplot as plt
 import numpy as np
 
-from dlspectra import anm
+from dlspectra import proteins
+
+from dlspectra.papers.xie import protein as xp
 from dlspectra.errors import DataMissingError
-from dlspectra.page import Markdown, start
+from dlspectra.book.page import Markdown, start
 
 page = start("xie/tab13", scale, device, title="β̂, ŝ and d_ks/d_c of proteins by size")
 p = page.preset
-page.setup(anm.set_setup_rows(p))
+page.setup(xp.set_setup_rows(p))
 
 # %%
-page.setup(anm.entries_setup_rows(p))
+page.setup(xp.entries_setup_rows(p))
 
 # %% [markdown]
 # ## Computation
@@ -53,7 +55,7 @@ page.setup(anm.entries_setup_rows(p))
 
 # %%
 try:
-    sets = anm.protein_sets(p, device=str(page.device))
+    sets = xp.protein_sets(p, device=str(page.device))
 except DataMissingError as exc:
     sets = None
     print(f"data missing, this page records its claims as not run:\n{exc}")
@@ -61,9 +63,9 @@ except DataMissingError as exc:
 if sets is not None:
     rules = p["set"]["k_rules"]
     fits = {(name, r): res.fits(r) for name, res in sets.items() for r in rules}
-    summary = {key: anm.summarize_by_size(f) for key, f in fits.items()}
+    summary = {key: proteins.summarize_by_size(f) for key, f in fits.items()}
     for name, res in sets.items():
-        print(f"{anm.READINGS[name]}: {res.counts()['total']} structures, {res.counts()['ok']} with exactly six zero modes")
+        print(f"{xp.READINGS[name]}: {res.counts()['total']} structures, {res.counts()['ok']} with exactly six zero modes")
 
 # %% [markdown]
 # ## Figure
@@ -78,7 +80,7 @@ if sets is not None:
         ok = [r for r in fits[(name, "tenth")] if np.isfinite(r["beta"])]
         for ax, key in zip(axes, ("beta", "s", "ratio")):
             ax.hist([r[key] for r in ok], bins=30, alpha=0.55, color=f"C{c}",
-                    label=f"{anm.READINGS[name].split(' (')[0]} ({len(ok)})")
+                    label=f"{xp.READINGS[name].split(' (')[0]} ({len(ok)})")
     for ax, label, ref in zip(axes, ("β̂", "ŝ = 1/(β̂−1)", "d_ks / d_c"), (1.975, 1.045, 0.300)):
         ax.axvline(ref, color="k", ls="--", lw=1, label=f"paper mean {ref}")
         ax.set_xlabel(label)
@@ -93,9 +95,9 @@ if sets is not None:
 if sets is not None:
     for name in sets:
         for r in rules:
-            ref = anm.PAPER_SET if r == "tenth" else None  # the paper's numbers use the D.4 rule
-            display(Markdown(f"**{anm.READINGS[name]}, {anm.rule_label(r)}**\n\n"
-                             + anm.summary_markdown(summary[(name, r)], paper=ref)))
+            ref = xp.PAPER_SET if r == "tenth" else None  # the paper's numbers use the D.4 rule
+            display(Markdown(f"**{xp.READINGS[name]}, {proteins.rule_label(r)}**\n\n"
+                             + xp.summary_markdown(summary[(name, r)], paper=ref)))
 
 # %% [markdown]
 # ## Verdict
@@ -112,7 +114,7 @@ texts = {"all-pass": "all proteins pass the KS test", "mean-beta": "mean β̂ = 
          "mean-s": "mean ŝ = 1.045 over all proteins", "mean-ratio": "mean d_ks/d_c = 0.300 over all proteins",
          "size-trend": "ŝ ≈ 1 holds better for larger proteins (mean closer to 1, smaller spread)"}
 for name, prefix in [("chains", ""), ("entries", "entries-")]:
-    tag = f" [{anm.READINGS[name]}]"
+    tag = f" [{xp.READINGS[name]}]"
     if sets is None:
         for cid, text in texts.items():
             claims.not_run(prefix + cid, text + tag, reason="data missing")
@@ -135,7 +137,7 @@ for name, prefix in [("chains", ""), ("entries", "entries-")]:
         trend = all(abs(a["mean_s"] - 1) > abs(c["mean_s"] - 1) and a["sd_s"] > c["sd_s"] for a, c in zip(usable, usable[1:]))
     claims.check(prefix + "size-trend", texts["size-trend"] + tag,
                  rule="|mean ŝ − 1| and sd(ŝ) decrease across bins with ≥ 10 structures",
-                 holds=trend, paper={"mean": anm.PAPER_SET["s"]["mean"][:3], "sd": anm.PAPER_SET["s"]["sd"][:3]},
+                 holds=trend, paper={"mean": xp.PAPER_SET["s"]["mean"][:3], "sd": xp.PAPER_SET["s"]["sd"][:3]},
                  measured={"mean": [r["mean_s"] for r in summ[:-1]], "sd": [r["sd_s"] for r in summ[:-1]],
                            "n": [r["count"] for r in summ[:-1]]},
                  note="" if trend is not None else "fewer than two size bins hold 10 structures")

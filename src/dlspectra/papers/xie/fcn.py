@@ -1,4 +1,4 @@
-"""Xie et al.'s fully connected networks (Figs. 4, 13, 18, 20; Tables 8, 10) on top of :mod:`dlspectra.xie`.
+"""Xie et al.'s fully connected networks (Figs. 4, 13, 18, 20; Tables 8, 10) on top of :mod:`dlspectra.papers.xie.pipeline`.
 
 One canonical model config per network, so that every page asking for "the 2Layer-FCN of width
 100" gets the same cache entry: ``{"depth": d, "width": w}`` plus ``activation`` / ``batchnorm``
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .models import build_model, num_params
-from .spectra import SpectrumSpec, spectrum_spec
-from .xie import Run, lenet_run
+from dlspectra.models import build_model, num_params
+from dlspectra.spectra import SpectrumSpec, spectrum_spec
+from dlspectra.papers.xie.pipeline import Run, lenet_run
 
 LNN_CONFIGS: dict[str, dict] = {
     "plain": {"activation": "identity"},
@@ -93,9 +93,9 @@ def positive_count(eigenvalues: np.ndarray, rel_tol: float = 1e-6) -> int:
 
 def fcn_setup_rows(p: dict, model_paper: str, model_ours: str, *, datasets: tuple[str, ...] = ("mnist",),
                    paper_epochs: str = "not stated for FCNs (catalog: the MNIST recipe, 50 epochs)") -> list[list]:
-    """The "paper vs this run" setup rows of :func:`dlspectra.xie.lenet_setup_rows` with the model row
+    """The "paper vs this run" setup rows of :func:`dlspectra.papers.xie.pipeline.lenet_setup_rows` with the model row
     replaced by ``model_paper`` / ``model_ours``."""
-    from .xie import lenet_setup_rows
+    from dlspectra.papers.xie.tables import lenet_setup_rows
 
     rows = lenet_setup_rows(p, list(datasets), paper_epochs=paper_epochs)
     rows[0] = ["model", model_paper, model_ours]

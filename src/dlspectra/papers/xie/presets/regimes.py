@@ -1,7 +1,7 @@
 """Scale presets of Xie et al.'s LeNet/MNIST "regime" pages: training-set size (fig05), batch size
 (fig06, tab03), noisy labels (fig07), random labels (fig21) and the aggregate KS table (tab06).
 
-Every run is the LeNet-MNIST-SGD baseline of :mod:`dlspectra.presets.xie` (``CI_LENET`` /
+Every run is the LeNet-MNIST-SGD baseline of :mod:`dlspectra.papers.xie.presets.common` (``CI_LENET`` /
 ``PAPER_LENET``: same training recipe, same seed) with ONE knob changed, as in the paper
 (App. B: "We take the base hyperparameter setting ... as the default setting"). The training-set
 Hessian of the unchanged baseline is fig01's spectrum (``hessian`` = the shared block, hence the
@@ -23,7 +23,7 @@ its top 50 so that every row of a page is tested at the same K.
   shape with random labels for fig21b.
 """
 
-from .xie import _CI, _PAPER
+from dlspectra.papers.xie.presets.common import _CI, _PAPER
 
 CI_REGIME_HESSIAN = {"k": 50, "max_steps": 150}
 PAPER_REGIME_HESSIAN: dict = {}  # the paper's K = 1000 for everything

@@ -2,14 +2,14 @@
 optimizers on CIFAR-10 (fig15, fig17, tab07).
 
 LeNet (fig15, fig17, tab07 share every run, hence identical blocks): the CIFAR-10 recipe of
-:mod:`dlspectra.presets.xie` (``CI_LENET`` / ``PAPER_LENET``: the SGD model is fig01's, same cache
+:mod:`dlspectra.papers.xie.presets.common` (``CI_LENET`` / ``PAPER_LENET``: the SGD model is fig01's, same cache
 entry) trained with each optimizer at the paper's CIFAR learning rate. ``cifar_hessian``: at ``ci``
 the top K = 50 (d_c = 0.192) of the Hessian over the first 256 training images, at most 150
 Lanczos steps; at ``paper`` the shared K = 1000 block. ``trace_probes``: Rademacher probes of the
 Hutchinson trace (fig17).
 
 ResNet18 (fig14, fig19, tab09 share every run): ``resnet`` is the training-set size and epochs per
-data set (read by :func:`dlspectra.recipes.xie_train_config` as its ``lenet`` block),
+data set (read by :func:`dlspectra.papers.xie.recipes.xie_train_config` as its ``lenet`` block),
 ``resnet_model`` the model config, ``resnet_hessian`` the spectrum. ``paper``: full width (64;
 11.2M parameters), full CIFAR-10, 200 epochs, K = 50 over the whole training set. ``ci``: width 4
 (channels 4-8-16-32, same depth and blocks; 44.6k parameters, about LeNet's size), the offline
@@ -25,8 +25,8 @@ the LeNet batch pages do: B_ci = B_paper x 4,000/50,000. The ci grid 32 (= 400: 
 128 (= 1,600: fail side; the default batch) and 1,000 (= 12,500: fail side) crosses it.
 """
 
-from .xie import CI_HESSIAN, CI_LENET, PAPER_HESSIAN, PAPER_LENET, _CI, _PAPER
-from ..optim import OPTIMIZERS
+from dlspectra.papers.xie.presets.common import CI_HESSIAN, CI_LENET, PAPER_HESSIAN, PAPER_LENET, _CI, _PAPER
+from dlspectra.optim import OPTIMIZERS
 
 # ---- LeNet on CIFAR-10 across optimizers (fig15, fig17, tab07) -----------------------------
 CI_CIFAR_HESSIAN = dict(CI_HESSIAN, hessian_n=256, batch_size=256, k=50, max_steps=150)

@@ -1,12 +1,12 @@
 """Xie et al.'s eigengaps, solver cross-check and optimizer / sharpness pages (Figs. 2, 3, 11, 12, 16; Table 2).
 
-Composed from :mod:`dlspectra.xie` (cached runs and fits) and :mod:`dlspectra.spectral`:
+Composed from :mod:`dlspectra.papers.xie.pipeline` (cached runs and fits) and :mod:`dlspectra.spectral`:
 
 * :func:`gap_fit` — the power-law fit of the eigengaps δ_k = λ_k − λ_{k+1} of a spectrum (Eq. 9);
   :func:`resolved_count` — how many leading Ritz values met the Lanczos tolerance (gaps below that
   rank are not resolved); :func:`gap_plot` — the two panels of Figs. 2 and 12.
 * :func:`optimizer_runs` — the LeNet-MNIST runs of the optimizer comparison, as described in
-  :mod:`dlspectra.presets.xie_lenet_mnist` (the SGD one is the fig01 baseline).
+  :mod:`dlspectra.papers.xie.presets.lenet_mnist` (the SGD one is the fig01 baseline).
 * :func:`~dlspectra.spectra.hessian_trace` (re-exported) — the cached Hutchinson estimate of Tr(H) (Fig. 16).
 * :func:`spearman` — Spearman's rank correlation (ties averaged).
 """
@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .fits import PowerLawFit, eigengaps, power_law_fit
-from .spectra import Spectrum, hessian_trace, spectrum_spec
-from .xie import Run, fit_spectrum, lenet_run
+from dlspectra.fits import PowerLawFit, eigengaps, power_law_fit
+from dlspectra.spectra import Spectrum, hessian_trace, spectrum_spec
+from dlspectra.papers.xie.pipeline import Run, fit_spectrum, lenet_run
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def gap_plot(ax_rank, ax_sorted, g: GapFit, *, label: str, color: str | None = N
     """Xie Figs. 2/12: (a) δ_k against the eigenvalue rank k; (b) the gaps re-sorted descending
     against their own rank, with the fitted power law (log-log both). ``resolved`` marks the rank
     below which the Ritz values met the solver tolerance."""
-    from .plotting import rank_plot
+    from dlspectra.book.plotting import rank_plot
 
     k = np.arange(1, g.gaps.size + 1)
     pos = g.gaps > 0
@@ -73,7 +73,7 @@ def gap_plot(ax_rank, ax_sorted, g: GapFit, *, label: str, color: str | None = N
 
 def optimizer_run(o: dict, optimizer: str, *, device: str = "auto", progress: bool = True) -> Run:
     """The LeNet-MNIST run of ``optimizer`` under the optimizer preset ``o`` (module docstring of
-    :mod:`dlspectra.presets.xie_lenet_mnist`); its ``fit`` is taken at ``o["fit_k"]``."""
+    :mod:`dlspectra.papers.xie.presets.lenet_mnist`); its ``fit`` is taken at ``o["fit_k"]``."""
     if optimizer == "sgd":
         run = lenet_run(o, "mnist", device=device, label="SGD", progress=progress)
     else:

@@ -1,7 +1,7 @@
 """Scale presets of Xie et al.'s fully connected networks: depth (fig04), width (fig18), the FCN KS
 table (tab08), Avila (fig13), linear networks (tab10) and the gradient-noise covariance (fig20).
 
-The MNIST FCNs use the LeNet-MNIST recipe of :mod:`dlspectra.presets.xie` unchanged (catalog-xie
+The MNIST FCNs use the LeNet-MNIST recipe of :mod:`dlspectra.papers.xie.presets.common` unchanged (catalog-xie
 0.3: "use the MNIST recipe for FCN/LNN"): at ``ci`` 5,000 class-balanced MNIST images, 6 epochs,
 SGD-momentum lr 0.1, batch 128, wd 5e-4; the Hessian over the first 512 training images, top
 K = 100 by Lanczos (``CI_HESSIAN``, d_c = 0.136). fig04, fig18, tab08 and tab10 ask for the same
@@ -17,7 +17,7 @@ fig20: the covariance of per-sample gradients over the first ``covariance_n`` tr
 assumption 128, 512, 1024), epochs fixed (as in Xie's batch-size sweeps).
 """
 
-from .xie import _CI, _PAPER, CI_LENET, PAPER_LENET
+from dlspectra.papers.xie.presets.common import _CI, _PAPER, CI_LENET, PAPER_LENET
 
 # Avila: full training file at both scales (paper recipe per catalog 0.3 assumption)
 _AVILA = {"train_n": None, "epochs": 50}

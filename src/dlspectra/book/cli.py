@@ -27,10 +27,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import atomic_write_text, repo_root
-from .errors import DlspectraError, UnknownNameError
-from .results import PAPERS, render_scorecard, results_root
-from .scales import FIGURE_IDS, SCALES, check_figure_id, check_scale
+from dlspectra.cache import atomic_write_text, repo_root
+from dlspectra.errors import DlspectraError, UnknownNameError
+from dlspectra.book.results import PAPERS, render_scorecard, results_root
+from dlspectra.book.scales import FIGURE_IDS, SCALES, check_figure_id, check_scale
 
 NOTEBOOK_RE = re.compile(r"^(?P<fig>(fig|tab|figA)\w*?\d+)_(?P<slug>[a-z0-9_]+)\.py$")
 
@@ -217,7 +217,7 @@ def cmd_book(args: argparse.Namespace) -> int:
     notebooks = discover(root)
     chosen = select(notebooks, args.only)
     if not args.skip_data_check:
-        from .data import verify_all
+        from dlspectra.data import verify_all
 
         problems = verify_all()
         if problems:

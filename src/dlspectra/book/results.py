@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .cache import _jsonable, atomic_write_text, repo_root
+from dlspectra.cache import _jsonable, atomic_write_text, repo_root
 
 REPRODUCED = "reproduced"
 NOT_REPRODUCED = "not reproduced"

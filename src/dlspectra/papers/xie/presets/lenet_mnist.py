@@ -1,7 +1,7 @@
 """Scale presets of Xie et al.'s LeNet MNIST / Fashion-MNIST pages on eigengaps (fig02, fig12, tab02),
 power iteration vs Lanczos (fig11) and the eleven optimizers (fig03, fig16).
 
-Every page uses the shared LeNet blocks of :mod:`dlspectra.presets.xie` unchanged, so the SGD
+Every page uses the shared LeNet blocks of :mod:`dlspectra.papers.xie.presets.common` unchanged, so the SGD
 baselines (and their K = 100 training-set spectra at ``ci``) are the cache entries of fig01/tab01.
 
 * Eigengaps (fig02, fig12, tab02): the gaps δ_k = λ_k − λ_{k+1} of the baseline spectrum, no new
@@ -16,7 +16,7 @@ Optimizer runs (fig03, fig16; also imported by tab06)
 :data:`OPTIMIZER_RUNS_CI` / :data:`OPTIMIZER_RUNS_PAPER` are the settings of the optimizer
 comparison; any page that wants the *same cached models and spectra* uses them as follows::
 
-    from dlspectra.presets.xie_lenet_mnist import OPTIMIZER_RUNS_CI as o   # or OPTIMIZER_RUNS_PAPER
+    from dlspectra.papers.xie.presets.lenet_mnist import OPTIMIZER_RUNS_CI as o   # or OPTIMIZER_RUNS_PAPER
     for opt in o["optimizers"]:
         if opt == "sgd":   # the fig01 baseline, its spectrum unchanged (K = 100 at ci)
             run = lenet_run(p, "mnist")
@@ -24,8 +24,8 @@ comparison; any page that wants the *same cached models and spectra* uses them a
             run = lenet_run(p, "mnist", optimizer=opt, spectrum_changes=o["opt_hessian"])
         fit = fit_spectrum(run.spectrum, o["fit_k"])         # every optimizer tested at the same K
 
-(``p`` any preset built on ``_CI`` / ``_PAPER`` of :mod:`dlspectra.presets.xie`, or ``o`` itself;
-:func:`dlspectra.xie_sharpness.optimizer_runs` does exactly this.) Each optimizer trains with the
+(``p`` any preset built on ``_CI`` / ``_PAPER`` of :mod:`dlspectra.papers.xie.presets.common`, or ``o`` itself;
+:func:`dlspectra.papers.xie.sharpness.optimizer_runs` does exactly this.) Each optimizer trains with the
 baseline recipe (same data, epochs, batch 128, weight decay 5e-4, schedule) at the paper's learning
 rate for it (:data:`dlspectra.optim.PAPER_LR`).
 
@@ -33,12 +33,12 @@ rate for it (:data:`dlspectra.optim.PAPER_LR`).
 1.094, Adam 1.145, DiffGrad 1.198 — the largest); each extra optimizer costs about 12 s of training
 and ≤ 150 + 50 Hessian-vector products (≈ 11 s) on a quiet 2-core CPU, which the book's CI budget
 does not leave room for. Spectra of the non-baseline models K = 50 by
-≤ 150 Lanczos steps (the sweep setting of :mod:`dlspectra.presets.xie_regimes`), every fit at
+≤ 150 Lanczos steps (the sweep setting of :mod:`dlspectra.papers.xie.presets.regimes`), every fit at
 K = 50 (d_c = 0.192); Hutchinson trace with 50 Rademacher probes over the same 512 samples.
 ``paper``: all 11, K = 1000, trace with 200 probes over the full training set.
 """
 
-from .xie import _CI, _PAPER
+from dlspectra.papers.xie.presets.common import _CI, _PAPER
 
 OPTIMIZERS_PAPER = ["sgd", "vanilla-sgd", "adam", "amsgrad", "adabound", "yogi", "radam", "adai", "pnm",
                     "lookahead", "diffgrad"]

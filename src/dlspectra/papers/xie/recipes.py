@@ -6,9 +6,9 @@ baseline is trained once and reused by every Xie figure that needs it.
 
 from __future__ import annotations
 
-from .data import DataSpec
-from .optim import PAPER_LR, PAPER_LR_CIFAR
-from .train import TrainConfig
+from dlspectra.data import DataSpec
+from dlspectra.optim import PAPER_LR, PAPER_LR_CIFAR
+from dlspectra.train import TrainConfig
 
 _CIFAR = ("cifar10", "cifar100")
 

@@ -1,7 +1,7 @@
 """Xie et al.'s LeNet "regime" runs: the baseline with one knob changed (batch size, training-set
 size, label noise, random labels, Gaussian inputs), with the Hessian over the training or the test set.
 
-:func:`regime_run` is :func:`dlspectra.xie.lenet_run` with three additions the regime pages need:
+:func:`regime_run` is :func:`dlspectra.papers.xie.pipeline.lenet_run` with three additions the regime pages need:
 
 * the training-set size is changed through the preset (``xie_train_config`` sets ``DataSpec.n``
   from the preset, so it cannot also be passed in ``data_changes``);
@@ -19,10 +19,10 @@ import dataclasses
 
 import numpy as np
 
-from .fits import PowerLawFit
-from .recipes import xie_train_config
-from .spectra import spectrum_spec
-from .xie import Run, fit_spectrum, lenet_run
+from dlspectra.fits import PowerLawFit
+from dlspectra.papers.xie.recipes import xie_train_config
+from dlspectra.spectra import spectrum_spec
+from dlspectra.papers.xie.pipeline import Run, fit_spectrum, lenet_run
 
 
 def _preset_for(p: dict, dataset: str, train_n: int | None = None) -> dict:
@@ -68,7 +68,7 @@ def train_metric(run: Run, split: str = "train", key: str = "accuracy") -> float
 
 def count_outliers(fit: PowerLawFit, eigenvalues: np.ndarray, factor: float = 2.0) -> int:
     """Number of top-K eigenvalues lying more than ``factor`` times above the fitted rank line
-    λ_k = λ_K (K/k)^ŝ (the line :func:`dlspectra.plotting.rank_plot` draws)."""
+    λ_k = λ_K (K/k)^ŝ (the line :func:`dlspectra.book.plotting.rank_plot` draws)."""
     lam = np.sort(np.asarray(eigenvalues, dtype=float))[::-1][:fit.k]
     k = np.arange(1, lam.size + 1)
     line = fit.lambda_cutoff * (fit.k / k) ** fit.s_mle
@@ -83,7 +83,7 @@ def bulk_fit(eigenvalues: np.ndarray, k: int, drop_top: int) -> PowerLawFit:
 
 @dataclasses.dataclass
 class _AsSpectrum:
-    """The one attribute :func:`dlspectra.xie.fit_spectrum` reads."""
+    """The one attribute :func:`dlspectra.papers.xie.pipeline.fit_spectrum` reads."""
 
     eigenvalues: np.ndarray
 

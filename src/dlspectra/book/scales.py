@@ -3,7 +3,7 @@
 A notebook asks ``preset(scale, "xie/fig01")`` and gets a plain dict of the sizes for that figure
 at that scale. Two scales exist: ``ci`` (CPU, 2 cores, seconds to minutes per notebook; the whole
 book cold inside CI's budget) and ``paper`` (the paper's own settings; meant for a GPU). Presets
-live in the modules of :mod:`dlspectra.presets` (one or more per paper), each defining
+live in each paper's package (``dlspectra.papers.<paper>.presets``, a module or a package), each defining
 ``PRESETS = {"<paper>/<id>": {"ci": {...}, "paper": {...}}}``; they are merged here, and a figure
 id defined twice is an error.
 """
@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import copy
 import importlib
+import importlib.util
 import pkgutil
 from functools import lru_cache
 
-from .errors import UnknownNameError
+from dlspectra.errors import UnknownNameError
 
 SCALES = ("ci", "paper")
 
 FIGURE_IDS: tuple[str, ...] = (
     tuple(f"xie/fig{i:02d}" for i in range(1, 22)) + tuple(f"xie/tab{i:02d}" for i in range(1, 14))
-    + tuple(f"papyan/fig{i:02d}" for i in range(1, 18)) + ("papyan/tab01",)
+    + tuple(f"papyan/fig{i:02d}" for i in range(1, 18)) + ("papyan/tab01", "papyan/thm81", "papyan/decomp")
     + tuple(f"bask/fig{i:02d}" for i in range(1, 10)) + tuple(f"bask/figA{i}" for i in range(10, 15))
 )
 """Every figure and table of the three papers (the catalogs' ids)."""
@@ -41,14 +42,30 @@ def check_figure_id(figure_id: str) -> str:
     return figure_id
 
 
+PAPERS_PACKAGE = "dlspectra.papers"
+"""Where the paper packages live. Found at run time (a registry, not a code dependency: the book imports no paper)."""
+
+
+def _preset_modules():
+    """Every module of each paper's ``presets`` (a module or a package), imported by name."""
+    spec = importlib.util.find_spec(PAPERS_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        return
+    for paper in sorted(pkgutil.iter_modules(spec.submodule_search_locations), key=lambda m: m.name):
+        name = f"{PAPERS_PACKAGE}.{paper.name}.presets"
+        if importlib.util.find_spec(name) is None:
+            continue
+        module = importlib.import_module(name)
+        yield module
+        for sub in sorted(pkgutil.iter_modules(getattr(module, "__path__", [])), key=lambda m: m.name):
+            yield importlib.import_module(f"{name}.{sub.name}")
+
+
 @lru_cache(maxsize=1)
 def all_presets() -> dict[str, dict[str, dict]]:
-    """The merged ``PRESETS`` of every module in :mod:`dlspectra.presets`."""
-    from . import presets as pkg
-
+    """The merged ``PRESETS`` of every paper's presets (``dlspectra.papers.<paper>.presets``)."""
     merged: dict[str, dict[str, dict]] = {}
-    for mod in pkgutil.iter_modules(pkg.__path__):
-        module = importlib.import_module(f"{pkg.__name__}.{mod.name}")
+    for module in _preset_modules():
         for fig, by_scale in getattr(module, "PRESETS", {}).items():
             check_figure_id(fig)
             if fig in merged:

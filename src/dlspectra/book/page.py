@@ -2,7 +2,7 @@
 
 ``page = start("xie/fig01", scale, device, title=...)`` validates the scale and the id, loads the
 preset, fixes the seeds and the thread count, applies the plotting style and opens a
-:class:`~dlspectra.results.ClaimRecorder` whose page link points at this notebook.
+:class:`~dlspectra.book.results.ClaimRecorder` whose page link points at this notebook.
 ``page.setup(rows)`` shows the "paper vs this run" table; ``page.finish()`` saves the claims
 (atomically) and shows them.
 """
@@ -17,11 +17,11 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .cache import repo_root
-from .plotting import use_style
-from .results import ClaimRecorder, markdown_table
-from .scales import check_figure_id, check_scale, preset
-from .train import resolve_device
+from dlspectra.cache import repo_root
+from dlspectra.book.plotting import use_style
+from dlspectra.book.results import ClaimRecorder, markdown_table
+from dlspectra.book.scales import check_figure_id, check_scale, preset
+from dlspectra.train import resolve_device
 
 
 class Markdown:

@@ -1,5 +1,5 @@
 """Xie et al.'s CIFAR runs: ResNet18 on CIFAR-10 (fig14, fig19, tab09) and LeNet on CIFAR-10 across
-optimizers (fig15, fig17, tab07), built on :func:`dlspectra.xie.lenet_run`.
+optimizers (fig15, fig17, tab07), built on :func:`dlspectra.papers.xie.pipeline.lenet_run`.
 
 * :func:`resnet_run`: ``lenet_run`` with the preset's ResNet blocks (``resnet`` = training-set size
   and epochs per data set, ``resnet_model`` = model config, ``resnet_hessian`` = spectrum), so the
@@ -17,11 +17,11 @@ import dataclasses
 import numpy as np
 import torch
 
-from .cache import Cache
-from .spectra import SpectrumSpec, build_operator, spectrum_spec
-from .spectra import hessian_trace as spectra_hessian_trace
-from .train import resolve_device
-from .xie import Run, lenet_run
+from dlspectra.cache import Cache
+from dlspectra.spectra import SpectrumSpec, build_operator, spectrum_spec
+from dlspectra.spectra import hessian_trace as spectra_hessian_trace
+from dlspectra.train import resolve_device
+from dlspectra.papers.xie.pipeline import Run, lenet_run
 
 
 def resnet_preset(p: dict) -> dict:
@@ -118,7 +118,7 @@ SGD_LIKE = ("sgd", "vanilla-sgd", "lookahead")
 
 
 def paper_row(dataset: str, run: str) -> dict:
-    """A Table 7 row as the ``paper`` dict of :func:`dlspectra.xie.comparison_table`."""
+    """A Table 7 row as the ``paper`` dict of :func:`dlspectra.papers.xie.pipeline.comparison_table`."""
     d, b, s, sh = TAB07_PAPER[(dataset, run)]
     return {"d_ks": d, "d_c": 0.0430, "beta": b, "sigma": s, "s": sh}
 
@@ -152,8 +152,8 @@ def spectrum_on(trained, dataset: str, n: int | None, spec: SpectrumSpec, device
     *another* data set (Table 7's "Evaluated on CIFAR-10" row: a CIFAR-100 model, CIFAR-10 images with
     their labels as class indices). ``n`` is that data set's training subset. Cached under the
     model's own training config plus the evaluation data (not the model's own spectrum key)."""
-    from . import spectral
-    from .spectra import Spectrum
+    from dlspectra import spectral
+    from dlspectra.spectra import Spectrum
 
     data = dataclasses.replace(trained.config.data, name=dataset, n=n)
     swapped = dataclasses.replace(trained, config=trained.config.replace(data=data))

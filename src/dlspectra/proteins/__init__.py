@@ -1,0 +1,31 @@
+"""Anisotropic network model (ANM) spectra of protein structures, one structure or thousands.
+
+The package, by job:
+
+* :mod:`.structures`: :class:`Chain` (C-alpha coordinates in Å), local PDB files (:func:`load_pdb`,
+  :func:`load_4hhb`) and the data folder's C-alpha archives (:func:`load_ca_archive`,
+  :func:`load_ca_entries`, :func:`load_ca_files`).
+* :mod:`.anm`: the ANM Hessian (:func:`anm_hessian`) and its two eigen paths, ProDy's reference
+  (:func:`prody_eigenvalues`) and our batched torch solver (:func:`batched_eigenvalues`, CPU or CUDA);
+  :class:`ProteinSpectrum` with the inverse spectrum and Xie's power-law fit.
+* :mod:`.sets`: structure sets: screening, parallel resumable processing with every chain accounted
+  for (:func:`process_chains`, :class:`SetResult`), summaries by size (:func:`summarize_by_size`).
+* :mod:`.fetch`: a PISCES list -> a C-alpha archive from the PDB (needs a network).
+
+``python -m dlspectra.proteins spectrum FILE.pdb`` / ``fetch LIST OUT`` on the command line.
+"""
+
+from .anm import (CUTOFF, GAMMA, RIGID_BODY_MODES, ZERO_TOL, ProteinSpectrum, anm_hessian, batched_eigenvalues,
+                  contact_components, contact_matrix, count_zero_modes, inverse_spectrum, k_for_rule, min_contacts,
+                  prody_eigenvalues, protein_spectrum, rule_label)
+from .fetch import FetchError, fetch_pisces_chains, read_pisces_list
+from .sets import SET_VERSION, SIZE_BINS, STATUSES, SetResult, process_chains, size_bin, summarize_by_size
+from .structures import Chain, load_4hhb, load_ca_archive, load_ca_entries, load_ca_files, load_pdb, read_index
+
+__all__ = [
+    "CUTOFF", "GAMMA", "RIGID_BODY_MODES", "ZERO_TOL", "ProteinSpectrum", "anm_hessian", "batched_eigenvalues",
+    "contact_components", "contact_matrix", "count_zero_modes", "inverse_spectrum", "k_for_rule", "min_contacts",
+    "prody_eigenvalues", "protein_spectrum", "rule_label", "FetchError", "fetch_pisces_chains", "read_pisces_list",
+    "SET_VERSION", "SIZE_BINS", "STATUSES", "SetResult", "process_chains", "size_bin", "summarize_by_size",
+    "Chain", "load_4hhb", "load_ca_archive", "load_ca_entries", "load_ca_files", "load_pdb", "read_index",
+]
