@@ -46,3 +46,30 @@ def test_format_value():
     assert format_value(0.0123456) == "0.01235"
     assert format_value({"d_ks": 0.5, "ok": True}) == "d_ks = 0.5, ok = yes"
     assert format_value(None) == "—"
+
+
+def test_unconverged_spectrum_never_decides_a_claim():
+    from dlspectra.book.results import INCONCLUSIVE, NOT_REPRODUCED, REPRODUCED, ClaimRecorder
+
+    rec = ClaimRecorder("xie/fig01", "ci")
+    assert rec.check("a", "t", rule="r", holds=True, converged=False).verdict == INCONCLUSIVE
+    assert rec.check("b", "t", rule="r", holds=False, converged=False).verdict == INCONCLUSIVE
+    assert "did not converge" in rec.claims[-1].note
+    assert rec.check("c", "t", rule="r", holds=True, converged=True).verdict == REPRODUCED
+    assert rec.check("d", "t", rule="r", holds=False).verdict == NOT_REPRODUCED
+
+
+def test_scale_trend_is_validated():
+    import pytest
+
+    from dlspectra.book.results import ClaimRecorder, scale_trend
+
+    tr = scale_trend("K", [100, 300], [1.4, 1.1], moves="toward the paper", statistic="d_ks/d_c")
+    rec = ClaimRecorder("xie/fig01", "ci")
+    assert rec.check("a", "t", rule="r", holds=False, trend=tr).trend["settings"] == [100, 300]
+    with pytest.raises(ValueError):
+        scale_trend("K", [100, 300], [1.4], moves="toward the paper")
+    with pytest.raises(ValueError):
+        scale_trend("K", [100], [1.4], moves="sideways")
+    with pytest.raises(ValueError):
+        rec.check("b", "t", rule="r", holds=False, trend={"moves": "?"})

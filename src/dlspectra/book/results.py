@@ -63,6 +63,28 @@ class Claim:
     paper: Any = None
     measured: Any = None
     note: str = ""
+    converged: bool | None = None
+    """Whether every spectrum behind the claim converged (None: no spectrum, or not stated)."""
+    trend: Any = None
+    """A scale trend (see :meth:`ClaimRecorder.check`), or None."""
+
+
+TREND_MOVES = ("toward the paper", "away from the paper", "no clear trend")
+"""What a scale trend's ``moves`` says: whether the statistic moves toward the paper's verdict as the setting grows."""
+
+
+def scale_trend(axis: str, settings: list, values: list, *, moves: str, statistic: str = "") -> dict:
+    """A scale trend for :meth:`ClaimRecorder.check`: ``statistic`` measured at increasing ``settings`` of ``axis``.
+
+    ``settings`` and ``values``: equal-length lists (e.g. K = [100, 300, 1000] and d_ks/d_c at each).
+    ``moves``: one of :data:`TREND_MOVES`, judged by the page from the numbers it shows.
+    """
+    if len(settings) != len(values):
+        raise ValueError(f"scale trend of {axis!r}: {len(settings)} settings but {len(values)} values")
+    if moves not in TREND_MOVES:
+        raise ValueError(f"scale trend 'moves' must be one of {TREND_MOVES}, got {moves!r}")
+    return {"axis": axis, "statistic": statistic, "settings": _jsonable(list(settings)),
+            "values": _jsonable(list(values)), "moves": moves}
 
 
 @dataclass
@@ -88,13 +110,29 @@ class ClaimRecorder:
         return claim
 
     def check(self, claim_id: str, text: str, *, rule: str, holds: bool | None, paper: Any = None,
-              measured: Any = None, note: str = "") -> Claim:
-        """Record a claim whose ``rule`` evaluated to ``holds`` (None: inconclusive at this scale)."""
-        if holds is None:
+              measured: Any = None, note: str = "", converged: bool | None = None,
+              trend: dict | None = None) -> Claim:
+        """Record a claim whose ``rule`` evaluated to ``holds`` (None: inconclusive at this scale).
+
+        ``converged``: whether every spectrum the claim rests on converged to its tolerance. A claim
+        is never decided on an unconverged spectrum: ``converged=False`` makes the verdict
+        ``inconclusive`` whatever ``holds`` says, and the note says why (DESIGN.md, Verdicts).
+        ``trend``: a :func:`scale_trend` (the same statistic at increasing settings), shown in the scorecard.
+        """
+        if converged is False:
+            verdict = INCONCLUSIVE
+            why = "not decided: a spectrum behind this claim did not converge to its tolerance"
+            if holds is not None:
+                why += f" (the unconverged values would say {'holds' if holds else 'fails'})"
+            note = f"{why}. {note}".strip()
+        elif holds is None:
             verdict = INCONCLUSIVE
         else:
             verdict = REPRODUCED if bool(holds) else NOT_REPRODUCED
-        return self._add(Claim(claim_id, text, rule, verdict, _jsonable(paper), _jsonable(measured), note))
+        if trend is not None and not (isinstance(trend, dict) and trend.get("moves") in TREND_MOVES):
+            raise ValueError(f"claim {claim_id!r}: trend must come from scale_trend(...), got {trend!r}")
+        return self._add(Claim(claim_id, text, rule, verdict, _jsonable(paper), _jsonable(measured), note,
+                               None if converged is None else bool(converged), _jsonable(trend)))
 
     def not_run(self, claim_id: str, text: str, *, reason: str, rule: str = "", paper: Any = None,
                 note: str = "") -> Claim:
