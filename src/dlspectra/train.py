@@ -134,9 +134,19 @@ def augment_batch(x: torch.Tensor, generator: torch.Generator, pad: int = 4) -> 
 
 def train_model(config: TrainConfig, device: str | torch.device = "auto", *, progress: bool = True,
                 cache: Cache | None = None) -> TrainedModel:
-    """Train (or load from the cache) the model described by ``config``; see the module docstring."""
-    device = resolve_device(device)
+    """Train (or load from the cache) the model described by ``config``; see the module docstring.
+
+    Trained once across processes: the checkpoint's cache lock is held while training, so a second
+    process asking for the same model waits and then loads the stored checkpoint.
+    """
     cache = cache or Cache()
+    with cache.locked("checkpoints", config.key_config()):
+        return _train_model(config, device, progress=progress, cache=cache)
+
+
+def _train_model(config: TrainConfig, device: str | torch.device, *, progress: bool, cache: Cache) -> TrainedModel:
+    """:func:`train_model` with the checkpoint's lock held."""
+    device = resolve_device(device)
     key = config.key_config()
     train_set = data_mod.load(config.data)
     model_cfg = model_for_data(config.model, train_set, **config.model_config)
