@@ -7,7 +7,9 @@
 * :class:`GradientCovarianceOperator` -- covariance of per-sample gradients (Xie Fig. 20),
 * :class:`DenseOperator` -- wraps a dense symmetric matrix,
 * :func:`dense_hessian` -- exact ``(P, P)`` Hessian of a small model,
-* :func:`flat_params` -- the parameter vector the operators act on.
+* :func:`flat_params` -- the parameter vector the operators act on,
+* :func:`batch_hessian`, :func:`batch_hessian_spectra`, :func:`batch_gauss_newton` -- exact
+  per-batch Hessians (float64, vmap over HVPs) and their spectra (:mod:`.exact`).
 
 Every operator has ``dim``, ``device``, ``dtype``, ``num_matvecs``, ``matvec``, ``matmat``,
 ``@`` and ``to_scipy()``.  Models must be in eval mode.
@@ -22,15 +24,60 @@ from .operators import (
     ResidualOperator,
     dense_hessian,
 )
+from .class_structure import (
+    ClassStructureError,
+    ExplicitSecondMoment,
+    GDecomposition,
+    GradientClassStructure,
+    LinearCombination,
+    LowRankOperator,
+    ProjectionKnockout,
+    check_model_and_labels,
+    cross_class_means,
+    mean_decomposition,
+    orthonormal_basis,
+    per_sample_extended_gradients,
+)
+from .kfac import (
+    CFACOperator,
+    KFACOperator,
+    LayerStats,
+    kfac_eigenvalues,
+    layer_class_structure,
+    linear_layers,
+    project_out,
+    project_out_rect,
+)
+from .logistic import (
+    ccm_expected_fim,
+    ccm_sample,
+    class_moment_fim,
+    logistic_fim,
+    symmetric_probabilities,
+    theorem81_eigenvalues,
+    theorem81_levels,
+)
+from .exact import EXACT_METHODS, batch_gauss_newton, batch_hessian, batch_hessian_spectra
 
 __all__ = [
+    # Papyan's class / cross-class structure (class_structure, kfac, logistic)
+    "CFACOperator", "ClassStructureError", "ExplicitSecondMoment", "GDecomposition", "GradientClassStructure",
+    "KFACOperator", "LayerStats", "LinearCombination", "LowRankOperator", "ProjectionKnockout",
+    "ccm_expected_fim", "ccm_sample", "check_model_and_labels", "class_moment_fim", "cross_class_means",
+    "kfac_eigenvalues", "layer_class_structure", "linear_layers", "logistic_fim", "mean_decomposition",
+    "orthonormal_basis", "per_sample_extended_gradients", "project_out", "project_out_rect",
+    "symmetric_probabilities", "theorem81_eigenvalues", "theorem81_levels",
     "CurvatureOperator",
     "DenseOperator",
+    "EXACT_METHODS",
     "GGNOperator",
     "GradientCovarianceOperator",
     "HVP_METHODS",
     "HessianOperator",
     "ResidualOperator",
+    "batch_gauss_newton",
+    "batch_hessian",
+    "batch_hessian_spectra",
     "SpectrumError",
     "check_finite",
     "dense_hessian",
