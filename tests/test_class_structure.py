@@ -22,6 +22,8 @@ from dlspectra.curvature import (
     class_moment_fim,
     kfac_eigenvalues,
     layer_class_structure,
+    layer_ggn_eigenvalues,
+    layer_samples,
     logistic_fim,
     mean_decomposition,
     orthonormal_basis,
@@ -214,6 +216,13 @@ def test_layer_structure_against_per_sample(k):
     Gl = GGNOperator(model, nn.CrossEntropyLoss(), batches, params=[model[k].weight]).to_dense()
     ref = torch.einsum("nk,nka,nkb,ni,nj->aibj", w, delta, delta, h, h).reshape(Gl.shape)
     assert torch.allclose(Gl, ref, atol=1e-12)
+    # per-sample layer quantities and the exact G^l spectrum through the (nC x nC) Gram matrix
+    hs, ds, ps = layer_samples(model, X, y, C, name, batch_size=5)
+    assert torch.allclose(hs, h, atol=1e-12) and torch.allclose(ds, delta, atol=1e-12)
+    ev = np.sort(np.linalg.eigvalsh(Gl.numpy()))[::-1]
+    gev = layer_ggn_eigenvalues(hs, ds, ps)
+    m = min(len(ev), len(gev))
+    assert np.allclose(gev[:m], ev[:m], atol=1e-12)
     # KFAC / CFAC products and KFAC eigenvalues
     kf = KFACOperator(st.Delta, st.H)
     assert torch.allclose(kf.to_dense(), torch.kron(st.Delta, st.H), atol=1e-13)

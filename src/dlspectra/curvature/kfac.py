@@ -34,7 +34,7 @@ from .base import CurvatureOperator, check_finite
 from .class_structure import ClassStructureError, MeanPieces, check_model_and_labels, mean_decomposition
 from .operators import _check_eval_mode
 
-__all__ = ["LayerStats", "layer_class_structure", "KFACOperator", "CFACOperator",
+__all__ = ["LayerStats", "layer_class_structure", "layer_samples", "layer_ggn_eigenvalues", "KFACOperator", "CFACOperator",
            "kfac_eigenvalues", "project_out", "project_out_rect", "linear_layers"]
 
 
@@ -153,28 +153,12 @@ def layer_class_structure(
         starts = tqdm(starts, desc="layer class structure", unit="batch", leave=False)
     for s in starts:
         Xb, yb = X[s:s + batch_size], y[s:s + batch_size]
-        ins, outs = {}, {}
-
-        def hook(module, inputs, output, n):
-            ins[n], outs[n] = inputs[0].detach(), output  # returns None: the output is unchanged
-
-        hooks = [named[n].register_forward_hook(lambda m, i, o, n=n: hook(m, i, o, n)) for n in names]
-        try:
-            with torch.enable_grad():
-                logits = model(Xb)
-                check_finite(logits, "model outputs (logits)")
-                p = torch.softmax(logits.detach(), 1)
-                U = p[None] - eye[:, None, :].to(p.dtype)  # (C', nb, C)
-                grads = torch.autograd.grad(logits, [outs[n] for n in names], grad_outputs=U,
-                                            is_grads_batched=True)
-        finally:
-            for h in hooks:
-                h.remove()
+        ins, grads, p = _layer_batch(model, Xb, names, named, eye)
         pd = p.to(torch.float64).cpu()
         ycpu = yb.cpu()
-        for n, D in zip(names, grads):
+        for n, D, hin in zip(names, grads, ins):
             a = acc[n]
-            h = ins[n].reshape(len(Xb), -1).to(torch.float64).cpu()
+            h = hin.reshape(len(Xb), -1).to(torch.float64).cpu()
             D = D.to(torch.float64).cpu()  # (C', nb, d_out)
             check_finite(D, f"back-propagated errors of layer {n}")
             Dw = D * pd.T[:, :, None].sqrt()
@@ -207,6 +191,60 @@ def layer_class_structure(
             weight=named[n].weight.detach().to(torch.float64).cpu().clone()))
     return out
 
+
+
+def _layer_batch(model, Xb, names, named, eye):
+    """Inputs ``h`` of the named linear layers, errors ``delta`` ``(C', nb, d_out)`` for every
+    cross-class (one batched backward pass) and probabilities ``(nb, C)``."""
+    ins, outs = {}, {}
+
+    def hook(module, inputs, output, n):
+        ins[n], outs[n] = inputs[0].detach(), output  # returns None: the output is unchanged
+
+    hooks = [named[n].register_forward_hook(lambda m, i, o, n=n: hook(m, i, o, n)) for n in names]
+    try:
+        with torch.enable_grad():
+            logits = model(Xb)
+            check_finite(logits, "model outputs (logits)")
+            p = torch.softmax(logits.detach(), 1)
+            U = p[None] - eye[:, None, :].to(p.dtype)  # (C', nb, C)
+            grads = torch.autograd.grad(logits, [outs[n] for n in names], grad_outputs=U,
+                                        is_grads_batched=True)
+    finally:
+        for h in hooks:
+            h.remove()
+    return [ins[n] for n in names], grads, p
+
+
+def layer_samples(model: nn.Module, X: torch.Tensor, y: torch.Tensor, num_classes: int, layer: str, *,
+                  batch_size: int = 256) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Per-sample input features ``h`` ``(n, d_in)``, errors ``delta`` ``(n, C', d_out)`` and
+    probabilities ``p`` ``(n, C)`` of one linear layer (float64, CPU).  Memory ``n C d_out``."""
+    _check_eval_mode(model)
+    check_model_and_labels(model, y, num_classes)
+    named = dict(linear_layers(model))
+    if layer not in named:
+        raise ValueError(f"{layer!r} is not a linear layer of the model; linear layers: {list(named)}")
+    dev = next(model.parameters()).device
+    eye = torch.eye(num_classes, device=dev)
+    hs, ds, ps = [], [], []
+    for s in range(0, len(X), batch_size):
+        (h,), (D,), p = _layer_batch(model, X[s:s + batch_size].to(dev), [layer], named, eye)
+        hs.append(h.reshape(len(h), -1).to(torch.float64).cpu())
+        ds.append(D.transpose(0, 1).to(torch.float64).cpu())
+        ps.append(p.to(torch.float64).cpu())
+    return torch.cat(hs), torch.cat(ds), torch.cat(ps)
+
+
+def layer_ggn_eigenvalues(h: torch.Tensor, delta: torch.Tensor, p: torch.Tensor) -> np.ndarray:
+    """Exact non-zero spectrum of a layer's ``G^l = sum_{i,c'} (p_{i,c'}/n) (delta delta^T) ⊗ (h h^T)``
+    from the ``(nC, nC)`` Gram matrix ``sqrt(w_a w_b) (delta_a . delta_b)(h_a . h_b)``; descending."""
+    n, C, _ = delta.shape
+    D = delta.reshape(n * C, -1)
+    Hh = h.repeat_interleave(C, dim=0)
+    sw = (p.reshape(-1) / n).sqrt()
+    gram = (D @ D.T) * (Hh @ Hh.T) * sw[:, None] * sw[None, :]
+    return np.sort(torch.linalg.eigvalsh(gram).clamp_min(0).numpy())[::-1]
 
 class KFACOperator(CurvatureOperator):
     """``Delta ⊗ H`` on ``vec(W)`` (row-major, ``(d_out, d_in)``): ``V -> Delta V H``."""
