@@ -1,7 +1,7 @@
 """Structure sets: ANM spectra of thousands of chains, screened, in parallel, resumable, every chain accounted for.
 
-Structure sets go through :func:`process_chains`: chunks of chains in parallel worker processes,
-a tqdm progress bar, one cache entry per chunk (resumable), and every chain accounted for in the
+Structure sets go through :func:`process_chains`: chunks of chains in parallel worker processes
+(a local process pool, or the tasks of a Dask client: :func:`dlspectra.cluster.get_client`), a tqdm progress bar, one cache entry per chunk (resumable), and every chain accounted for in the
 result table with a status (``ok``, ``missing_ca``, ``too_small``, ``too_large``,
 ``disconnected``, ``extra_zero_modes``, ``error``; see :data:`STATUSES`) and a reason. Nothing is dropped silently.
 """
@@ -15,6 +15,7 @@ import math
 import os
 import sys
 import time
+import uuid
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -119,6 +120,33 @@ def _chunk_job(ids: list[str], coords: list[np.ndarray], cfg: dict) -> dict[str,
             "eigenvalues": np.concatenate(eig_parts) if lengths.sum() else np.zeros(0)}
 
 
+def _cluster_chunk_task(ids: list[str], coords: list[np.ndarray], cfg: dict, cache: Any,
+                        key: dict) -> dict[str, np.ndarray]:
+    """Dask task: one chunk on a worker, on that worker's device, through the (shared) cache.
+
+    The entry is computed once even when two runs ask for it at the same time
+    (:meth:`~dlspectra.cache.Cache.get_or_compute` holds its lock while computing); ``cache`` None
+    computes without storing.
+    """
+    from dlspectra.cluster import set_threads, worker_device
+
+    set_threads()  # the worker's budget ($DLSPECTRA_THREADS, set by get_client)
+    cfg = dict(cfg, device=worker_device(cfg["device"]), worker_threads=0)
+    if cache is None:
+        return _chunk_job(ids, coords, cfg)
+    return cache.get_or_compute("anm_chunks", key, lambda: _chunk_job(ids, coords, cfg), "npz")
+
+
+def _lost_chunk(ids: list[str], coords: list[np.ndarray], why: str) -> dict[str, np.ndarray]:
+    """Payload of a chunk whose task failed as a whole (e.g. its worker died too often): every chain
+    ``error`` with the reason. Never cached, so a rerun computes it again."""
+    n = len(ids)
+    return {"ids": np.array(ids, dtype=str), "n_residues": np.array([c.shape[0] for c in coords], dtype=np.int64),
+            "n_zero_modes": np.full(n, -1, dtype=np.int64), "status": np.array(["error"] * n, dtype="<U16"),
+            "reason": np.array([why[:200]] * n, dtype="<U200"), "lengths": np.zeros(n, dtype=np.int64),
+            "eigenvalues": np.zeros(0)}
+
+
 def _coords_digest(coords: Iterable[np.ndarray]) -> str:
     h = hashlib.sha256()
     for c in coords:
@@ -200,7 +228,7 @@ def process_chains(chains: Sequence[Chain], *, cutoff: float = CUTOFF, gamma: fl
                    jobs: int | None = None, chunk_size: int = 48, device: str = "cpu",
                    min_residues: int = 100, max_residues: int = 2000, zero_tol: float = ZERO_TOL,
                    cache: Any = None, progress: bool = True, desc: str = "ANM spectra",
-                   start_method: str = "spawn") -> SetResult:
+                   start_method: str = "spawn", client: Any = None) -> SetResult:
     """ANM spectra of many structures, in parallel, resumable, every failure counted.
 
     ``chains``: :class:`Chain` objects (coordinates may contain NaN: reported as ``missing_ca``).
@@ -212,6 +240,13 @@ def process_chains(chains: Sequence[Chain], *, cutoff: float = CUTOFF, gamma: fl
     none. ``min_residues`` / ``max_residues``: the paper's 100 <= N_AA <= 2000. ``start_method``:
     how workers start (``"spawn"``: safe everywhere, each worker imports torch, a few seconds;
     ``"fork"`` is faster on Linux but unsafe after the parent used CUDA or threaded OpenMP).
+    ``client``: a :class:`distributed.Client` (see :func:`dlspectra.cluster.get_client`); when
+    given, each uncached chunk is one Dask task (``jobs`` and ``start_method`` are then unused):
+    the worker computes it on its own device (``"cuda"`` picks one GPU per worker) with its own
+    thread budget, and stores it in ``cache`` itself (the cache must then be on a filesystem the
+    workers share; the client stores what they could not). A chunk whose task fails as a whole
+    (its worker died repeatedly) has every chain ``error`` with the reason and is not cached.
+    ``client=None``: the local behaviour, unchanged.
     Returns a :class:`SetResult` (rows in input order).
     """
     from dlspectra.progress import tqdm
@@ -221,7 +256,7 @@ def process_chains(chains: Sequence[Chain], *, cutoff: float = CUTOFF, gamma: fl
     if cache is None:
         cache = Cache()
     jobs = (os.cpu_count() or 1) if jobs is None else max(1, int(jobs))
-    if str(device).startswith("cuda"):
+    if str(device).startswith("cuda") and client is None:
         jobs = 1
     settings = {"version": SET_VERSION, "cutoff": float(cutoff), "gamma": float(gamma), "zero_tol": float(zero_tol),
                 "min_residues": int(min_residues), "max_residues": int(max_residues)}
@@ -254,9 +289,34 @@ def process_chains(chains: Sequence[Chain], *, cutoff: float = CUTOFF, gamma: fl
     def args(c: int) -> tuple:
         return ([chains[i].id for i in chunks[c]], [chains[i].coords for i in chunks[c]], worker_cfg)
 
-    if jobs == 1 or len(pending) <= 1:
+    if client is not None:
+        from distributed import as_completed as dask_completed
+
+        futures = {client.submit(_cluster_chunk_task, *args(c), cache if cache else None, key_of(chunks[c]),
+                                 pure=False, key=f"anm-chunk-{c}-{uuid.uuid4().hex}"): c
+                   for c in pending}
+        for fut in dask_completed(list(futures), loop=client.loop):
+            c = futures[fut]
+            try:
+                payload = fut.result()
+            except Exception as exc:  # noqa: BLE001 - the chunk's chains are counted as errors, not lost
+                ids, coords, _ = args(c)
+                payloads[c] = _lost_chunk(ids, coords, f"chunk task failed on the cluster: "
+                                                       f"{type(exc).__name__}: {exc}")
+                bar.update(len(chunks[c]))
+                continue
+            if cache and not cache.paths("anm_chunks", key_of(chunks[c]), "npz")[1].exists():
+                cache.save("anm_chunks", key_of(chunks[c]), "npz", payload)  # workers without our filesystem
+            payloads[c] = payload
+            bar.update(len(chunks[c]))
+    elif jobs == 1 or len(pending) <= 1:
         for c in pending:
-            store(c, _chunk_job(*args(c)))
+            if cache:  # under the entry's lock: a concurrent run with the same chunk waits, then reads it
+                payloads[c] = cache.get_or_compute("anm_chunks", key_of(chunks[c]),
+                                                   lambda c=c: _chunk_job(*args(c)), "npz")
+                bar.update(len(chunks[c]))
+            else:
+                store(c, _chunk_job(*args(c)))
     else:
         import multiprocessing as mp
 
