@@ -32,7 +32,7 @@ from dlspectra.errors import DlspectraError, UnknownNameError
 from dlspectra.book.results import PAPERS, render_scorecard, results_root
 from dlspectra.book.scales import FIGURE_IDS, SCALES, check_figure_id, check_scale
 
-NOTEBOOK_RE = re.compile(r"^(?P<fig>(fig|tab|figA)\w*?\d+)_(?P<slug>[a-z0-9_]+)\.py$")
+NOTEBOOK_RE = re.compile(r"^(?P<fig>(fig|tab|figA|thm)\w*?\d+|decomp)_(?P<slug>[a-z0-9_]+)\.py$")
 
 
 def project_root() -> Path:

@@ -33,6 +33,7 @@ from .class_structure import (
     check_model_and_labels,
     cross_class_means,
     mean_decomposition,
+    means_from_samples,
     orthonormal_basis,
     per_sample_extended_gradients,
 )
@@ -64,7 +65,7 @@ __all__ = [
     "KFACOperator", "LayerStats", "LinearCombination", "LowRankOperator", "ProjectionKnockout",
     "ccm_expected_fim", "ccm_sample", "check_model_and_labels", "class_moment_fim", "cross_class_means",
     "kfac_eigenvalues", "layer_class_structure", "layer_ggn_eigenvalues", "layer_samples", "linear_layers", "logistic_fim", "mean_decomposition",
-    "orthonormal_basis", "per_sample_extended_gradients", "project_out", "project_out_rect",
+    "means_from_samples", "orthonormal_basis", "per_sample_extended_gradients", "project_out", "project_out_rect",
     "symmetric_probabilities", "theorem81_eigenvalues", "theorem81_levels",
     "CurvatureOperator",
     "DenseOperator",

@@ -55,6 +55,7 @@ __all__ = [
     "cross_class_means",
     "per_sample_extended_gradients",
     "mean_decomposition",
+    "means_from_samples",
 ]
 
 
@@ -263,6 +264,22 @@ def mean_decomposition(means: torch.Tensor, w: torch.Tensor) -> MeanPieces:
         between=(means.reshape(C * C, -1).T, w.reshape(-1)),
     )
 
+
+
+def means_from_samples(g: torch.Tensor, w: torch.Tensor, y: torch.Tensor, num_classes: int
+                       ) -> tuple[torch.Tensor, torch.Tensor]:
+    """Cross-class means ``(C, C, d)`` and weights ``w_{c,c'}`` ``(C, C)`` from explicit extended
+    vectors ``g`` ``(n, C, d)`` (``g[i, c']``), their weights ``w`` ``(n, C)`` and labels ``y`` ``(n,)``."""
+    if g.ndim != 3 or w.shape != g.shape[:2] or y.shape != (g.shape[0],):
+        raise ValueError(f"need g (n, C, d), w (n, C), y (n,); got {tuple(g.shape)}, {tuple(w.shape)}, {tuple(y.shape)}")
+    counts = torch.bincount(y.long().cpu(), minlength=num_classes)
+    if bool((counts == 0).any()):
+        missing = [c for c in range(num_classes) if counts[c] == 0]
+        raise ClassStructureError(f"classes {missing} have no sample")
+    C = num_classes
+    wcc = torch.zeros(C, C, dtype=g.dtype, device=g.device).index_add_(0, y, w.to(g.dtype))
+    means = torch.zeros(C, C, g.shape[2], dtype=g.dtype, device=g.device).index_add_(0, y, w[:, :, None] * g)
+    return means / wcc[:, :, None], wcc
 
 # ----------------------------------------------------------------------------- gradients
 

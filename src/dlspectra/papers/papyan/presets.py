@@ -1,0 +1,58 @@
+"""Scale presets of the Papyan pages.
+
+``ci`` (2 CPU cores, the whole Papyan book in minutes; catalog 0.9's CPU versions):
+
+* ``LAYER_NET`` (figs 2, 7-13): MLP with BatchNorm before each ReLU, 4 hidden layers of 128
+  (>= C^2 = 100, so the C^2 error outliers can appear), on 200 class-balanced images per class of
+  MNIST and Fashion-MNIST, 40 epochs, SGD-momentum lr 0.05 (fixed; catalog 0.9: "a fixed LR
+  ~ 0.05 for MLPs" instead of the 25-value sweep).
+* ``G_NET`` (figs 3-6, 14, 16, 17, tab01): MLP with BatchNorm, 2 hidden layers of 64, on MNIST
+  136 images per class (the paper's Fig. 5/17 size), 30 epochs, lr 0.05; test operators on 1,000
+  test images.  Spectra: Normalization M0 = 32, tau = 0.05 (the paper's), Lanczos densities with
+  M = 96 (paper 128/256), log densities M = 96 (paper 2048), top-C by Lanczos instead of 128
+  subspace iterations.
+
+``paper``: the paper's networks and settings (VGG11 / ResNet18, the 8 x 2048 MLP, 5000 per class,
+200/350 epochs, M = 256, log M = 2048, T = 128).  The learning rate there is the catalog's
+recommended single value, not the paper's 100/25-value sweep (a sweep is thousands of runs).
+"""
+
+from __future__ import annotations
+
+_SPECTRA_CI = {"normalization_steps": 32, "margin": 0.05, "num_steps": 96, "log_steps": 96, "kappa": 3.0,
+               "top_k_steps": 120, "subspace_iters": 32}
+_SPECTRA_PAPER = {"normalization_steps": 32, "margin": 0.05, "num_steps": 256, "log_steps": 2048, "kappa": 3.0,
+                  "top_k_steps": 400, "subspace_iters": 128}
+
+LAYER_NET_CI = {"model": "mlp", "width": 128, "depth": 4, "n_per_class": 200, "epochs": 40, "lr": 0.05,
+                "test_n": 1000, "datasets": ["mnist", "fashion-mnist"], "seed": 0, "top": 100, "top_w": 50,
+                "gram_n": 40}
+LAYER_NET_PAPER = {"model": "mlp", "width": 2048, "depth": 8, "n_per_class": 5000, "epochs": 350, "lr": 0.05,
+                   "test_n": 10000, "datasets": ["mnist", "fashion-mnist", "cifar10"], "seed": 0, "top": 750,
+                   "top_w": 150, "gram_n": 200}
+
+G_NET_CI = {"model": "mlp", "width": 64, "depth": 2, "n_per_class": 136, "epochs": 30, "lr": 0.05,
+            "test_n": 1000, "seed": 0, **_SPECTRA_CI}
+G_NET_PAPER = {"model": "vgg11", "model_config": {}, "n_per_class": 136, "epochs": 350, "lr": 0.05,
+               "test_n": 10000, "seed": 0, "dataset": "cifar10", **_SPECTRA_PAPER}
+
+_SYNTH = {"seed": 0}
+
+PRESETS: dict[str, dict[str, dict]] = {
+    "papyan/decomp": {"ci": {"seed": 0, "C": 4, "n_per_class": 8, "dim": 40},
+                      "paper": {"seed": 0, "C": 10, "n_per_class": 20, "dim": 400}},
+    "papyan/thm81": {"ci": {"seed": 0, "grid": [[20, 4, 3.0, 0.3], [30, 5, 2.0, 0.1], [50, 10, 4.0, 0.05]],
+                            "mc_N": 5000, "plot": [50, 10, 4.0, 0.05]},
+                     "paper": {"seed": 0, "grid": [[20, 4, 3.0, 0.3], [30, 5, 2.0, 0.1], [50, 10, 4.0, 0.05],
+                                                   [100, 10, 6.0, 0.02]], "mc_N": 20000, "plot": [50, 10, 4.0, 0.05]}},
+    "papyan/fig01": {"ci": dict(_SYNTH, C=4, D=400, N=200), "paper": dict(_SYNTH, C=4, D=400, N=200)},
+    "papyan/fig15": {"ci": dict(_SYNTH, wishart_n=2000, pareto_shape=[500, 1000], num_steps=128, log_steps=256,
+                                num_repeats=10),
+                     "paper": dict(_SYNTH, wishart_n=2000, pareto_shape=[500, 1000], num_steps=256, log_steps=499,
+                                   num_repeats=10)},
+    "papyan/fig05": {"ci": G_NET_CI, "paper": G_NET_PAPER},
+}
+for _fig in ("fig02", "fig07", "fig08", "fig09", "fig10", "fig11", "fig12", "fig13"):
+    PRESETS[f"papyan/{_fig}"] = {"ci": LAYER_NET_CI, "paper": LAYER_NET_PAPER}
+for _fig in ("fig03", "fig04", "fig06", "fig14", "fig16", "fig17", "tab01"):
+    PRESETS[f"papyan/{_fig}"] = {"ci": G_NET_CI, "paper": G_NET_PAPER}
