@@ -164,3 +164,41 @@ def test_cross_check_with_curvlinops():
         ref = theirs(model, loss_fn, params, batches, check_deterministic=False).to_scipy() @ x
         got = ours(model, loss_fn, batches).to_scipy() @ x
         np.testing.assert_allclose(got, ref, rtol=1e-9, atol=1e-10 * np.abs(ref).max())
+
+
+def test_gradient_covariance_float32_centres_before_the_product():
+    # issue 14, item 11: a large mean gradient against a small spread. G^T G V / M - m (m^T V)
+    # cancels in float32 (rel. error ~1e-3); centring first keeps float32 accuracy.
+    torch.manual_seed(0)
+    model64 = nn.Sequential(nn.Linear(6, 8), nn.Tanh(), nn.Linear(8, 1)).double().eval()
+    g = torch.Generator().manual_seed(2)
+    X = 1.0 + 0.01 * torch.randn(64, 6, generator=g, dtype=torch.float64)  # nearly equal samples
+    y = 30.0 + 0.01 * torch.randn(64, 1, generator=g, dtype=torch.float64)  # far from the outputs
+    loss_fn = nn.MSELoss()
+    ref = GradientCovarianceOperator(model64, loss_fn, [(X, y)])
+    G = ref.per_sample_gradients()
+    Gc = G - G.mean(0)
+    C = Gc.T @ Gc / len(X)
+    assert G.mean(0).norm() > 30 * Gc.norm(dim=1).mean()  # the mean dominates the spread
+    V = torch.randn(ref.dim, 3, generator=g, dtype=torch.float64)
+    model32 = nn.Sequential(nn.Linear(6, 8), nn.Tanh(), nn.Linear(8, 1)).eval()
+    model32.load_state_dict({k: v.float() for k, v in model64.state_dict().items()})
+    for max_memory in (2**30, 0):  # stored and recomputed per-sample gradients
+        op = GradientCovarianceOperator(model32, loss_fn, [(X[:40].float(), y[:40].float()),
+                                                          (X[40:].float(), y[40:].float())],
+                                        max_memory=max_memory)
+        op.row_chunk = 16  # several row blocks
+        got = (op @ V.float()).double()
+        err = float((got - C @ V).norm() / (C @ V).norm())
+        assert err < 2e-5, (max_memory, err)
+
+
+def test_batchnorm_without_running_statistics_is_refused():
+    # issue 14, item 15: in eval mode such a layer still normalises with batch statistics
+    model = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4, track_running_stats=False), nn.Linear(4, 2)).double().eval()
+    batches = [(torch.randn(8, 3, dtype=torch.float64), torch.randint(0, 2, (8,)))]
+    for cls in (HessianOperator, GGNOperator, GradientCovarianceOperator):
+        with pytest.raises(ValueError, match="running statistics"):
+            cls(model, nn.CrossEntropyLoss(), batches)
+    model[1] = nn.BatchNorm1d(4).double().eval()  # with running statistics: accepted
+    HessianOperator(model, nn.CrossEntropyLoss(), batches)

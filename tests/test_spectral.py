@@ -15,6 +15,7 @@ from dlspectra.spectral import (
     kernel_sigma,
     lanczos_density,
     lanczos_log_density,
+    lanczos_restarted,
     lanczos_top_k,
     power_iteration_top_k,
     slq_trace,
@@ -209,3 +210,164 @@ def test_nan_raises():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         lanczos_top_k(A, 2, progress=False)
+
+
+# -- issue 14, items 10, 12, 14: regression tests -------------------------------------------------
+
+
+def test_integer_matrix_is_computed_in_floating_point():
+    A = np.diag(np.arange(1, 101))  # int64: vectors cast to int would be all zeros
+    lan = lanczos_top_k(A, 3, tol=1e-10, progress=False)
+    assert lan.converged
+    np.testing.assert_allclose(lan.eigenvalues, [100.0, 99.0, 98.0], rtol=1e-10)
+    pw = power_iteration_top_k(A, 2, tol=1e-10, max_iter=2000, progress=False)
+    np.testing.assert_allclose(pw.eigenvalues, [100.0, 99.0], rtol=1e-4)
+    sub = subspace_iteration(torch.as_tensor(A), 2, num_iters=400, progress=False)
+    np.testing.assert_allclose(sub.eigenvalues, [100.0, 99.0], rtol=1e-4)
+    assert DenseOperator(A).dtype == torch.float64
+
+    class IntOp:  # a user operator that computes in integers is refused, not silently truncated
+        dim, device, dtype = 4, torch.device("cpu"), torch.int64
+
+        def matvec(self, v):
+            return v
+
+    with pytest.raises(TypeError, match="floating-point"):
+        lanczos_top_k(IntOp(), 1, progress=False)
+
+
+def test_lanczos_low_rank_stops_after_breakdown():
+    # rank-19 covariance: the Krylov space is invariant after 19 steps; every later step restarts
+    # in the null space. check_every=10 puts no regular check between step 10 and the breakdown.
+    rng = np.random.default_rng(0)
+    Z = rng.standard_normal((20, 300))
+    Z -= Z.mean(0)
+    C = Z.T @ Z / 20
+    exact = np.linalg.eigvalsh(C)[::-1]
+    res = lanczos_top_k(C, 5, tol=1e-12, check_every=10, progress=False)
+    assert res.converged
+    np.testing.assert_allclose(res.eigenvalues, exact[:5], rtol=1e-10)
+    assert res.num_matvecs <= 25, res.num_matvecs  # was max_steps = 205
+
+
+def test_power_iteration_residual_is_that_of_the_returned_pair():
+    A = _rotated(np.linspace(1.0, 0.9, 200), seed=6)  # small gap: 5 iterations are far from enough
+    pw = power_iteration_top_k(A, 2, max_iter=5, tol=1e-12, return_vectors=True, progress=False)
+    assert not pw.converged
+    Y = pw.eigenvectors
+    true = torch.linalg.vector_norm(A @ Y - Y * torch.as_tensor(pw.eigenvalues), dim=0).numpy()
+    np.testing.assert_allclose(pw.residuals, true, rtol=1e-10)
+
+
+def test_subspace_iteration_converged_is_a_residual_test():
+    A = _rotated(np.concatenate([[5.0, 4.0, 3.0], np.linspace(2.9, 0, 297)]), seed=7)
+    few = subspace_iteration(A, 3, num_iters=2, progress=False)  # ratio 2.9/3: not converged
+    assert not few.converged and few.info["max_relative_residual"] > 1e-3
+    Y = few.eigenvectors
+    true = torch.linalg.vector_norm(A @ Y - Y * torch.as_tensor(few.eigenvalues), dim=0).numpy()
+    np.testing.assert_allclose(few.residuals, true, rtol=1e-8)
+    B = _rotated(np.concatenate([[5.0, 4.0, 3.0], np.linspace(1.0, 0, 297)]), seed=7)
+    many = subspace_iteration(B, 3, num_iters=60, progress=False)
+    assert many.converged and many.residuals.max() <= 1e-6 * 5
+    early = subspace_iteration(B, 3, num_iters=200, tol=1e-8, progress=False)
+    assert early.converged and early.info["iterations"] < 200 and early.residuals.max() <= 1e-8 * 5.0 * 1.01
+    np.testing.assert_allclose(early.eigenvalues, [5.0, 4.0, 3.0], rtol=1e-12)
+
+
+# -- thick-restart Lanczos (issue 10, item 2) ------------------------------------------------------
+
+
+def _true_residuals(A, res):
+    Y = res.eigenvectors.to(torch.float64)
+    return torch.linalg.vector_norm(A @ Y - Y * torch.as_tensor(res.eigenvalues), dim=0).numpy()
+
+
+def test_restarted_lanczos_equals_unrestarted_and_dense(powerlaw_matrix):
+    A, eigs = powerlaw_matrix
+    full = lanczos_top_k(A, 20, tol=1e-10, seed=1, progress=False)
+    for mb in (30, 40):
+        rs = lanczos_restarted(A, 20, max_basis=mb, tol=1e-10, seed=1, return_vectors=True, progress=False)
+        assert rs.converged and rs.info["restarts"] >= 1  # the bound was active
+        assert rs.info["peak_basis"] <= mb < rs.num_matvecs
+        np.testing.assert_allclose(rs.eigenvalues, eigs[:20], rtol=1e-9)
+        np.testing.assert_allclose(rs.eigenvalues, full.eigenvalues, rtol=1e-9)
+        true = _true_residuals(A, rs)
+        assert np.all(true <= 1e-10 * eigs[0] * 1.01)  # the reported tolerance holds for the vectors
+        # the Lanczos-relation residuals are those of the vectors, to rounding (~1e-11 ||A||)
+        np.testing.assert_allclose(rs.residuals, true, rtol=0.1, atol=2e-11 * eigs[0])
+        Y = rs.eigenvectors
+        assert torch.allclose(Y.T @ Y, torch.eye(20, dtype=torch.float64), atol=1e-10)
+    # lanczos_top_k(max_basis=...) delegates; a bound above the step limit changes nothing
+    via = lanczos_top_k(A, 20, tol=1e-10, seed=1, max_basis=40, progress=False)
+    assert via.info["method"] == "lanczos-thick-restart" and via.info["peak_basis"] <= 40
+    same = lanczos_top_k(A, 20, tol=1e-10, seed=1, max_basis=10_000, progress=False)
+    np.testing.assert_array_equal(same.eigenvalues, full.eigenvalues)
+    assert same.num_matvecs == full.num_matvecs
+    # deterministic given the seed
+    again = lanczos_restarted(A, 20, max_basis=40, tol=1e-10, seed=1, progress=False)
+    np.testing.assert_array_equal(again.eigenvalues, via.eigenvalues)
+
+
+@pytest.mark.parametrize("case", ["clustered", "low_rank", "smallest", "float32"])
+def test_restarted_lanczos_hard_spectra(case):
+    n = 600
+    if case == "clustered":  # five eigenvalues within 4e-4, then a bulk
+        eigs = np.concatenate([1 + 1e-4 * np.arange(5), np.linspace(0.9, 0, n - 5)])
+    elif case == "low_rank":  # rank 19: invariant Krylov space, then the null space
+        eigs = np.concatenate([np.linspace(3, 1, 19), np.zeros(n - 19)])
+    elif case == "smallest":
+        eigs = np.concatenate([[-5.0, -4.0, -3.0], np.linspace(0, 1, n - 3)])
+    else:
+        eigs = np.concatenate([np.linspace(10, 5, 10), np.linspace(1, 0, n - 10)])
+    A = _rotated(eigs, seed=8)
+    exact = np.sort(eigs)[::-1]
+    if case == "smallest":
+        rs = lanczos_restarted(A, 3, max_basis=12, which="SA", tol=1e-10, progress=False)
+        np.testing.assert_allclose(rs.eigenvalues, [-3.0, -4.0, -5.0], rtol=1e-9)
+        assert rs.info["peak_basis"] <= 12
+        return
+    if case == "float32":
+        rs = lanczos_restarted(DenseOperator(A.float()), 5, max_basis=15, progress=False)
+        assert rs.converged and rs.info["tol"] >= 5e-6
+        np.testing.assert_allclose(rs.eigenvalues, exact[:5], rtol=1e-5)
+        return
+    k = 5
+    rs = lanczos_restarted(A, k, max_basis=3 * k, tol=1e-10, return_vectors=True, progress=False)
+    assert rs.converged and rs.info["peak_basis"] <= 3 * k
+    np.testing.assert_allclose(rs.eigenvalues, exact[:k], rtol=1e-9, atol=1e-12)
+    assert np.all(_true_residuals(A, rs) <= 1e-10 * exact[0] * 1.01)
+    if case == "low_rank":  # past the rank: the null space is found too, and the run stops
+        past = lanczos_restarted(A, 21, max_basis=40, tol=1e-10, progress=False)
+        assert past.converged and past.num_matvecs <= 30
+        np.testing.assert_allclose(past.eigenvalues[:19], exact[:19], rtol=1e-9)
+        assert np.abs(past.eigenvalues[19:]).max() < 1e-9
+
+
+def test_restarted_lanczos_on_model_hessian():
+    torch.manual_seed(1)
+    model = nn.Sequential(nn.Linear(8, 20), nn.Tanh(), nn.Linear(20, 12), nn.Tanh(), nn.Linear(12, 4)).double().eval()
+    g = torch.Generator().manual_seed(1)
+    X = torch.randn(30, 8, generator=g, dtype=torch.float64)
+    y = torch.randint(0, 4, (30,), generator=g)
+    batches = [(X[:18], y[:18]), (X[18:], y[18:])]
+    loss_fn = nn.CrossEntropyLoss()
+    H = dense_hessian(model, loss_fn, batches, chunk_size=512)
+    exact = torch.linalg.eigvalsh(H).numpy()[::-1]
+    op = HessianOperator(model, loss_fn, batches, method="double_backward")
+    k = 8
+    rs = lanczos_restarted(op, k, max_basis=3 * k, tol=1e-9, progress=False)
+    full = lanczos_top_k(op, k, tol=1e-9, progress=False)
+    assert rs.converged and full.converged and rs.info["peak_basis"] <= 3 * k
+    np.testing.assert_allclose(rs.eigenvalues, exact[:k], rtol=1e-8, atol=1e-10 * exact[0])
+    np.testing.assert_allclose(rs.eigenvalues, full.eigenvalues, rtol=1e-8, atol=1e-10 * exact[0])
+
+
+def test_restarted_lanczos_errors_and_budget():
+    A = _rotated(np.linspace(1, 0, 300), seed=9)
+    with pytest.raises(ValueError, match="max_basis"):
+        lanczos_restarted(A, 5, max_basis=5, progress=False)
+    with pytest.raises(ValueError, match="keep"):
+        lanczos_restarted(A, 5, max_basis=12, keep=12, progress=False)
+    with pytest.warns(UserWarning, match="not converged"):
+        short = lanczos_restarted(A, 5, max_basis=10, max_matvecs=30, tol=1e-12, progress=False)
+    assert not short.converged and short.num_matvecs == 30

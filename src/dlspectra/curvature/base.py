@@ -146,13 +146,19 @@ class CurvatureOperator:
 class DenseOperator(CurvatureOperator):
     """Wrap a dense symmetric ``(n, n)`` torch tensor (or numpy array) as a :class:`CurvatureOperator`.
 
-    Products are done in the matrix's dtype on its device.  Symmetry is not enforced: pass a
-    symmetric matrix (checked up to ``1e-6`` relative when ``check_symmetric=True``).
+    Products are done in the matrix's dtype on its device; an integer or boolean matrix is
+    converted to float64 first (products in its own dtype would truncate every vector to integers).
+    A complex matrix is refused.  Symmetry is not enforced: pass a symmetric matrix (checked up to
+    ``1e-6`` relative when ``check_symmetric=True``).
     """
 
     def __init__(self, matrix: torch.Tensor | np.ndarray, *, check_symmetric: bool = True) -> None:
         if not isinstance(matrix, torch.Tensor):
             matrix = torch.as_tensor(np.asarray(matrix))
+        if matrix.is_complex():
+            raise TypeError(f"DenseOperator needs a real symmetric matrix, got dtype {matrix.dtype}")
+        if not matrix.is_floating_point():  # int / bool: compute in float64
+            matrix = matrix.to(torch.float64)
         if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
             raise ValueError(f"DenseOperator needs a square matrix, got shape {tuple(matrix.shape)}")
         check_finite(matrix, "matrix given to DenseOperator")

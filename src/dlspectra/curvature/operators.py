@@ -13,8 +13,9 @@ afterwards changes the operator, except for gradient graphs kept with ``cache_gr
 
 The model must be in eval mode: BatchNorm then uses its running statistics and Dropout is off,
 so the operator is a fixed, deterministic matrix (Papyan App. D.3; Xie 0.4 of the catalog).
-A model with BatchNorm or Dropout modules in training mode raises ``ValueError``; any other model
-in training mode gives a warning.
+A model with BatchNorm or Dropout modules in training mode raises ``ValueError``, and so does a
+BatchNorm layer without running statistics (``track_running_stats=False``: it would normalise with
+batch statistics in eval mode too); any other model in training mode gives a warning.
 """
 
 from __future__ import annotations
@@ -54,6 +55,19 @@ def _check_eval_mode(model: nn.Module) -> None:
         raise ValueError(
             "curvature operators need the model in eval mode (BatchNorm uses running statistics, "
             f"Dropout off); modules in training mode: {bad[:5]}. Call model.eval() first."
+        )
+    # without running statistics BatchNorm normalises with the statistics of each batch even in eval
+    # mode: the "operator" would then depend on how the data are batched
+    no_stats = [n or type(m).__name__ for n, m in model.named_modules()
+                if isinstance(m, nn.modules.batchnorm._BatchNorm)
+                and (not m.track_running_stats or m.running_mean is None or m.running_var is None)]
+    if no_stats:
+        raise ValueError(
+            "curvature operators need BatchNorm layers with running statistics: in eval mode a "
+            "BatchNorm built with track_running_stats=False normalises with each batch's own "
+            f"statistics, so the products would depend on the batching; such layers: {no_stats[:5]}. "
+            "Use running statistics (track_running_stats=True, estimated on the training data) or "
+            "a per-sample normalisation (LayerNorm, GroupNorm)."
         )
     if model.training:
         warnings.warn("model is in training mode; call model.eval() (no BatchNorm/Dropout found, "
@@ -311,6 +325,8 @@ class GradientCovarianceOperator(_ModelOperator):
         self.chunk_size = chunk_size
         itemsize = torch.empty((), dtype=self.dtype).element_size()
         self.store = self.num_data * self.dim * itemsize <= max_memory
+        #: rows of the stored gradients centred at a time in a product (temporary memory)
+        self.row_chunk = 1024
         self._G: torch.Tensor | None = None
         self._mean: torch.Tensor | None = None
 
@@ -342,18 +358,25 @@ class GradientCovarianceOperator(_ModelOperator):
         return self._mean
 
     def _matmat(self, V: torch.Tensor) -> torch.Tensor:
+        """``C V`` with the gradients centred *before* the products: ``(G - gbar)^T ((G - gbar) V) / M``.
+
+        (``G^T G V / M - gbar (gbar^T V)`` cancels catastrophically in float32 when the mean
+        gradient dominates the spread; centring first errs only by ``delta delta^T`` for a rounded
+        mean ``gbar + delta``, second order.)  Stored gradients are centred ``row_chunk`` rows at
+        a time, so the extra memory is ``row_chunk * dim`` numbers, not a second ``(M, dim)`` copy.
+        """
+        m = self.mean_gradient() if self.centered else None
+        out = torch.zeros_like(V)
         if self.store:
             G = self.per_sample_gradients()
-            out = G.T @ (G @ V) / self.num_data
+            blocks = (G[i:i + self.row_chunk] for i in range(0, G.shape[0], self.row_chunk))
         else:
-            out = torch.zeros_like(V)
-            for X, y in self.batches:
-                Gb = self._batch_per_sample(X, y)
-                out += Gb.T @ (Gb @ V)
-            out /= self.num_data
-        if self.centered:
-            m = self.mean_gradient()
-            out -= torch.outer(m, m @ V)
+            blocks = (self._batch_per_sample(X, y) for X, y in self.batches)
+        for Gb in blocks:
+            if m is not None:
+                Gb = Gb - m
+            out += Gb.T @ (Gb @ V)
+        out /= self.num_data
         return out
 
     def _matvec(self, v: torch.Tensor) -> torch.Tensor:
@@ -387,8 +410,38 @@ def dense_hessian(
     1,000 images on 2 cores; row-wise double backward was > 5x slower).  Memory: ``P^2`` entries
     plus ``chunk_size`` batched HVPs.  The asymmetry before symmetrising is stored in
     ``dense_hessian.last_asymmetry`` (max abs of ``H - H^T`` relative to max abs ``H``).
+    A loss without a forward-over-reverse derivative (e.g. ``nn.MSELoss``: "ZeroTensors are
+    immutable") falls back to double backward, as ``HessianOperator(method="auto")`` does; the
+    method used is in ``dense_hessian.last_method``.
     """
     op = HessianOperator(model, loss_fn, batches, params=params, method="forward_over_reverse")
+    try:
+        return _dense_hessian_vmap(op, chunk_size, progress)
+    except (RuntimeError, NotImplementedError):
+        pass
+    op = HessianOperator(model, loss_fn, batches, params=params, method="double_backward")
+    P = op.dim
+    H = torch.empty(P, P, device=op.device, dtype=op.dtype)
+    cols = range(P)
+    if progress:
+        from ..progress import tqdm
+        cols = tqdm(cols, desc="dense Hessian", unit="column")
+    for j in cols:
+        e = torch.zeros(P, device=op.device, dtype=op.dtype)
+        e[j] = 1
+        H[j] = op.matvec(e)
+    dense_hessian.last_method = "double_backward"
+    return _finish_dense(H)
+
+
+def _finish_dense(H: torch.Tensor) -> torch.Tensor:
+    check_finite(H, "dense Hessian")
+    scale = float(H.abs().max()) or 1.0
+    dense_hessian.last_asymmetry = float((H - H.T).abs().max()) / scale
+    return (H + H.T) / 2
+
+
+def _dense_hessian_vmap(op: "HessianOperator", chunk_size: int, progress: bool) -> torch.Tensor:
     P = op.dim
     H = torch.empty(P, P, device=op.device, dtype=op.dtype)
     starts = range(0, P, chunk_size)
@@ -405,10 +458,9 @@ def dense_hessian(
             hvp = lambda v: op._flatten(jvp(gfun, (op._theta,), (op._unflatten(v),))[1])  # noqa: E731
             block.add_(vmap(hvp)(E), alpha=w)
         H[start:stop] = block
-    check_finite(H, "dense Hessian")
-    scale = float(H.abs().max()) or 1.0
-    dense_hessian.last_asymmetry = float((H - H.T).abs().max()) / scale
-    return (H + H.T) / 2
+    dense_hessian.last_method = "forward_over_reverse"
+    return _finish_dense(H)
 
 
 dense_hessian.last_asymmetry = float("nan")
+dense_hessian.last_method = ""

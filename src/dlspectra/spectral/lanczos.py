@@ -51,6 +51,10 @@ def as_operator(op: Any) -> Any:
     for attr in ("matvec", "dim", "device", "dtype"):
         if not hasattr(op, attr):
             raise TypeError(f"operator lacks attribute {attr!r}: need matvec, dim, device, dtype")
+    if not (isinstance(op.dtype, torch.dtype) and op.dtype.is_floating_point):
+        # the solvers feed op.matvec vectors cast to op.dtype: an integer dtype truncates them
+        raise TypeError(f"operator dtype must be a real floating-point torch dtype, got {op.dtype!r} "
+                        "(wrap an integer matrix in DenseOperator, which converts it to float64)")
     return op
 
 
@@ -146,6 +150,7 @@ def lanczos_top_k(
     progress: bool = True,
     which: str = "LA",
     check_every: int | None = None,
+    max_basis: int | None = None,
 ) -> EigResult:
     """Top-``k`` eigenpairs of a symmetric operator by Lanczos with full reorthogonalisation.
 
@@ -169,6 +174,10 @@ def lanczos_top_k(
     return_vectors : also return the Ritz vectors ``(dim, k)`` in ``op.dtype``.
     which : ``"LA"`` (largest algebraic, default), ``"SA"`` (smallest) or ``"LM"`` (largest |.|).
     check_every : convergence-check period in steps (default ``max(1, min(10, k // 5))``).
+    max_basis : ``None`` (default) keeps every Krylov vector.  An integer bounds the basis: the
+        call is delegated to :func:`~dlspectra.spectral.lanczos_restarted` (thick restart with
+        locking) with ``max_matvecs = num_steps`` (when given), unless ``max_basis`` is at least
+        the step limit, where no restart could happen and this unrestarted solver runs.
 
     Like every single-vector Krylov method it sees one copy of a multiple eigenvalue per Krylov
     space: with ``k`` larger than the number of distinct wanted eigenvalues it may return converged
@@ -185,6 +194,12 @@ def lanczos_top_k(
     max_steps = min(n, num_steps if num_steps is not None else max(4 * k, k + 200))
     if max_steps < k:
         raise ValueError(f"num_steps={num_steps} < k={k}")
+    if max_basis is not None and int(max_basis) < max_steps:
+        from .restarted import lanczos_restarted
+
+        return lanczos_restarted(op, k, max_basis=int(max_basis), max_matvecs=num_steps, tol=tol, seed=seed,
+                                 return_vectors=return_vectors, progress=progress, which=which,
+                                 check_every=check_every)
     eps = torch.finfo(op.dtype).eps if op.dtype.is_floating_point else 1e-16
     tol_eff = max(float(tol), 50 * eps)
     check_every = check_every or max(1, min(10, k // 5))
@@ -198,6 +213,7 @@ def lanczos_top_k(
     offdiag: list[float] = []  # off-diagonal of T (0 after a restart at an invariant subspace)
     beta_prev = 0.0
     restarts = 0
+    block_start = 0  # index of the first basis vector since the last restart
     g = torch.Generator().manual_seed(int(seed) + 7919)
     pbar = None
     if progress:
@@ -235,7 +251,12 @@ def lanczos_top_k(
             # at an invariant subspace every residual is 0 but eigenvalues outside the Krylov space
             # (e.g. further copies of a multiple eigenvalue) are missed: do not stop there
             broke = beta <= 1e-10 * anorm
-            if m >= k and (done or (m % check_every == 0 and not broke)):
+            # ... except when the block since the last restart is one step long: a random vector
+            # orthogonal to an invariant subspace that is itself an eigenvector means A restricted
+            # to the complement is a multiple of the identity (a null space, typically), so every
+            # eigenvalue is known and further steps would only repeat it (issue 14, item 12)
+            one_step_block = broke and m - block_start == 1
+            if m >= k and (done or (m % check_every == 0 and not broke) or one_step_block):
                 theta, S = eigh_tridiagonal(np.asarray(alphas), np.asarray(offdiag))
                 idx = _select(theta, k, which)
                 theta_k, S_k = theta[idx], S[:, idx]
@@ -251,6 +272,7 @@ def lanczos_top_k(
                 break
             if broke:  # invariant subspace: continue with a fresh orthogonal vector
                 restarts += 1
+                block_start = m
                 w = torch.randn(n, generator=g, dtype=torch.float64).to(device)
                 for _ in range(2):
                     w = w - Vj.T @ (Vj @ w)

@@ -1,0 +1,281 @@
+"""Thick-restart Lanczos with locking: top-k eigenpairs in a basis of at most ``max_basis`` vectors.
+
+The unrestarted :func:`~dlspectra.spectral.lanczos_top_k` keeps every Krylov vector (``steps x
+dim`` float64 numbers: ~22 GB for a 28M-parameter network at 100 steps).  This solver keeps at most
+``max_basis`` of them.  When the basis is full it is compressed to the ``keep`` best Ritz vectors
+(Wu & Simon's thick restart, equivalent to Krylov-Schur for symmetric operators) plus the
+residual direction, and Lanczos continues from there.  Ritz pairs that meet the tolerance at a
+restart are *locked*: their coupling to the rest (at most the tolerance) is dropped, their Ritz
+values stay fixed, and later vectors are only orthogonalised against them.
+
+Arithmetic as in :mod:`.lanczos`: the basis and inner products are float64 on ``op.device``; the
+operator is applied in its own dtype.  The projected matrix ``H = V^T A V`` (at most
+``max_basis`` square, float64 numpy) is kept densely: after a restart it is an "arrow" (diagonal
+Ritz values, one coupling row), then tridiagonal.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import warnings
+from typing import Any
+
+import numpy as np
+import torch
+
+from dlspectra.curvature.base import SpectrumError, check_finite
+
+from .lanczos import EigResult, _apply, _select, _start_vector, as_operator
+
+__all__ = ["lanczos_restarted"]
+
+_CHUNK = 1 << 16  # columns of the basis rotated at a time at a restart (bounds the temporary memory)
+
+
+def _rotate_basis(V: torch.Tensor, m: int, S: np.ndarray, out_start: int) -> None:
+    """In place: ``V[out_start:out_start+l] <- S^T V[:m]`` for ``S`` of shape ``(m, l)``.
+
+    Column chunk by column chunk of ``V`` (``l x _CHUNK`` temporary numbers), so the basis buffer
+    is never duplicated.  ``out_start + l <= m`` is required (rows are overwritten after reading).
+    """
+    St = torch.as_tensor(np.ascontiguousarray(S.T), dtype=V.dtype, device=V.device)
+    l = St.shape[0]
+    for c in range(0, V.shape[1], _CHUNK):
+        block = St @ V[:m, c:c + _CHUNK]
+        V[out_start:out_start + l, c:c + _CHUNK] = block
+
+
+def _orthogonalise(w: torch.Tensor, V: torch.Tensor) -> torch.Tensor:
+    """Coefficients ``h = V w`` of two classical Gram-Schmidt passes ("twice is enough"); ``w`` is
+    updated in place to ``w - V^T h``.  ``V``: ``(m, dim)`` with orthonormal rows."""
+    h = V @ w
+    w -= V.T @ h
+    h2 = V @ w
+    w -= V.T @ h2
+    return h + h2
+
+
+def lanczos_restarted(
+    op: Any,
+    k: int,
+    *,
+    max_basis: int | None = None,
+    keep: int | None = None,
+    max_matvecs: int | None = None,
+    tol: float = 1e-6,
+    seed: int = 0,
+    return_vectors: bool = False,
+    progress: bool = True,
+    which: str = "LA",
+    check_every: int | None = None,
+) -> EigResult:
+    """Top-``k`` eigenpairs of a symmetric operator by thick-restart Lanczos in a bounded basis.
+
+    Parameters
+    ----------
+    op : operator with ``matvec``, ``dim``, ``device``, ``dtype`` (or a dense symmetric matrix).
+    k : number of eigenpairs, ``1 <= k <= dim``.
+    max_basis : the most basis vectors ever stored (each ``dim`` float64 numbers); default
+        ``3 k`` (at least ``k + 20``), capped at ``dim``.  Must exceed ``k``; ``max_basis >= 2 k``
+        is advisable.  Peak memory ``(max_basis + 2) * dim * 8`` bytes plus the operator's own.
+    keep : Ritz vectors kept at a restart (locked ones included); default
+        ``k + (max_basis - k) // 2``, so each cycle adds about ``(max_basis - k) / 2`` new
+        Krylov vectors.  ``k <= keep < max_basis``.
+    max_matvecs : product budget; default ``max(4 k, k + 200, 4 max_basis)`` (at least that of
+        :func:`lanczos_top_k`).  Running out gives ``converged=False`` and a warning.
+    tol, which, seed, check_every, return_vectors, progress : as in :func:`lanczos_top_k`:
+        converged when every wanted Ritz pair has ``||A y - theta y|| <= tol_eff * max|theta|``
+        with ``tol_eff = max(tol, 50 eps(op.dtype))``; ``which`` in ``"LA"``, ``"SA"``, ``"LM"``.
+
+    Returns
+    -------
+    :class:`EigResult`: ``eigenvalues`` ``(k,)`` descending, ``residuals`` ``(k,)`` (the
+    Lanczos-relation residual norms, exact with full reorthogonalisation; a locked pair keeps the
+    residual it had when locked), ``num_matvecs``, ``converged``, ``eigenvectors`` ``(dim, k)`` in
+    ``op.dtype`` when ``return_vectors``, and ``info`` with ``restarts``, ``locked``,
+    ``peak_basis`` (the largest number of basis vectors held), ``max_basis``, ``keep``, ``tol``,
+    ``time_s``.
+
+    When ``max_basis >= dim`` or the wanted pairs converge before the basis fills, no restart
+    happens and the iteration is the unrestarted Lanczos (same products, same Ritz values up to
+    rounding).  Multiple eigenvalues: as with any single-vector Krylov method, one copy per
+    Krylov space; an invariant subspace is continued from a fresh random orthogonal vector.
+    """
+    op = as_operator(op)
+    n = int(op.dim)
+    if not 1 <= k <= n:
+        raise ValueError(f"k must be in [1, dim={n}], got {k}")
+    if which not in ("LA", "SA", "LM"):
+        raise ValueError(f"which must be 'LA', 'SA' or 'LM', got {which!r}")
+    mb = min(n, int(max_basis) if max_basis is not None else max(3 * k, k + 20))
+    if mb <= k and mb < n:
+        raise ValueError(f"max_basis={max_basis} must exceed k={k}")
+    keep_n = int(keep) if keep is not None else k + (mb - k) // 2
+    if mb < n and not k <= keep_n < mb:
+        raise ValueError(f"keep={keep} must satisfy k={k} <= keep < max_basis={mb}")
+    budget = int(max_matvecs) if max_matvecs is not None else max(4 * k, k + 200, 4 * mb)
+    if budget < min(k, n):
+        raise ValueError(f"max_matvecs={max_matvecs} < k={k}")
+    eps = torch.finfo(op.dtype).eps
+    tol_eff = max(float(tol), 50 * eps)
+    check_every = check_every or max(1, min(10, k // 5))
+    device = op.device
+
+    t_start = time.perf_counter()
+    V = torch.empty(mb, n, dtype=torch.float64, device=device)
+    H = np.zeros((mb, mb))  # projected matrix of the active (unlocked) part and the locked diagonal
+    nlock = 0  # V[:nlock] locked Ritz vectors, H[:nlock, :nlock] = diag(their values)
+    lock_res: list[float] = []
+    g = torch.Generator().manual_seed(int(seed) + 7919)
+    v = _start_vector(n, device, seed)
+    j = 0  # basis vectors held (V[:j]); v is the next one
+    block_start = 0  # first vector since the last breakdown restart
+    nmv = restarts = breakdowns = peak = 0
+    converged = False
+    beta = 0.0
+    anorm = 0.0
+    result: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # theta_k, S_k (active), res_k
+    pbar = None
+    if progress:
+        from ..progress import tqdm
+        pbar = tqdm(total=budget, desc=f"restarted Lanczos top-{k}", unit="product", leave=False)
+
+    def ritz(m: int, beta_m: float):
+        """Ritz values of H[:m] (locked + active), the active eigenvectors and all residuals."""
+        theta_a, S_a = np.linalg.eigh(H[nlock:m, nlock:m])
+        theta = np.concatenate([np.diag(H)[:nlock], theta_a])
+        res = np.concatenate([np.asarray(lock_res), beta_m * np.abs(S_a[-1])])
+        return theta, S_a, res
+
+    try:
+        while True:
+            V[j] = v
+            j += 1
+            peak = max(peak, j)
+            w = _apply(op, v, f"product of {type(op).__name__} in restarted Lanczos")
+            nmv += 1
+            h = _orthogonalise(w, V[:j])
+            beta = float(torch.linalg.vector_norm(w))
+            if not bool(torch.isfinite(h).all()) or not math.isfinite(beta):
+                raise SpectrumError("restarted Lanczos coefficients became NaN or infinite")
+            hc = h.cpu().numpy()
+            col = j - 1
+            H[nlock:j, col] = hc[nlock:]
+            H[col, nlock:j] = hc[nlock:]
+            anorm = max(anorm, float(np.abs(hc).max()) + beta)
+            if pbar is not None:
+                pbar.update(1)
+            broke = beta <= 1e-10 * anorm
+            one_step_block = broke and j - block_start == 1  # see lanczos_top_k (issue 14, item 12)
+            whole = j == n
+            out = nmv >= budget
+            full = j == mb and not whole
+            m_total = j
+            if m_total >= k and (whole or out or full or one_step_block
+                                 or (nmv % check_every == 0 and not broke)):
+                theta, S_a, res = ritz(j, 0.0 if whole else beta)
+                idx = _select(theta, k, which)
+                scale = max(float(np.abs(theta).max()), 1e-300)
+                worst = float(res[idx].max() / scale)
+                result = (theta, S_a, res, idx)
+                if pbar is not None:
+                    pbar.set_postfix(res=f"{worst:.1e}", locked=nlock)
+                if worst <= tol_eff or whole:
+                    converged = True
+                    break
+            if out:
+                break
+            if broke:  # invariant subspace: continue from a fresh random orthogonal vector
+                breakdowns += 1
+                w = torch.randn(n, generator=g, dtype=torch.float64).to(device)
+                _orthogonalise(w, V[:j])
+                w /= torch.linalg.vector_norm(w)
+                block_start = j
+                beta = 0.0
+                if not full:
+                    v = w
+                    continue
+            if not full:
+                v = w / beta
+                H[j, j - 1] = H[j - 1, j] = beta
+                continue
+            # -- thick restart: compress V[:mb] to the kept Ritz vectors (+ the residual direction)
+            restarts += 1
+            theta_a, S_a = np.linalg.eigh(H[nlock:mb, nlock:mb])
+            res_a = beta * np.abs(S_a[-1])
+            scale = max(float(np.abs(np.concatenate([np.diag(H)[:nlock], theta_a])).max()), 1e-300)
+            # the wanted ordering among active Ritz values (locked ones are already wanted)
+            want = _select(theta_a, len(theta_a), which)
+            n_keep_active = max(1, keep_n - nlock)
+            sel = want[:n_keep_active]
+            # lock the leading wanted ones that have converged (in the wanted order, contiguous)
+            n_new_lock = 0
+            for i in sel:
+                if nlock + n_new_lock < k and res_a[i] <= tol_eff * scale:
+                    n_new_lock += 1
+                else:
+                    break
+            S_sel = S_a[:, sel]
+            _rotate_basis(V[nlock:], mb - nlock, S_sel, 0)
+            l = nlock + len(sel)
+            coupling = beta * S_a[-1, sel]
+            newH = np.zeros_like(H)
+            locked_vals = np.diag(H)[:nlock].copy()
+            newH[np.arange(nlock), np.arange(nlock)] = locked_vals
+            newH[np.arange(nlock, l), np.arange(nlock, l)] = theta_a[sel]
+            for t in range(n_new_lock):
+                lock_res.append(float(abs(coupling[t])))
+            active_coupling = coupling.copy()
+            active_coupling[:n_new_lock] = 0.0  # locked: coupling (<= tol) dropped
+            newH[l, nlock:l] = newH[nlock:l, l] = active_coupling
+            H = newH
+            nlock += n_new_lock
+            j = l
+            if broke:  # the residual was ~0: w is already the fresh orthogonal vector
+                _orthogonalise(w, V[:j])
+                v = w / torch.linalg.vector_norm(w)
+                H[j, nlock:j] = H[nlock:j, j] = 0.0
+                block_start = j
+            else:
+                v = w / beta
+            # restore orthogonality of v to the rotated basis (rounding only)
+            _orthogonalise(v, V[:j])
+            v /= torch.linalg.vector_norm(v)
+    finally:
+        if pbar is not None:
+            pbar.close()
+
+    assert result is not None  # a check always happens (j >= k or budget reached after >= k products)
+    theta, S_a, res, idx = result
+    order = idx[np.argsort(theta[idx])[::-1]]
+    eigenvalues = np.asarray(theta[order], dtype=np.float64)
+    residuals = np.asarray(res[order], dtype=np.float64)
+    check_finite(eigenvalues, "restarted Lanczos eigenvalues")
+    vectors = None
+    if return_vectors:
+        m = nlock + S_a.shape[0]
+        C = np.zeros((m, len(order)))
+        for c, i in enumerate(order):
+            if i < nlock:
+                C[i, c] = 1.0
+            else:
+                C[nlock:, c] = S_a[:, i - nlock]
+        Ct = torch.as_tensor(C, dtype=torch.float64, device=device)
+        vectors = (V[:m].T @ Ct).to(op.dtype)
+    scale = max(float(np.abs(theta).max()), 1e-300)
+    if not converged:
+        warnings.warn(
+            f"lanczos_restarted: top-{k} not converged after {nmv} products (max relative residual "
+            f"{float(residuals.max() / scale):.2e} > tol {tol_eff:.1e}); raise max_matvecs or max_basis",
+            stacklevel=2)
+    return EigResult(
+        eigenvalues=eigenvalues,
+        eigenvectors=vectors,
+        residuals=residuals,
+        num_matvecs=nmv,
+        converged=converged,
+        info={"method": "lanczos-thick-restart", "max_basis": mb, "keep": keep_n, "peak_basis": peak,
+              "restarts": restarts, "breakdowns": breakdowns, "locked": nlock, "max_matvecs": budget,
+              "tol": tol_eff, "which": which, "time_s": time.perf_counter() - t_start},
+    )
