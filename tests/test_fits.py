@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from dlspectra.errors import SpectrumError
-from dlspectra.fits import (eigengaps, exact_critical_value, kolmogorov_coefficient, ks_critical_value,
-                            power_law_fit, powerlaw_package_fit, simulated_critical_value)
+from dlspectra.fits import (eigengaps, exact_critical_value, kolmogorov_coefficient, ks_critical_value, ks_distance,
+                            ks_distance_paper, power_law_fit, powerlaw_package_fit, simulated_critical_value)
 
 
 def test_exact_zipf_matches_catalog_sanity_values():
@@ -50,6 +50,59 @@ def test_agrees_with_powerlaw_package():
     assert ours.beta == pytest.approx(ref["beta"], rel=1e-6)
     assert ours.sigma == pytest.approx(ref["sigma"], rel=1e-6)
     assert ours.d_ks == pytest.approx(ref["d_ks"], abs=1e-6)
+
+
+def _pareto(rng, k, beta):
+    return (1 - rng.random(k)) ** (-1 / (beta - 1))
+
+
+def test_paper_ks_agrees_with_powerlaw_package_over_many_samples():
+    """d_ks is the package's D (the paper's tool) on 120 seeded samples: K 20..400, β 1.3..3.5, some with ties."""
+    rng = np.random.default_rng(2024)
+    worst = 0.0
+    for i in range(120):
+        k = int(rng.choice([20, 50, 100, 400]))
+        x = _pareto(rng, k, rng.uniform(1.3, 3.5)) * rng.uniform(0.01, 100)
+        if i % 4 == 0:
+            x[: k // 4] = x[k // 4: 2 * (k // 4)]  # ties
+            x[-1] = x.min()  # a tie at the cutoff
+        ours, ref = power_law_fit(x), powerlaw_package_fit(x)
+        assert ours.beta == pytest.approx(ref["beta"], rel=1e-9)
+        worst = max(worst, abs(ours.d_ks - ref["d_ks"]))
+    assert worst < 1e-9
+
+
+def test_textbook_ks_is_scipys_and_at_most_one_over_k_larger():
+    from scipy.stats import kstest
+
+    rng = np.random.default_rng(7)
+    k, n, exact = 50, 200, 0
+    for _ in range(n):
+        x = _pareto(rng, k, 2.0)
+        f = power_law_fit(x)
+        cdf = lambda t, f=f: 1.0 - (t / f.lambda_cutoff) ** (1.0 - f.beta)  # noqa: E731
+        assert f.d_ks_textbook == pytest.approx(kstest(x, cdf).statistic, abs=1e-12)
+        diff = f.d_ks_textbook - f.d_ks
+        assert -1e-12 <= diff <= 1 / k + 1e-12
+        exact += abs(diff - 1 / k) < 1e-12
+        assert f.accepted == (f.d_ks < f.d_c) and f.accepted_textbook == (f.d_ks_textbook < f.d_c)
+    assert 0.3 < exact / n < 0.7  # "larger by exactly 1/K in about half of random Pareto samples"
+
+
+def test_ks_conventions_on_a_hand_example():
+    # x = 1, 2, 4 with β = 2, cutoff 1: F* = 0, 1/2, 3/4; below = 0, 1/3, 2/3; at-or-below = 1/3, 2/3, 1
+    x = np.array([4.0, 1.0, 2.0])
+    assert ks_distance_paper(x, 2.0, 1.0) == pytest.approx(1 / 6)
+    assert ks_distance(x, 2.0, 1.0) == pytest.approx(1 / 3)
+    assert ks_distance_paper(np.array([1.0, 2.0, 2.0]), 2.0, 1.0) == pytest.approx(1 / 2 - 1 / 3)  # one point per tie
+
+
+def test_simulated_critical_value_conventions():
+    paper = simulated_critical_value(50, num_samples=400, seed=1)
+    textbook = simulated_critical_value(50, num_samples=400, seed=1, convention="textbook")
+    assert paper < textbook <= paper + 1 / 50 + 1e-12
+    with pytest.raises(ValueError, match="convention"):
+        simulated_critical_value(50, convention="scipy")
 
 
 def test_bad_spectra_raise_clear_errors():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ def text() -> str:
     return PAPER.read_text(encoding="utf-8")
 
 
+@lru_cache(maxsize=None)
 def occurrences(text: str, number: str) -> list[int]:
     """Positions of ``number`` printed as such: not inside a longer number (no digit or '.digit' around it)."""
     pat = re.compile(r"(?<![\d.])" + re.escape(number) + r"(?!\d|\.\d)")

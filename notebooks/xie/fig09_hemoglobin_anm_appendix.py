@@ -28,15 +28,9 @@
 scale = "ci"
 device = "auto"
 
-# %%
-import matplotlib.pyplot as plt
-
-from dlspectra import proteins
-
-from dlspectra.papers.xie import protein as xp
-from dlspectra.errors import DataMissingError
+# %% tags=["hide-input"]
 from dlspectra.book.page import Markdown, start
-from dlspectra.book.plotting import rank_plot
+from dlspectra.papers.xie import protein as xp
 
 page = start("xie/fig09", scale, device, title="4HHB ANM spectrum (appendix copy)")
 p = page.preset
@@ -45,19 +39,10 @@ page.setup(xp.structure_setup_rows(p))
 # %% [markdown]
 # ## Computation
 #
-# Same cache entry as `xie/fig08` (ProDy path): computed once per build.
+# Same computation and cache entry as `xie/fig08` (ProDy path): computed once per build.
 
 # %%
-try:
-    spectra = xp.structure_spectra(p)
-except DataMissingError as exc:
-    spectra = None
-    print(f"data missing, this page records its claims as not run:\n{exc}")
-
-if spectra is not None:
-    spec = spectra["prody"]
-    fits = {rule: spec.fit(rule) for rule in p["structure"]["k_rules"]}
-    hess_fit = spec.fit(1000, of="hessian")
+hb = xp.hemoglobin(p)
 
 # %% [markdown]
 # ## Figure
@@ -67,45 +52,28 @@ if spectra is not None:
 # *not* the matrix to compare with deep-learning Hessians (App. D.2): it is far from a power law.
 
 # %%
-if spectra is not None:
-    fig, axes = plt.subplots(1, 2, figsize=(10, 3.9))
-    xp.plot_inverse_spectrum(axes[0], spec, p["structure"]["k_rules"])
-    axes[0].set_title("4HHB: spectrum of H⁺ (Fig. 9b)")
-    rank_plot(axes[1], spec.eigenvalues[spec.eigenvalues > 1e-6], label="eigenvalues of H", fit=hess_fit,
-              normalise=True, color="C3")
-    axes[1].set_title("4HHB: spectrum of H itself (contrast)")
-    axes[1].legend(fontsize=8)
-    fig.tight_layout()
+if hb is not None:
+    xp.hemoglobin_figure(hb, p["structure"]["k_rules"], contrast=True)
 
 # %% [markdown]
 # ## Numbers
+#
+# As on `xie/fig08`, with the fit of $H$'s own top 1000 eigenvalues added.
 
 # %%
-if spectra is not None:
-    rows = [(f"H⁺, {proteins.rule_label(r)}", f) for r, f in fits.items()] + [("H itself, K = 1000", hess_fit)]
-    display(Markdown(xp.fit_markdown(rows, paper=xp.PAPER_4HHB)))
+Markdown(hb.table([("H itself, K = 1000", hb.spec.fit(1000, of="hessian"))], prefix="H⁺")) if hb is not None else None
 
 # %% [markdown]
 # ## Verdict
 #
 # The claim of Figure 9 is the claim of Figure 8 (same rule: $|\hat s - 0.992| \le 0.032$ and
-# $d_{ks} < d_c$ at K = 1000). We also record the paper's reason for using $H^+$: the Hessian's own
-# spectrum is not the power law.
+# $d_{ks} < d_c$ at K = 1000).
 
-# %%
-claims = page.claims
-paper = xp.PAPER_4HHB
-if spectra is None:
-    claims.not_run("s-0.992", "4HHB: ŝ = 0.992 at K = 1000", reason="data missing")
-    claims.not_run("accepted-k1000", "4HHB: power law accepted at K = 1000", reason="data missing")
-else:
-    f1000 = fits[1000]
-    claims.check("s-0.992", "4HHB inverse-ANM spectrum: ŝ = 0.992 (Figure 9 caption)",
-                 rule="|ŝ − 0.992| ≤ 0.032", holds=abs(f1000.s_mle - paper["s"]) <= paper["sigma"],
-                 paper=paper["s"], measured=f1000.s_mle)
-    claims.check("accepted-k1000", "4HHB: power law accepted (K = 1000)", rule="d_ks < d_c",
-                 holds=f1000.accepted, paper={"d_ks": paper["d_ks"], "d_c": paper["d_c"]},
-                 measured={"d_ks": f1000.d_ks, "d_c": f1000.d_c})
+# %% tags=["hide-input"]
+xp.hemoglobin_claims(page.claims, hb, {
+    "s-0.992": "4HHB inverse-ANM spectrum: ŝ = 0.992 (Figure 9 caption)",
+    "accepted-k1000": "4HHB: power law accepted (K = 1000)",
+})
 page.finish()
 
 # %% [markdown]

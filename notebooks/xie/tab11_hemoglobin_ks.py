@@ -25,12 +25,10 @@
 scale = "ci"
 device = "auto"
 
-# %%
-from dlspectra import proteins
-from dlspectra.papers.xie import protein as xp
-from dlspectra.errors import DataMissingError
-from dlspectra.fits import powerlaw_package_fit
+# %% tags=["hide-input"]
 from dlspectra.book.page import Markdown, start
+from dlspectra.fits import powerlaw_package_fit
+from dlspectra.papers.xie import protein as xp
 
 page = start("xie/tab11", scale, device, title="KS statistics of 4HHB")
 p = page.preset
@@ -44,25 +42,17 @@ page.setup(xp.structure_setup_rows(p))
 # paper names.
 
 # %%
-try:
-    spectra = xp.structure_spectra(p)
-except DataMissingError as exc:
-    spectra = None
-    print(f"data missing, this page records its claims as not run:\n{exc}")
-
-if spectra is not None:
-    spec = spectra["prody"]
-    fits = {rule: spec.fit(rule) for rule in p["structure"]["k_rules"]}
-    pl = powerlaw_package_fit(spec.sigma, fits[1000].k)
-    print(f"powerlaw package, K = 1000: β = {pl['beta']:.4f} ± {pl['sigma']:.4f}, D = {pl['d_ks']:.4f}")
+hb = xp.hemoglobin(p)
+if hb is not None:
+    pl = powerlaw_package_fit(hb.spec.sigma, hb.fits[1000].k)
+    print(f"powerlaw package, K = 1000: β = {pl['beta']:.4f} ± {pl['sigma']:.4f}, D = {pl['d_ks']:.4f} "
+          f"(ours: β̂ = {hb.fits[1000].beta:.4f}, d_ks = {hb.fits[1000].d_ks:.4f})")
 
 # %% [markdown]
 # ## Numbers (Table 11 layout)
 
 # %%
-if spectra is not None:
-    display(Markdown(xp.fit_markdown([(f"this run, {proteins.rule_label(r)}", f) for r, f in fits.items()],
-                                      paper=xp.PAPER_4HHB)))
+Markdown(hb.table()) if hb is not None else None
 
 # %% [markdown]
 # ## Verdict
@@ -70,22 +60,12 @@ if spectra is not None:
 # Rules: $\hat\beta$ within the paper's standard error (0.032) of 2.008; $d_{ks}$ within 0.005 of
 # 0.0145; the same verdict (Yes). All at K = 1000, the paper's sample size.
 
-# %%
-claims = page.claims
-paper = xp.PAPER_4HHB
-texts = {"beta": "4HHB: β̂ = 2.008 ± 0.032 (K = 1000)", "d_ks": "4HHB: d_ks = 0.0145 (K = 1000)",
-         "verdict": "4HHB: power law (d_ks < d_c = 0.0430)"}
-if spectra is None:
-    for cid, text in texts.items():
-        claims.not_run(cid, text, reason="data missing")
-else:
-    f = fits[1000]
-    claims.check("beta", texts["beta"], rule="|β̂ − 2.008| ≤ 0.032", holds=abs(f.beta - paper["beta"]) <= paper["sigma"],
-                 paper=f"{paper['beta']} ± {paper['sigma']}", measured={"beta": f.beta, "sigma": f.sigma})
-    claims.check("d_ks", texts["d_ks"], rule="|d_ks − 0.0145| ≤ 0.005", holds=abs(f.d_ks - paper["d_ks"]) <= 0.005,
-                 paper=paper["d_ks"], measured=f.d_ks)
-    claims.check("verdict", texts["verdict"], rule="d_ks < d_c", holds=f.accepted, paper="Yes",
-                 measured={"d_ks": f.d_ks, "d_c": f.d_c})
+# %% tags=["hide-input"]
+xp.hemoglobin_claims(page.claims, hb, {
+    "beta": "4HHB: β̂ = 2.008 ± 0.032 (K = 1000)",
+    "d_ks": "4HHB: d_ks = 0.0145 (K = 1000)",
+    "verdict": "4HHB: power law (d_ks < d_c = 0.0430)",
+})
 page.finish()
 
 # %% [markdown]

@@ -30,22 +30,16 @@
 scale = "ci"
 device = "auto"
 
-# %%
+# %% tags=["hide-input"]
 import matplotlib.pyplot as plt
 import numpy as np
 
-from dlspectra import proteins
-
-from dlspectra.papers.xie import protein as xp
-from dlspectra.errors import DataMissingError
 from dlspectra.book.page import Markdown, start
+from dlspectra.papers.xie import protein as xp
 
 page = start("xie/tab13", scale, device, title="β̂, ŝ and d_ks/d_c of proteins by size")
 p = page.preset
-page.setup(xp.set_setup_rows(p))
-
-# %%
-page.setup(xp.entries_setup_rows(p))
+Markdown(page.setup(xp.set_setup_rows(p)).text + "\n\n" + page.setup(xp.entries_setup_rows(p)).text)
 
 # %% [markdown]
 # ## Computation
@@ -54,18 +48,8 @@ page.setup(xp.entries_setup_rows(p))
 # shared with the other set pages.
 
 # %%
-try:
-    sets = xp.protein_sets(p, device=str(page.device))
-except DataMissingError as exc:
-    sets = None
-    print(f"data missing, this page records its claims as not run:\n{exc}")
-
-if sets is not None:
-    rules = p["set"]["k_rules"]
-    fits = {(name, r): res.fits(r) for name, res in sets.items() for r in rules}
-    summary = {key: proteins.summarize_by_size(f) for key, f in fits.items()}
-    for name, res in sets.items():
-        print(f"{xp.READINGS[name]}: {res.counts()['total']} structures, {res.counts()['ok']} with exactly six zero modes")
+study = xp.protein_set_study(p, device=str(page.device))
+Markdown(xp.sets_summary(study)) if study is not None else None
 
 # %% [markdown]
 # ## Figure
@@ -74,15 +58,16 @@ if sets is not None:
 # readings; dashed: the paper's overall means.
 
 # %%
-if sets is not None:
-    fig, axes = plt.subplots(1, 3, figsize=(13, 3.4))
-    for c, name in enumerate(sets):
-        ok = [r for r in fits[(name, "tenth")] if np.isfinite(r["beta"])]
+if study is not None:
+    fig, axes = plt.subplots(1, 3, figsize=(11, 3.3))
+    for c, name in enumerate(study.sets):
+        ok = [r for r in study.fits[(name, "tenth")] if np.isfinite(r["beta"])]
         for ax, key in zip(axes, ("beta", "s", "ratio")):
             ax.hist([r[key] for r in ok], bins=30, alpha=0.55, color=f"C{c}",
                     label=f"{xp.READINGS[name].split(' (')[0]} ({len(ok)})")
-    for ax, label, ref in zip(axes, ("β̂", "ŝ = 1/(β̂−1)", "d_ks / d_c"), (1.975, 1.045, 0.300)):
-        ax.axvline(ref, color="k", ls="--", lw=1, label=f"paper mean {ref}")
+    for ax, label, key in zip(axes, ("β̂", "ŝ = 1/(β̂−1)", "d_ks / d_c"), ("beta", "s", "ratio")):
+        ref = xp.PAPER_SET[key]["mean"][3]
+        ax.axvline(ref, color="k", ls="--", lw=1, label=f"paper mean {ref:.3f}")
         ax.set_xlabel(label)
         ax.legend(fontsize=7)
     axes[0].set_ylabel("structures")
@@ -92,12 +77,7 @@ if sets is not None:
 # ## Numbers (Table 13 layout; ± is the standard deviation across structures)
 
 # %%
-if sets is not None:
-    for name in sets:
-        for r in rules:
-            ref = xp.PAPER_SET if r == "tenth" else None  # the paper's numbers use the D.4 rule
-            display(Markdown(f"**{xp.READINGS[name]}, {proteins.rule_label(r)}**\n\n"
-                             + xp.summary_markdown(summary[(name, r)], paper=ref)))
+Markdown(xp.summary_tables(study, what=("beta", "s", "ratio"))) if study is not None else None
 
 # %% [markdown]
 # ## Verdict
@@ -108,39 +88,14 @@ if sets is not None:
 # better for larger proteins" needs at least two bins with 10 or more structures (inconclusive
 # otherwise): rule |mean ŝ − 1| and sd(ŝ) both decrease with size.
 
-# %%
-claims = page.claims
-texts = {"all-pass": "all proteins pass the KS test", "mean-beta": "mean β̂ = 1.975 over all proteins",
-         "mean-s": "mean ŝ = 1.045 over all proteins", "mean-ratio": "mean d_ks/d_c = 0.300 over all proteins",
-         "size-trend": "ŝ ≈ 1 holds better for larger proteins (mean closer to 1, smaller spread)"}
-for name, prefix in [("chains", ""), ("entries", "entries-")]:
-    tag = f" [{xp.READINGS[name]}]"
-    if sets is None:
-        for cid, text in texts.items():
-            claims.not_run(prefix + cid, text + tag, reason="data missing")
-        continue
-    summ = summary[(name, "tenth")]
-    allr = summ[-1]
-    claims.check(prefix + "all-pass", texts["all-pass"] + tag, rule="fraction with d_ks/d_c < 1 = 1",
-                 holds=allr["accepted"] == 1.0, paper="all 9166", measured={"accepted": allr["accepted"], "n": allr["count"]})
-    claims.check(prefix + "mean-beta", texts["mean-beta"] + tag, rule="|mean β̂ − 1.975| ≤ 0.05",
-                 holds=abs(allr["mean_beta"] - 1.975) <= 0.05, paper="1.975 ± 0.128",
-                 measured={"mean": allr["mean_beta"], "sd": allr["sd_beta"]})
-    claims.check(prefix + "mean-s", texts["mean-s"] + tag, rule="|mean ŝ − 1.045| ≤ 0.05",
-                 holds=abs(allr["mean_s"] - 1.045) <= 0.05, paper="1.045 ± 0.155",
-                 measured={"mean": allr["mean_s"], "sd": allr["sd_s"]})
-    claims.check(prefix + "mean-ratio", texts["mean-ratio"] + tag, rule="|mean d_ks/d_c − 0.300| ≤ 0.10",
-                 holds=abs(allr["mean_ratio"] - 0.300) <= 0.10, paper=0.300, measured=allr["mean_ratio"])
-    usable = [r for r in summ[:-1] if r["count"] >= 10]
-    trend = None
-    if len(usable) >= 2:
-        trend = all(abs(a["mean_s"] - 1) > abs(c["mean_s"] - 1) and a["sd_s"] > c["sd_s"] for a, c in zip(usable, usable[1:]))
-    claims.check(prefix + "size-trend", texts["size-trend"] + tag,
-                 rule="|mean ŝ − 1| and sd(ŝ) decrease across bins with ≥ 10 structures",
-                 holds=trend, paper={"mean": xp.PAPER_SET["s"]["mean"][:3], "sd": xp.PAPER_SET["s"]["sd"][:3]},
-                 measured={"mean": [r["mean_s"] for r in summ[:-1]], "sd": [r["sd_s"] for r in summ[:-1]],
-                           "n": [r["count"] for r in summ[:-1]]},
-                 note="" if trend is not None else "fewer than two size bins hold 10 structures")
+# %% tags=["hide-input"]
+xp.set_claims(page.claims, study, {
+    "all-pass": "all proteins pass the KS test",
+    "mean-beta": "mean β̂ = 1.975 over all proteins",
+    "mean-s": "mean ŝ = 1.045 over all proteins",
+    "mean-ratio": "mean d_ks/d_c = 0.300 over all proteins",
+    "size-trend": "ŝ ≈ 1 holds better for larger proteins (mean closer to 1, smaller spread)",
+})
 page.finish()
 
 # %% [markdown]

@@ -9,7 +9,13 @@ Given the top-K eigenvalues λ_1 >= ... >= λ_K of a matrix:
 * the rank-plot slope: ŝ_MLE = 1/(β̂ − 1) (Eq. 3; what the paper's tables report) and ŝ_OLS = minus
   the least-squares slope of log λ_k on log k (what its figures draw as the fitted line).
 * the Kolmogorov-Smirnov distance between the empirical CDF and the fitted continuous power law
-  F*(λ) = 1 − (λ/λ_cutoff)^(1−β̂), λ >= λ_cutoff (Eq. 13).
+  F*(λ) = 1 − (λ/λ_cutoff)^(1−β̂), λ >= λ_cutoff (Eq. 13), in the paper's convention: the paper
+  computes it with the ``powerlaw`` package (Section 2.3, App. A), which compares F* with the
+  empirical CDF at one point per sample, F_emp(λ_(i)) = (fraction of samples < λ_(i)), i.e.
+  d_ks = max_i |F*(λ_(i)) − (i−1)/K| (:func:`ks_distance_paper`). The textbook two-sided statistic
+  sup_λ |F_emp − F*| (:func:`ks_distance`) also looks just after each jump; it is never smaller and
+  at most 1/K larger (exactly 1/K larger in about half of Pareto samples). ``PowerLawFit.d_ks`` and
+  its verdict use the paper's convention; ``PowerLawFit.d_ks_textbook`` keeps the other beside it.
 * the critical value d_c = 1.36/√K (Massey 1951 at α = 0.05; Table 5).
 * the verdict: power law **accepted when d_ks < d_c**. The paper also states the opposite direction
   (Section 2.3, App. A); its tables, Table 5's caption and App. D.4 use this one.
@@ -17,6 +23,7 @@ Given the top-K eigenvalues λ_1 >= ... >= λ_K of a matrix:
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -54,7 +61,11 @@ def top_k_descending(eigenvalues: np.ndarray, k: int | None = None) -> np.ndarra
 
 @dataclass(frozen=True)
 class PowerLawFit:
-    """Result of :func:`power_law_fit` (all floats; ``accepted`` is d_ks < d_c)."""
+    """Result of :func:`power_law_fit` (all floats; ``accepted`` is d_ks < d_c).
+
+    ``d_ks``: the paper's (``powerlaw`` package's) KS distance, which decides ``accepted``;
+    ``d_ks_textbook``: the textbook two-sided sup distance of the same fit (>= d_ks, by at most 1/K).
+    """
 
     k: int
     beta: float
@@ -65,10 +76,17 @@ class PowerLawFit:
     d_c: float
     lambda_max: float
     lambda_cutoff: float
+    d_ks_textbook: float = math.nan
 
     @property
     def accepted(self) -> bool:
+        """The paper's verdict: power law accepted when d_ks < d_c (d_ks in the paper's convention)."""
         return self.d_ks < self.d_c
+
+    @property
+    def accepted_textbook(self) -> bool:
+        """The verdict with the textbook statistic, d_ks_textbook < d_c (shown beside, never deciding)."""
+        return self.d_ks_textbook < self.d_c
 
     @property
     def ratio(self) -> float:
@@ -76,7 +94,7 @@ class PowerLawFit:
         return self.d_ks / self.d_c
 
     def as_dict(self) -> dict:
-        return dict(asdict(self), accepted=self.accepted, ratio=self.ratio)
+        return dict(asdict(self), accepted=self.accepted, accepted_textbook=self.accepted_textbook, ratio=self.ratio)
 
 
 def mle_beta(lam_desc: np.ndarray) -> float:
@@ -88,14 +106,36 @@ def mle_beta(lam_desc: np.ndarray) -> float:
     return 1.0 + lam_desc.size / total
 
 
+def _fitted_cdf(x: np.ndarray, beta: float | np.ndarray, cutoff: float | np.ndarray) -> np.ndarray:
+    """F*(x) = 1 − (x/cutoff)^(1−β) of the continuous power law (Eq. 13); broadcasts."""
+    return 1.0 - (x / cutoff) ** (1.0 - beta)
+
+
 def ks_distance(lam: np.ndarray, beta: float, cutoff: float) -> float:
-    """sup |F_emp − F*| for the continuous power law with exponent ``beta`` above ``cutoff`` (Eq. 13)."""
+    """Textbook two-sided KS distance sup_λ |F_emp − F*| for the power law ``beta`` above ``cutoff``.
+
+    ``lam``: shape (K,), any order. Both sides of every jump of the empirical CDF count:
+    max_i max(i/K − F*(λ_(i)), F*(λ_(i)) − (i−1)/K), λ_(1) <= ... <= λ_(K). Not the paper's
+    statistic (see :func:`ks_distance_paper`); shown beside it.
+    """
     x = np.sort(np.asarray(lam, dtype=np.float64))
     k = x.size
-    fitted = 1.0 - (x / cutoff) ** (1.0 - beta)
+    fitted = _fitted_cdf(x, beta, cutoff)
     upper = np.arange(1, k + 1) / k - fitted
     lower = fitted - np.arange(k) / k
     return float(max(upper.max(), lower.max()))
+
+
+def ks_distance_paper(lam: np.ndarray, beta: float, cutoff: float) -> float:
+    """The paper's KS distance (the ``powerlaw`` package's ``D``): max_i |F*(λ_(i)) − F_<(λ_(i))|.
+
+    ``lam``: shape (K,), any order; F_<(λ) = (number of samples < λ)/K, evaluated once at each
+    sample (ties share one point), as ``powerlaw.Distribution.KS`` does. Never larger than
+    :func:`ks_distance`, and at most 1/K smaller.
+    """
+    x = np.sort(np.asarray(lam, dtype=np.float64))
+    below = np.searchsorted(x, x, side="left") / x.size
+    return float(np.abs(_fitted_cdf(x, beta, cutoff) - below).max())
 
 
 def rank_slope(lam_desc: np.ndarray, skip_top: int = 0) -> float:
@@ -114,8 +154,9 @@ def power_law_fit(eigenvalues: np.ndarray, k: int | None = None) -> PowerLawFit:
     beta = mle_beta(lam)
     kk = lam.size
     return PowerLawFit(k=kk, beta=float(beta), sigma=float((beta - 1.0) / np.sqrt(kk)), s_mle=float(1.0 / (beta - 1.0)),
-                       s_ols=rank_slope(lam), d_ks=ks_distance(lam, beta, lam[-1]),
-                       d_c=ks_critical_value(kk), lambda_max=float(lam[0]), lambda_cutoff=float(lam[-1]))
+                       s_ols=rank_slope(lam), d_ks=ks_distance_paper(lam, beta, lam[-1]),
+                       d_c=ks_critical_value(kk), lambda_max=float(lam[0]), lambda_cutoff=float(lam[-1]),
+                       d_ks_textbook=ks_distance(lam, beta, lam[-1]))
 
 
 def eigengaps(eigenvalues: np.ndarray, k: int) -> np.ndarray:
@@ -161,20 +202,24 @@ def exact_critical_value(k: int, alpha: float) -> float:
 
 
 def simulated_critical_value(k: int, alpha: float = 0.05, *, beta: float = 2.0, num_samples: int = 2000,
-                             seed: int = 0) -> float:
+                             seed: int = 0, convention: str = "paper") -> float:
     """(1−α) quantile of d_ks when β̂ and λ_cutoff are fitted on the same K values (Lilliefors effect).
 
     Draws ``num_samples`` sets of K i.i.d. Pareto values with exponent ``beta`` (x_min = 1), fits each
     exactly as :func:`power_law_fit` does (λ_cutoff = the smallest value, MLE β̂) and returns the
-    quantile of the resulting d_ks. Vectorised over the sets. Smaller than d_c = 1.36/√K: with a
-    fitted exponent, Massey's value makes the test lenient.
+    quantile of the resulting d_ks (``convention="paper"``: :func:`ks_distance_paper`, as
+    ``PowerLawFit.d_ks``; ``"textbook"``: :func:`ks_distance`). Vectorised over the sets. Smaller than
+    d_c = 1.36/√K: with a fitted exponent, Massey's value makes the test lenient.
     """
+    if convention not in ("paper", "textbook"):
+        raise ValueError(f"convention must be 'paper' or 'textbook', got {convention!r}")
     rng = np.random.default_rng(seed)
     u = rng.random((num_samples, k))
     x = np.sort((1.0 - u) ** (-1.0 / (beta - 1.0)), axis=1)  # ascending
     cutoff = x[:, :1]
     b = 1.0 + k / np.log(x / cutoff).sum(axis=1, keepdims=True)
-    fitted = 1.0 - (x / cutoff) ** (1.0 - b)
-    upper = (np.arange(1, k + 1) / k - fitted).max(axis=1)
-    lower = (fitted - np.arange(k) / k).max(axis=1)
+    fitted = _fitted_cdf(x, b, cutoff)
+    below = np.arange(k) / k  # continuous draws: no ties
+    lower = (fitted - below).max(axis=1)
+    upper = (below + (1.0 / k if convention == "textbook" else 0.0) - fitted).max(axis=1)
     return float(np.quantile(np.maximum(upper, lower), 1.0 - alpha))

@@ -3,27 +3,27 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from dlspectra.errors import DataMissingError
 from dlspectra.fits import PowerLawFit
 from dlspectra.proteins import (SET_VERSION, Chain, ProteinSpectrum, SetResult, load_ca_archive, load_ca_entries, load_pdb,
                                 process_chains, protein_spectrum, rule_label)
 
-# ----------------------------------------------------------------------------- page helpers (Xie's protein pages)
+from dlspectra.papers.xie.reference import KsRow, values
+from dlspectra.papers.xie.reference.protein import HEMOGLOBIN, PROTEIN_SET
 
-PAPER_4HHB = {"k": 1000, "d_ks": 0.0145, "d_c": 0.0430, "accepted": True, "beta": 2.008, "sigma": 0.032, "s": 0.992}
-"""Xie Table 11 (= Figs. 8/9)."""
-PAPER_SET = {
-    "n_proteins": 9166,
-    "beta": {"mean": [1.976, 1.973, 2.004, 1.975], "sd": [0.143, 0.103, 0.080, 0.128]},
-    "s": {"mean": [1.050, 1.041, 1.002, 1.045], "sd": [0.175, 0.119, 0.084, 0.155]},
-    "ratio": {"mean": [0.304, 0.292, 0.317, 0.300]},
-    "accepted": 1.0,
-}
-"""Xie Tables 4/12/13 per 3N bin [300,1000], [1000,3000], [3000,6000] and overall [300,6000]."""
+PAPER_SET = values(PROTEIN_SET)
+"""Xie Table 13 as floats: per 3N bin [300,1000], [1000,3000], [3000,6000] and overall [300,6000]
+(``{"beta"|"s": {"mean", "sd"}, "ratio": {"mean"}, "n_proteins"}``; the data with its places lives
+in :mod:`dlspectra.papers.xie.reference.protein`)."""
+
+MISSING_NOTE = ("**Data missing**: the {what} is not in the data folder (`DLSPECTRA_DATA`; see the data README). "
+                "This page records its claims as *not run*.")
 
 
 def structure_spectra(p: dict, *, cache: Any = None) -> dict[str, ProteinSpectrum]:
@@ -138,19 +138,22 @@ def entries_setup_rows(p: dict) -> list[list]:
             ["K", "top 1/10", ", ".join(rule_label(r) for r in s["k_rules"]) + " (K capped at n)"]]
 
 
-def fit_markdown(rows: Sequence[tuple[str, PowerLawFit | dict]], paper: dict | None = None) -> str:
-    """Markdown table of Xie's KS statistics (Table 11 layout): one row per (label, fit), paper first."""
+def fit_markdown(rows: Sequence[tuple[str, PowerLawFit]], paper: KsRow | None = HEMOGLOBIN) -> str:
+    """Markdown table of Xie's KS statistics (Table 11 layout): the paper's row first, then one row per (label, fit).
+
+    ``d_ks`` is the paper's convention (the ``powerlaw`` package's), which decides the verdict; the
+    textbook two-sided value is shown beside it.
+    """
     from dlspectra.book.results import markdown_table
 
-    head = ["", "K", "d_ks", "d_c", "power law", "β̂ ± σ", "ŝ (= 1/(β̂−1))", "ŝ_OLS"]
+    head = ["", "K", "d_ks", "d_ks textbook", "d_c", "power law", "β̂ ± σ", "ŝ (= 1/(β̂−1))", "ŝ_OLS"]
     body = []
     if paper is not None:
-        body.append(["paper (Table 11)", str(paper["k"]), f"{paper['d_ks']:.4f}", f"{paper['d_c']:.4f}",
-                     "Yes" if paper["accepted"] else "No", f"{paper['beta']:.3f} ± {paper['sigma']:.3f}",
-                     f"{paper['s']:.3f}", "—"])
+        body.append([f"paper ({paper.d_ks.where})", str(paper.k), paper.d_ks.text, "—", paper.d_c.text,
+                     "Yes" if paper.power_law else "No", f"{paper.beta} ± {paper.sigma}", paper.s.text, "—"])
     for label, f in rows:
-        body.append([label, str(f.k), f"{f.d_ks:.4f}", f"{f.d_c:.4f}", "Yes" if f.accepted else "No",
-                     f"{f.beta:.3f} ± {f.sigma:.3f}", f"{f.s_mle:.3f}", f"{f.s_ols:.3f}"])
+        body.append([label, str(f.k), f"{f.d_ks:.4f}", f"{f.d_ks_textbook:.4f}", f"{f.d_c:.4f}",
+                     "Yes" if f.accepted else "No", f"{f.beta:.3f} ± {f.sigma:.3f}", f"{f.s_mle:.3f}", f"{f.s_ols:.3f}"])
     return markdown_table(head, body)
 
 
@@ -227,3 +230,302 @@ def plot_inverse_spectrum(ax: Any, spec: ProteinSpectrum, rules: Sequence[str | 
     ax.legend(fontsize=8)
 
 
+
+
+# ----------------------------------------------------------------------------- 4HHB: fig08, fig09, tab11
+
+@dataclass(frozen=True)
+class Hemoglobin:
+    """4HHB's inverse-ANM spectrum (ProDy path, checked against the batched one) and its fits per K rule."""
+
+    spectra: dict[str, ProteinSpectrum]     # {"prody", "batched"}
+    fits: dict[str | int, PowerLawFit]      # K rule -> fit of σ = 1/λ̃ (the preset's k_rules)
+
+    @property
+    def spec(self) -> ProteinSpectrum:
+        return self.spectra["prody"]
+
+    @property
+    def path_difference(self) -> float:
+        """Largest |λ_ProDy − λ_batched| over all modes."""
+        return float(np.abs(self.spectra["prody"].eigenvalues - self.spectra["batched"].eigenvalues).max())
+
+    def summary(self) -> str:
+        s = self.spec
+        return (f"{s.id}: {s.n_residues} residues, {s.n_zero_modes} zero modes, n = {s.n_modes} non-zero modes; "
+                f"ProDy vs batched path: largest eigenvalue difference {self.path_difference:.2e} "
+                f"(λ_max = {s.eigenvalues.max():.2f})")
+
+    def table(self, extra: Sequence[tuple[str, PowerLawFit]] = (), prefix: str = "this run") -> str:
+        """:func:`fit_markdown` of every K rule (and ``extra`` rows), with the paper's Table 11 row."""
+        return fit_markdown([(f"{prefix}, {rule_label(r)}", f) for r, f in self.fits.items()] + list(extra))
+
+
+def hemoglobin(p: dict, *, cache: Any = None) -> Hemoglobin | None:
+    """The 4HHB study of a structure preset (fig08, fig09, tab11 call it with their own presets).
+
+    Returns None, after displaying :data:`MISSING_NOTE`, when the PDB file is absent.
+    """
+    try:
+        spectra = structure_spectra(p, cache=cache)
+    except DataMissingError:
+        show_markdown(MISSING_NOTE.format(what=f"structure file `{p['structure']['pdb']}`"))
+        return None
+    spec = spectra["prody"]
+    return Hemoglobin(spectra, {rule: spec.fit(rule) for rule in p["structure"]["k_rules"]})
+
+
+def hemoglobin_figure(h: Hemoglobin, rules: Sequence[str | int], *, contrast: bool = False) -> Any:
+    """Fig. 8b / 9b: the normalised spectrum of H⁺ with the fitted lines; ``contrast`` adds a panel
+    with the ANM Hessian's own top-1000 eigenvalues (not a power law, App. D.2)."""
+    import matplotlib.pyplot as plt
+
+    from dlspectra.book.plotting import rank_plot
+
+    if not contrast:
+        fig, ax = plt.subplots(figsize=(5.2, 4.0))
+        plot_inverse_spectrum(ax, h.spec, rules)
+        ax.set_title("4HHB, ANM (C-alpha, 9 Å): spectrum of H⁺")
+    else:
+        fig, axes = plt.subplots(1, 2, figsize=(9.0, 3.8))
+        plot_inverse_spectrum(axes[0], h.spec, rules)
+        axes[0].set_title("4HHB: spectrum of H⁺ (Fig. 9b)")
+        lam = h.spec.eigenvalues[h.spec.eigenvalues > 1e-6]
+        rank_plot(axes[1], lam, label="eigenvalues of H", fit=h.spec.fit(1000, of="hessian"), normalise=True, color="C3")
+        axes[1].set_title("4HHB: spectrum of H itself (contrast)")
+        axes[1].legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def _hb_claims(h: Hemoglobin) -> dict[str, Callable[[], dict]]:
+    """Rule and evaluation of every 4HHB claim (Table 11's values from the reference data)."""
+    ref = HEMOGLOBIN
+    f, ften = h.fits[1000], h.fits.get("tenth")
+    return {
+        "s-0.992": lambda: dict(rule=f"|ŝ − {ref.s}| ≤ {ref.sigma}", holds=abs(f.s_mle - ref.s.value) <= ref.sigma.value,
+                                paper=ref.s.value, measured=f.s_mle),
+        "accepted-k1000": lambda: dict(rule="d_ks < d_c", holds=f.accepted,
+                                       paper={"d_ks": ref.d_ks.value, "d_c": ref.d_c.value},
+                                       measured={"d_ks": f.d_ks, "d_c": f.d_c, "d_ks textbook": f.d_ks_textbook}),
+        "accepted-tenth": lambda: dict(rule="d_ks < d_c", holds=ften.accepted, paper="accepted (rule of D.4)",
+                                       measured={"K": ften.k, "d_ks": ften.d_ks, "d_c": ften.d_c, "s": ften.s_mle,
+                                                 "d_ks textbook": ften.d_ks_textbook}),
+        "six-zero-modes": lambda: dict(rule="n_zero_modes == 6", holds=h.spec.n_zero_modes == 6, paper=6,
+                                       measured=h.spec.n_zero_modes),
+        "beta": lambda: dict(rule=f"|β̂ − {ref.beta}| ≤ {ref.sigma}", holds=abs(f.beta - ref.beta.value) <= ref.sigma.value,
+                             paper=f"{ref.beta} ± {ref.sigma}", measured={"beta": f.beta, "sigma": f.sigma}),
+        "d_ks": lambda: dict(rule=f"|d_ks − {ref.d_ks}| ≤ 0.005", holds=abs(f.d_ks - ref.d_ks.value) <= 0.005,
+                             paper=ref.d_ks.value, measured={"d_ks": f.d_ks, "d_ks textbook": f.d_ks_textbook}),
+        "verdict": lambda: dict(rule="d_ks < d_c", holds=f.accepted, paper="Yes",
+                                measured={"d_ks": f.d_ks, "d_c": f.d_c, "d_ks textbook": f.d_ks_textbook}),
+    }
+
+
+def hemoglobin_claims(claims: Any, h: Hemoglobin | None, texts: dict[str, str]) -> None:
+    """Record the 4HHB claims ``texts`` names (claim id -> text): checked, or not run when ``h`` is None.
+
+    Ids: ``s-0.992`` (|ŝ − 0.992| ≤ 0.032 at K = 1000), ``accepted-k1000``, ``accepted-tenth``
+    (d_ks < d_c at K = 1000 / ⌊n/10⌋), ``six-zero-modes``, ``beta`` (|β̂ − 2.008| ≤ 0.032),
+    ``d_ks`` (within 0.005 of 0.0145), ``verdict`` (Table 11's "Yes").
+    """
+    for cid, text in texts.items():
+        if h is None:
+            claims.not_run(cid, text, reason="data missing")
+        else:
+            claims.check(cid, text, **_hb_claims(h)[cid]())
+
+
+# ----------------------------------------------------------------------------- the set: fig10, tab04, tab12, tab13
+
+@dataclass(frozen=True)
+class ProteinSets:
+    """Both readings of the large set with their fits and Table 13 summaries, per K rule.
+
+    ``fits[(reading, rule)]``: rows of :meth:`SetResult.fits`; ``summary[(reading, rule)]``:
+    :func:`~dlspectra.proteins.summarize_by_size` of them; ``textbook[(reading, rule)]``: the same
+    summary with the textbook KS distance in place of the paper's (d_ks, ratio, accepted).
+    """
+
+    sets: dict[str, SetResult]
+    rules: tuple
+    fits: dict[tuple[str, str | int], list[dict]] = field(default_factory=dict)
+    summary: dict[tuple[str, str | int], list[dict]] = field(default_factory=dict)
+    textbook: dict[tuple[str, str | int], list[dict]] = field(default_factory=dict)
+
+    def overall(self, reading: str, rule: str | int = "tenth") -> dict:
+        """The summary row of all structures (the last one) of ``reading`` under ``rule``."""
+        return self.summary[(reading, rule)][-1]
+
+
+def textbook_rows(res: SetResult, rule: str | int) -> list[dict]:
+    """:meth:`SetResult.fits` rows with d_ks, ratio and accepted from the textbook KS distance."""
+    out = []
+    for r in res.fits(rule):
+        if r["status"] == "ok":
+            spec = ProteinSpectrum(r["id"], r["n_residues"], res.spectra[r["id"]], res.config["zero_tol"])
+            f = spec.fit(rule)
+            r = dict(r, d_ks=f.d_ks_textbook, ratio=f.d_ks_textbook / f.d_c, accepted=bool(f.accepted_textbook))
+        out.append(r)
+    return out
+
+
+def protein_set_study(p: dict, *, device: str = "cpu", progress: bool = True, cache: Any = None) -> ProteinSets | None:
+    """The large-set study of a set preset (fig10, tab04, tab12, tab13 share it and its cache entries).
+
+    Returns None, after displaying :data:`MISSING_NOTE`, when the archive is absent.
+    """
+    from dlspectra.proteins import summarize_by_size
+
+    try:
+        sets = protein_sets(p, device=device, progress=progress, cache=cache)
+    except DataMissingError:
+        show_markdown(MISSING_NOTE.format(what=f"C-alpha archive `{p['set']['archive']}`"))
+        return None
+    rules = tuple(p["set"]["k_rules"])
+    out = ProteinSets(sets, rules)
+    for name, res in sets.items():
+        for r in rules:
+            out.fits[(name, r)] = res.fits(r)
+            out.summary[(name, r)] = summarize_by_size(out.fits[(name, r)])
+            out.textbook[(name, r)] = summarize_by_size(textbook_rows(res, r))
+    return out
+
+
+def sets_summary(study: ProteinSets) -> str:
+    """Markdown lines: structures per reading, cache use, and the textbook-KS contrast (K = ⌊n/10⌋)."""
+    lines = []
+    for name, res in study.sets.items():
+        c, tb, ours = res.counts(), study.textbook[(name, "tenth")][-1], study.overall(name)
+        lines.append(f"* {READINGS[name]}: {c['total']} structures, {c['ok']} with exactly six zero modes "
+                     f"({res.computed_chunks} chunks computed, {res.cached_chunks} from the cache); mean d_ks/d_c "
+                     f"{ours['mean_ratio']:.3f} (textbook statistic: {tb['mean_ratio']:.3f}), accepted "
+                     f"{ours['accepted']:.3f} (textbook: {tb['accepted']:.3f}).")
+    return "\n".join(lines)
+
+
+def summary_tables(study: ProteinSets, what: Sequence[str]) -> str:
+    """Markdown: :func:`summary_markdown` per reading and K rule (the paper's row beside the D.4 rule only)."""
+    parts = []
+    for name in study.sets:
+        for r in study.rules:
+            ref = PAPER_SET if r == "tenth" else None  # the paper's set numbers use the D.4 rule
+            parts.append(f"**{READINGS[name]}, {rule_label(r)}**\n\n" + summary_markdown(study.summary[(name, r)],
+                                                                                       what=what, paper=ref))
+    return "\n\n".join(parts)
+
+
+def slope_by_size_figure(study: ProteinSets) -> Any:
+    """Tables 4/12 as a figure: ŝ per size bin for each reading (paper's bin means dashed), and ŝ against 3N."""
+    import matplotlib.pyplot as plt
+
+    from dlspectra.proteins import SIZE_BINS, size_bin
+
+    fig, axes = plt.subplots(1, 3, figsize=(11, 3.4))
+    for ax, name in zip(axes[:2], study.sets):
+        ok = [r for r in study.fits[(name, "tenth")] if np.isfinite(r["s"])]
+        for b, (lo, hi) in enumerate(SIZE_BINS):
+            s_bin = np.array([r["s"] for r in ok if size_bin(r["dof"]) == b])
+            if s_bin.size:
+                ax.hist(s_bin, bins=25, alpha=0.6, color=f"C{b}", label=f"{bin_label((lo, hi))} ({s_bin.size})")
+            ax.axvline(PAPER_SET["s"]["mean"][b], color=f"C{b}", ls="--", lw=1)
+        ax.set_xlabel("ŝ = 1/(β̂−1)")
+        ax.set_ylabel("structures")
+        ax.legend(fontsize=7)
+        ax.set_title(READINGS[name].split(" (")[0])
+        axes[2].scatter([r["dof"] for r in ok], [r["s"] for r in ok], s=8, alpha=0.5, label=READINGS[name].split(" (")[0])
+    axes[2].axhline(1.0, color="k", lw=0.8)
+    axes[2].set_xlabel("3N")
+    axes[2].set_ylabel("ŝ")
+    axes[2].legend(fontsize=7)
+    axes[2].set_title("ŝ against size")
+    fig.tight_layout()
+    return fig
+
+
+MIN_PER_BIN = 10
+"""Structures a size bin needs before a claim about it is decided (fewer: inconclusive)."""
+
+
+def _usable(summ: list[dict]) -> list[dict]:
+    return [r for r in summ[:-1] if r["count"] >= MIN_PER_BIN]
+
+
+def _set_claim(study: ProteinSets, name: str, cid: str) -> dict:
+    """Rule and evaluation of one set claim (id without the reading prefix) for reading ``name`` (K = ⌊n/10⌋)."""
+    from dlspectra.proteins import SIZE_BINS
+
+    ref = PAPER_SET
+    summ = study.summary[(name, "tenth")]
+    allr, tb = summ[-1], study.textbook[(name, "tenth")][-1]
+    n_total = study.sets[name].counts()["total"]
+    if cid == "all-pass":
+        return dict(rule="fraction with d_ks/d_c < 1 = 1 (K = ⌊n/10⌋)", holds=allr["accepted"] == 1.0,
+                    paper=f"{PROTEIN_SET['n_proteins']} of {PROTEIN_SET['n_proteins']}",
+                    measured={"accepted": f"{int(round(allr['accepted'] * allr['count']))} of {allr['count']}",
+                              "max ratio": allr["max_ratio"], "accepted, textbook d_ks": tb["accepted"]},
+                    note=f"{n_total - allr['count']} structures excluded before the test (see the counts table)")
+    if cid == "mean-ratio":
+        return dict(rule=f"|mean d_ks/d_c − {ref['ratio']['mean'][3]:.3f}| ≤ 0.10",
+                    holds=abs(allr["mean_ratio"] - ref["ratio"]["mean"][3]) <= 0.10, paper=ref["ratio"]["mean"][3],
+                    measured={"mean ratio": allr["mean_ratio"], "textbook": tb["mean_ratio"]})
+    if cid in ("mean-beta", "mean-s"):
+        w = cid.split("-")[1]
+        m, sd = ref[w]["mean"][3], ref[w]["sd"][3]
+        return dict(rule=f"|mean {'β̂' if w == 'beta' else 'ŝ'} − {m:.3f}| ≤ 0.05", holds=abs(allr[f"mean_{w}"] - m) <= 0.05,
+                    paper=f"{m:.3f} ± {sd:.3f}", measured={"mean": allr[f"mean_{w}"], "sd": allr[f"sd_{w}"]})
+    if cid.startswith("s-bin"):
+        b = int(cid[len("s-bin"):]) - 1
+        row, enough = summ[b], summ[b]["count"] >= MIN_PER_BIN
+        return dict(rule=f"0.85 ≤ mean ŝ ≤ 1.25 (needs ≥ {MIN_PER_BIN} structures)",
+                    holds=(0.85 <= row["mean_s"] <= 1.25) if enough else None,
+                    paper=f"{ref['s']['mean'][b]:.3f} ± {ref['s']['sd'][b]:.3f}",
+                    measured={"mean": row["mean_s"], "sd": row["sd_s"], "n": row["count"]},
+                    note="" if enough else f"only {row['count']} structures of {bin_label(SIZE_BINS[b])} here")
+    usable = _usable(summ)
+    few = "" if len(usable) >= 2 else f"fewer than two size bins hold {MIN_PER_BIN} structures"
+    if cid == "spread-shrinks":
+        return dict(rule=f"sd(ŝ) decreases across bins with ≥ {MIN_PER_BIN} structures (at least two such bins)",
+                    holds=(all(a["sd_s"] > c["sd_s"] for a, c in zip(usable, usable[1:])) if len(usable) >= 2 else None),
+                    paper=ref["s"]["sd"][:3], measured={"sd": [r["sd_s"] for r in summ[:-1]],
+                                                         "n": [r["count"] for r in summ[:-1]]}, note=few)
+    if cid == "size-trend":
+        trend = None
+        if len(usable) >= 2:
+            trend = all(abs(a["mean_s"] - 1) > abs(c["mean_s"] - 1) and a["sd_s"] > c["sd_s"]
+                        for a, c in zip(usable, usable[1:]))
+        return dict(rule=f"|mean ŝ − 1| and sd(ŝ) decrease across bins with ≥ {MIN_PER_BIN} structures", holds=trend,
+                    paper={"mean": ref["s"]["mean"][:3], "sd": ref["s"]["sd"][:3]},
+                    measured={"mean": [r["mean_s"] for r in summ[:-1]], "sd": [r["sd_s"] for r in summ[:-1]],
+                              "n": [r["count"] for r in summ[:-1]]}, note=few)
+    raise KeyError(f"unknown protein-set claim {cid!r}")
+
+
+def set_claims(claims: Any, study: ProteinSets | None, texts: dict[str, str]) -> None:
+    """Record the set claims ``texts`` names (id -> text) for both readings (entry-reading ids prefixed
+    ``entries-``, texts tagged with the reading); not run when ``study`` is None.
+
+    Ids (all with K = ⌊n/10⌋): ``all-pass`` (every structure d_ks/d_c < 1), ``mean-ratio`` (within
+    0.10 of 0.300), ``mean-beta`` / ``mean-s`` (within 0.05 of 1.975 / 1.045), ``s-bin1..3`` (mean ŝ
+    in [0.85, 1.25], bins of ≥ 10 structures), ``spread-shrinks`` (sd(ŝ) decreases with size),
+    ``size-trend`` (|mean ŝ − 1| and sd(ŝ) decrease with size).
+    """
+    for name, prefix in [("chains", ""), ("entries", "entries-")]:
+        for cid, text in texts.items():
+            tagged = f"{text} [{READINGS[name]}]"
+            if study is None:
+                claims.not_run(prefix + cid, tagged, reason="data missing")
+            else:
+                claims.check(prefix + cid, tagged, **_set_claim(study, name, cid))
+
+
+def show_markdown(text: str) -> None:
+    """Display ``text`` as Markdown in a notebook (printed elsewhere)."""
+    from dlspectra.book.page import Markdown
+
+    try:
+        from IPython.display import display
+
+        display(Markdown(text))
+    except ImportError:  # pragma: no cover - IPython is part of the book environment
+        print(text)

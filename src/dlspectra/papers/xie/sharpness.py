@@ -1,10 +1,8 @@
-"""Xie et al.'s eigengaps, solver cross-check and optimizer / sharpness pages (Figs. 2, 3, 11, 12, 16; Table 2).
+"""Xie et al.'s solver cross-check and optimizer / sharpness pages (Figs. 3, 11, 16).
 
-Composed from :mod:`dlspectra.papers.xie.pipeline` (cached runs and fits) and :mod:`dlspectra.spectral`:
+Composed from :mod:`dlspectra.papers.xie.pipeline` (cached runs and fits) and :mod:`dlspectra.spectral`.
+The eigengap helpers moved to :mod:`dlspectra.papers.xie.eigengaps` (re-exported here).
 
-* :func:`gap_fit` — the power-law fit of the eigengaps δ_k = λ_k − λ_{k+1} of a spectrum (Eq. 9);
-  :func:`resolved_count` — how many leading Ritz values met the Lanczos tolerance (gaps below that
-  rank are not resolved); :func:`gap_plot` — the two panels of Figs. 2 and 12.
 * :func:`optimizer_runs` — the LeNet-MNIST runs of the optimizer comparison, as described in
   :mod:`dlspectra.papers.xie.presets.lenet_mnist` (the SGD one is the fig01 baseline).
 * :func:`~dlspectra.spectra.hessian_trace` (re-exported) — the cached Hutchinson estimate of Tr(H) (Fig. 16).
@@ -14,61 +12,12 @@ Composed from :mod:`dlspectra.papers.xie.pipeline` (cached runs and fits) and :m
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 
 import numpy as np
 
-from dlspectra.fits import PowerLawFit, eigengaps, power_law_fit
-from dlspectra.spectra import Spectrum, hessian_trace, spectrum_spec
+from dlspectra.spectra import hessian_trace, spectrum_spec
+from dlspectra.papers.xie.eigengaps import GapFit, gap_fit, gap_plot, resolved_count  # noqa: F401 (moved there)
 from dlspectra.papers.xie.pipeline import Run, fit_spectrum, lenet_run
-
-
-@dataclass(frozen=True)
-class GapFit:
-    """Eigengaps of a top-(K+1) spectrum and the power-law fit of their positive values."""
-
-    gaps: np.ndarray          # δ_k in the original rank order, shape (K,)
-    fit: PowerLawFit          # fit of the positive gaps (re-sorted descending)
-    num_dropped: int          # gaps <= 0 (degenerate / unresolved pairs) left out of the fit
-
-
-def gap_fit(eigenvalues: np.ndarray, k: int | None = None) -> GapFit:
-    """Fit Xie's power law to the ``k`` gaps of the top ``k+1`` eigenvalues (all gaps when None).
-
-    Gaps that are not positive (equal Ritz values) cannot enter a power-law fit and are dropped
-    (their number is returned).
-    """
-    lam = np.asarray(eigenvalues, dtype=np.float64)
-    k = lam.size - 1 if k is None else k
-    gaps = eigengaps(lam, k)
-    pos = gaps[gaps > 0]
-    return GapFit(gaps, power_law_fit(pos), int(gaps.size - pos.size))
-
-
-def resolved_count(spectrum: Spectrum, tol: float) -> int:
-    """Number of leading eigenvalues whose Ritz residual is at most ``tol * |λ_1|`` (the Lanczos
-    convergence test of :func:`dlspectra.spectral.lanczos_top_k`), counted from the top until the
-    first one that fails."""
-    ok = np.asarray(spectrum.residuals) <= tol * abs(float(spectrum.eigenvalues[0]))
-    return int(ok.size if ok.all() else np.argmin(ok))
-
-
-def gap_plot(ax_rank, ax_sorted, g: GapFit, *, label: str, color: str | None = None, resolved: int | None = None) -> None:
-    """Xie Figs. 2/12: (a) δ_k against the eigenvalue rank k; (b) the gaps re-sorted descending
-    against their own rank, with the fitted power law (log-log both). ``resolved`` marks the rank
-    below which the Ritz values met the solver tolerance."""
-    from dlspectra.book.plotting import rank_plot
-
-    k = np.arange(1, g.gaps.size + 1)
-    pos = g.gaps > 0
-    ax_rank.loglog(k[pos], g.gaps[pos], ".", ms=4, color=color, label=label)
-    if resolved is not None and resolved - 1 < g.gaps.size:
-        ax_rank.axvline(max(resolved - 1, 1), color="0.5", ls=":", lw=1, label=f"Ritz values converged up to k = {resolved}")
-    ax_rank.set_xlabel("eigenvalue rank k")
-    ax_rank.set_ylabel("eigengap δ_k = λ_k − λ_{k+1}")
-    rank_plot(ax_sorted, g.gaps[pos], label=label, fit=g.fit, color=color)
-    ax_sorted.set_xlabel("rank of the gap (sorted descending)")
-    ax_sorted.set_ylabel("eigengap")
 
 
 def optimizer_run(o: dict, optimizer: str, *, device: str = "auto", progress: bool = True) -> Run:

@@ -1,0 +1,186 @@
+"""Xie et al.'s eigengap study (Eqs. 9-10, Fig. 2, Fig. 12, Table 2): one computation for its three pages.
+
+* :func:`gap_fit` — the power-law fit of the eigengaps δ_k = λ_k − λ_{k+1} of a spectrum (Eq. 9);
+  :func:`resolved_count` — how many leading Ritz values met the Lanczos tolerance.
+* :func:`gap_study` — for one data set: the cached LeNet baseline of ``xie/fig01`` (same cache
+  entry, no new Hessian work), the fit of all its gaps, the fit of the resolved gaps only (our
+  diagnostic) and the eigenvalue fit, as a :class:`GapStudy`.
+* :func:`gap_figure` (the two panels of Figs. 2/12), :func:`gap_comparison` (paper beside this run),
+  :func:`gap_claims` (the three claims each page records per data set).
+
+The paper's values come from :mod:`dlspectra.papers.xie.reference.eigengaps` (Table 6's rows).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from dlspectra.fits import PowerLawFit, eigengaps, power_law_fit
+from dlspectra.spectra import Spectrum
+from dlspectra.papers.xie.pipeline import Run, lenet_run
+from dlspectra.papers.xie.reference import KsRow
+
+
+@dataclass(frozen=True)
+class GapFit:
+    """Eigengaps of a top-(K+1) spectrum and the power-law fit of their positive values."""
+
+    gaps: np.ndarray          # δ_k in the original rank order, shape (K,)
+    fit: PowerLawFit          # fit of the positive gaps (re-sorted descending)
+    num_dropped: int          # gaps <= 0 (degenerate / unresolved pairs) left out of the fit
+
+
+def gap_fit(eigenvalues: np.ndarray, k: int | None = None) -> GapFit:
+    """Fit Xie's power law to the ``k`` gaps of the top ``k+1`` eigenvalues (all gaps when None).
+
+    Gaps that are not positive (equal Ritz values) cannot enter a power-law fit and are dropped
+    (their number is returned).
+    """
+    lam = np.asarray(eigenvalues, dtype=np.float64)
+    k = lam.size - 1 if k is None else k
+    gaps = eigengaps(lam, k)
+    pos = gaps[gaps > 0]
+    return GapFit(gaps, power_law_fit(pos), int(gaps.size - pos.size))
+
+
+def resolved_count(spectrum: Spectrum, tol: float) -> int:
+    """Number of leading eigenvalues whose Ritz residual is at most ``tol * |λ_1|`` (the Lanczos
+    convergence test of :func:`dlspectra.spectral.lanczos_top_k`), counted from the top until the
+    first one that fails."""
+    ok = np.asarray(spectrum.residuals) <= tol * abs(float(spectrum.eigenvalues[0]))
+    return int(ok.size if ok.all() else np.argmin(ok))
+
+
+def gap_plot(ax_rank: Any, ax_sorted: Any, g: GapFit, *, label: str, color: str | None = None,
+             resolved: int | None = None) -> None:
+    """Xie Figs. 2/12: (a) δ_k against the eigenvalue rank k; (b) the gaps re-sorted descending
+    against their own rank, with the fitted power law (log-log both). ``resolved`` marks the rank
+    below which the Ritz values met the solver tolerance."""
+    from dlspectra.book.plotting import rank_plot
+
+    k = np.arange(1, g.gaps.size + 1)
+    pos = g.gaps > 0
+    ax_rank.loglog(k[pos], g.gaps[pos], ".", ms=4, color=color, label=label)
+    if resolved is not None and resolved - 1 < g.gaps.size:
+        ax_rank.axvline(max(resolved - 1, 1), color="0.5", ls=":", lw=1, label=f"Ritz values converged up to k = {resolved}")
+    ax_rank.set_xlabel("eigenvalue rank k")
+    ax_rank.set_ylabel("eigengap δ_k = λ_k − λ_{k+1}")
+    rank_plot(ax_sorted, g.gaps[pos], label=label, fit=g.fit, color=color)
+    ax_sorted.set_xlabel("rank of the gap (sorted descending)")
+    ax_sorted.set_ylabel("eigengap")
+
+
+@dataclass(frozen=True)
+class GapStudy:
+    """One data set's eigengap study: the baseline run, its gap fits and the eigenvalue fit."""
+
+    dataset: str
+    run: Run                  # the xie/fig01 SGD baseline (cached)
+    gaps: GapFit              # all K − 1 gaps of the top-K spectrum (the paper's test)
+    resolved: GapFit          # gaps between converged Ritz values only (diagnostic, no claim)
+    n_resolved: int           # leading Ritz values that met the tolerance
+
+    @property
+    def eig_fit(self) -> PowerLawFit:
+        return self.run.fit
+
+    @property
+    def slope_difference(self) -> float:
+        """ŝ_gap − ŝ_eig (Eq. 10 says about 1)."""
+        return self.gaps.fit.s_mle - self.eig_fit.s_mle
+
+
+def gap_study(p: dict, dataset: str, *, device: Any = "auto", progress: bool = True) -> GapStudy:
+    """The eigengap study of ``dataset`` under a LeNet page preset ``p`` (its ``hessian`` gives K and tol).
+
+    Loads (or trains) the SGD baseline with the settings of ``p`` (the cache key of ``xie/fig01``
+    when the presets agree), fits all gaps of its top-K spectrum and, as a diagnostic, the gaps
+    between the converged Ritz values.
+    """
+    run = lenet_run(p, dataset, device=device, label=f"{dataset}, SGD", progress=progress)
+    n_res = resolved_count(run.spectrum, p["hessian"]["tol"])
+    return GapStudy(dataset, run, gap_fit(run.spectrum.eigenvalues), gap_fit(run.spectrum.eigenvalues[:n_res]), n_res)
+
+
+def gap_setup_row(p: dict) -> list[str]:
+    """The setup-table row of the gaps (paper vs this run)."""
+    k = p["hessian"]["k"]
+    return ["eigengaps", "δ_k = λ_k − λ_{k+1}, k = 1..1000 (K = 1000 in Tables 2 and 6)",
+            f"k = 1..{k - 1} from the top {k} eigenvalues (d_c = {1.36 / (k - 1) ** 0.5:.4f})"]
+
+
+def study_summary(s: GapStudy) -> str:
+    """One line: Hessian products, converged Ritz values, dropped gaps and the slope difference."""
+    return (f"{s.dataset}: HVPs {s.run.spectrum.num_matvecs}, converged Ritz values {s.n_resolved} of "
+            f"{s.run.spectrum.eigenvalues.size}, non-positive gaps dropped {s.gaps.num_dropped}; "
+            f"ŝ_gap − ŝ_eig = {s.slope_difference:.3f} (resolved gaps only: "
+            f"{s.resolved.fit.s_mle - s.eig_fit.s_mle:.3f})")
+
+
+def gap_figure(s: GapStudy, *, color: str = "C0") -> Any:
+    """Figs. 2/12 for one study: (a) gaps by eigenvalue rank, (b) re-sorted with the fitted law."""
+    import matplotlib.pyplot as plt
+
+    fig, (ax_a, ax_b) = plt.subplots(1, 2, figsize=(9.0, 3.8))
+    gap_plot(ax_a, ax_b, s.gaps, label=f"LeNet, {s.dataset}, SGD", color=color, resolved=s.n_resolved)
+    ax_a.set_title("(a) eigengaps vs eigenvalue rank")
+    ax_b.set_title("(b) eigengaps, re-sorted")
+    ax_a.legend(fontsize=8)
+    ax_b.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def paper_slope_difference(ref: dict[str, KsRow]) -> str:
+    """The paper's ŝ_gap − ŝ_eig from its two Table 6 rows, e.g. ``"1.817 − 1.009 = 0.808"``."""
+    gap, eig = ref["gap"].s, ref["eig"].s
+    return f"{gap} − {eig} = {gap.value - eig.value:.3f}"
+
+
+def gap_comparison(studies: list[GapStudy], refs: dict[str, dict[str, KsRow]]) -> str:
+    """Markdown: paper (Table 6, K = 1000) beside this run, per study: gaps, resolved gaps, eigenvalues.
+
+    ``refs``: data set -> ``{"gap": KsRow, "eig": KsRow}`` (:data:`reference.eigengaps.EIGENGAPS`).
+    Our d_ks is the paper's convention; the textbook two-sided value is shown beside it.
+    """
+    from dlspectra.book.results import markdown_table
+
+    def paper_cells(r: KsRow | None) -> list[str]:
+        if r is None:
+            return ["—", "—", "—", "—"]
+        return [r.d_ks.text, r.d_c.text, f"{r.beta} ± {r.sigma}", r.s.text]
+
+    def our_cells(f: PowerLawFit) -> list[str]:
+        return [str(f.k), f"{f.d_ks:.4f}", f"{f.d_ks_textbook:.4f}", f"{f.d_c:.4f}", "Yes" if f.accepted else "No",
+                f"{f.beta:.3f} ± {f.sigma:.3f}", f"{f.s_mle:.3f}"]
+
+    head = ["", "d_ks paper", "d_c paper", "β̂ ± σ paper", "ŝ paper", "K ours", "d_ks ours", "d_ks textbook",
+            "d_c ours", "power law ours", "β̂ ± σ ours", "ŝ ours"]
+    body = []
+    for s in studies:
+        ref = refs[s.dataset]
+        body += [[f"{s.dataset} eigengaps (all)", *paper_cells(ref["gap"]), *our_cells(s.gaps.fit)],
+                 [f"{s.dataset} eigengaps, resolved only", *paper_cells(None), *our_cells(s.resolved.fit)],
+                 [f"{s.dataset} eigenvalues", *paper_cells(ref["eig"]), *our_cells(s.eig_fit)]]
+    return markdown_table(head, body)
+
+
+def gap_claims(claims: Any, s: GapStudy, ref: dict[str, KsRow]) -> None:
+    """The three claims of the eigengap pages for one study (ids ``<dataset>-gaps-accepted``,
+    ``-gap-slope-plus-one``, ``-gaps-steeper``): the gaps pass the KS test, their slope exceeds the
+    eigenvalues' by about one (0.5 ≤ ŝ_gap − ŝ_eig ≤ 1.5), and they decay faster (ŝ_gap > ŝ_eig)."""
+    ds, gf, ef = s.dataset, s.gaps.fit, s.eig_fit
+    gap = ref["gap"]
+    claims.check(f"{ds}-gaps-accepted", f"{ds}: the Hessian eigengaps of the trained LeNet are a power law",
+                 rule="d_ks(gaps) < d_c", holds=gf.accepted, paper=f"accepted (d_ks {gap.d_ks} < {gap.d_c})",
+                 measured={"d_ks": gf.d_ks, "d_c": gf.d_c, "K": gf.k, "d_ks textbook": gf.d_ks_textbook})
+    claims.check(f"{ds}-gap-slope-plus-one", f"{ds}: the eigengap slope exceeds the eigenvalue slope by about 1",
+                 rule="0.5 ≤ ŝ_gap − ŝ_eig ≤ 1.5", holds=0.5 <= s.slope_difference <= 1.5,
+                 paper=paper_slope_difference(ref),
+                 measured={"s_gap": gf.s_mle, "s_eig": ef.s_mle, "difference": s.slope_difference})
+    claims.check(f"{ds}-gaps-steeper", f"{ds}: eigengaps decay faster than eigenvalues",
+                 rule="ŝ_gap > ŝ_eig", holds=gf.s_mle > ef.s_mle,
+                 measured={"s_gap": gf.s_mle, "s_eig": ef.s_mle})
