@@ -11,7 +11,7 @@ import numpy as np
 
 from dlspectra.models import build_model, num_params
 from dlspectra.spectra import SpectrumSpec, spectrum_spec
-from dlspectra.papers.xie.pipeline import Run, lenet_run
+from dlspectra.papers.xie.pipeline import Run, fit_spectrum, lenet_run
 
 LNN_CONFIGS: dict[str, dict] = {
     "plain": {"activation": "identity"},
@@ -39,10 +39,20 @@ def fcn_params(config: dict, in_features: int = 784, num_classes: int = 10) -> i
 def fcn_run(p: dict, *, depth: int = 2, width: int | None = None, activation: str = "relu",
             batchnorm: bool = False, random: bool = False, label: str | None = None, device: str = "auto",
             spectrum: SpectrumSpec | None = None, progress: bool = True, **train_changes) -> Run:
-    """An FCN on MNIST with the preset's MNIST recipe (trained, or its random init), its spectrum and fit."""
+    """An FCN on MNIST with the preset's MNIST recipe (trained, or its random init), its spectrum and fit.
+
+    The spectrum: ``spectrum``, else the preset's ``hessian`` block with ``p["fcn_k"][depth]`` on top
+    (a larger K for a cheap depth); the fit: the top ``p["fit_k"]`` (when set), so the rows of a page
+    share one K and one critical value.
+    """
     cfg = fcn_config(depth, p.get("width", 100) if width is None else width, activation, batchnorm)
-    return lenet_run(p, "mnist", model="fcn", model_config=cfg, random=random, label=label, device=device,
-                     spectrum=spectrum, progress=progress, **train_changes)
+    if spectrum is None:
+        spectrum = spectrum_spec(p, **p.get("fcn_k", {}).get(depth, {}))
+    run = lenet_run(p, "mnist", model="fcn", model_config=cfg, random=random, label=label, device=device,
+                    spectrum=spectrum, progress=progress, **train_changes)
+    if p.get("fit_k") and spectrum.matrix == "hessian":
+        run.fit = fit_spectrum(run.spectrum, min(p["fit_k"], run.spectrum.eigenvalues.size))
+    return run
 
 
 PAPER_LR_GRID = (10.0, 1.0, 0.1, 0.01, 0.001, 0.0001)

@@ -8,7 +8,7 @@ from dlspectra.book.page import Markdown
 from dlspectra.book.results import format_value, markdown_table
 from dlspectra.fits import PowerLawFit
 
-from .pipeline import Run
+from .pipeline import Run, fit_spectrum, top_converged
 
 
 def fit_row(run: Run) -> list[str]:
@@ -63,11 +63,156 @@ def lenet_setup_rows(p: dict, datasets: list[str], *, paper_epochs: str = "50 (M
 
 
 def convergence_note(runs: list[Run]) -> str:
-    """A sentence on Lanczos convergence of each run (unconverged runs named)."""
-    bad = [r.label for r in runs if not r.spectrum.converged]
+    """The page's convergence note: whether the tested eigenvalues of every run met the Lanczos
+    tolerance, naming those that did not (the claims resting on them are recorded as inconclusive)."""
+    bad = [r for r in runs if not r.converged]
     if not bad:
-        return "Every spectrum converged (all top-K Ritz residuals below the tolerance)."
-    return ("Lanczos did not converge to the tolerance within the step budget for: " + ", ".join(bad)
-            + ". Their top-K values are then Ritz values, which sit inside the true spectrum; the smallest"
-              " of them (the tail of the rank plot) are the least accurate. Flat spectra (random networks)"
-              " converge slowest.")
+        return ("Convergence: the tested eigenvalues of every spectrum met the Lanczos tolerance "
+                "(relative Ritz residuals below tol × λ_1).")
+    worst = ", ".join(f"{r.label} (top {r.fit.k}: worst relative residual "
+                      f"{float(max(r.spectrum.residuals[:r.fit.k])) / abs(float(r.spectrum.eigenvalues[0])):.0e}, "
+                      f"{r.spectrum.num_matvecs} products)" for r in bad)
+    return ("Convergence: Lanczos stopped at its step budget before the tested eigenvalues met the tolerance for "
+            + worst + ". An unconverged Krylov space can miss eigenvalues, so the claims resting on these spectra "
+              "are recorded as inconclusive, whatever their fits say.")
+
+
+# ----------------------------------------------------------------------------- scale trends in K
+
+
+def k_fits(run: Run, ks: list[int]) -> list[PowerLawFit]:
+    """Fits of the top ``k`` eigenvalues of one spectrum for each ``k`` of ``ks`` (ascending).
+
+    The top ``k`` of a converged top-``max(ks)`` solve are the top ``k`` eigenvalues themselves, so one
+    spectrum gives the whole trend in K; ``ValueError`` when the spectrum holds fewer than ``max(ks)``.
+    """
+    lam_k = run.spectrum.eigenvalues.size
+    if max(ks) > lam_k:
+        raise ValueError(f"K trend up to K = {max(ks)} needs that many eigenvalues; {run.label} has {lam_k}")
+    return [fit_spectrum(run.spectrum, k) for k in ks]
+
+
+def k_converged(run: Run, ks: list[int]) -> list[bool]:
+    """For each ``k`` of ``ks``: whether the top ``k`` Ritz values of ``run`` met the tolerance."""
+    return [top_converged(run.spectrum, k, run.tol) for k in ks]
+
+
+def trend_moves(ratios: list[float], paper_accepts: bool) -> str:
+    """Whether ``d_ks/d_c`` at increasing settings moves toward the paper's verdict.
+
+    The paper accepts (ratio < 1): "toward the paper" when the ratio strictly decreases, "away from the
+    paper" when it strictly increases; rejects (ratio > 1): the reverse; anything else "no clear trend".
+    """
+    r = [float(x) for x in ratios]
+    if len(r) < 2:
+        return "no clear trend"
+    up = all(b > a for a, b in zip(r, r[1:]))
+    down = all(b < a for a, b in zip(r, r[1:]))
+    if (down and paper_accepts) or (up and not paper_accepts):
+        return "toward the paper"
+    if (up and paper_accepts) or (down and not paper_accepts):
+        return "away from the paper"
+    return "no clear trend"
+
+
+def k_trend(run: Run, ks: list[int], *, paper_accepts: bool) -> dict:
+    """The :func:`dlspectra.book.results.scale_trend` of ``d_ks/d_c`` over K for one run (see :func:`k_fits`)."""
+    from dlspectra.book.results import scale_trend
+
+    ratios = [f.d_ks / f.d_c for f in k_fits(run, ks)]
+    return scale_trend("K (top eigenvalues tested)", list(ks), [round(x, 4) for x in ratios],
+                       moves=trend_moves(ratios, paper_accepts), statistic=f"d_ks/d_c of {run.label}")
+
+
+def k_trend_table(runs: list[Run], ks: list[int]) -> Markdown:
+    """d_ks, d_c and the verdict of each run at each K of ``ks`` (one spectrum per run)."""
+    head = ["run", "K", "d_ks", "d_c", "d_ks/d_c", "power law", "ŝ", "top K converged"]
+    rows = []
+    for run in runs:
+        for k, f, ok in zip(ks, k_fits(run, ks), k_converged(run, ks)):
+            rows.append([run.label, str(k), f"{f.d_ks:.4f}", f"{f.d_c:.4f}", f"{f.d_ks / f.d_c:.2f}",
+                         "Yes" if f.accepted else "No", f"{f.s_mle:.3f}", "yes" if ok else "no"])
+    return Markdown(markdown_table(head, rows))
+
+
+def k_trend_plot(ax, runs: list[Run], ks: list[int], *, paper: dict[str, float] | None = None) -> None:
+    """``d_ks/d_c`` against K (log x) for each run, the acceptance line at 1 and, if given, the paper's
+    ratio at K = 1000 per run label (``paper``: label -> d_ks/d_c)."""
+    for i, run in enumerate(runs):
+        ratios = [f.d_ks / f.d_c for f in k_fits(run, ks)]
+        ax.plot(ks, ratios, "o-", color=f"C{i}", label=run.label)
+        if paper and run.label in paper:
+            ax.plot([1000], [paper[run.label]], "*", ms=11, color=f"C{i}", label=f"{run.label}: paper (K = 1000)")
+    ax.axhline(1.0, color="0.4", lw=1, ls="--")
+    ax.set_xscale("log")
+    ax.set_xlabel("K (top eigenvalues tested)")
+    ax.set_ylabel("d_ks / d_c   (< 1: power law accepted)")
+    ax.legend(fontsize=7)
+
+
+def trend_ks(run: Run) -> list[int]:
+    """The K settings of a run's free trend: K/4, K/2 and K of its fitted K (those >= 20)."""
+    k = run.fit.k
+    return sorted({x for x in (k // 4, k // 2, k) if x >= 20})
+
+
+def claim_trend(run: Run, *, paper_accepts: bool, holds: bool | None, ks: list[int] | None = None) -> dict | None:
+    """``trend=`` for a claim on one run's KS verdict: :func:`k_trend` over ``ks`` (default
+    :func:`trend_ks`: sub-fits of the same spectrum, no new products) when the claim fails, cannot be
+    decided or rests on an unconverged spectrum; None when it holds on a converged one."""
+    if holds and run.converged:
+        return None
+    return k_trend(run, ks or trend_ks(run), paper_accepts=paper_accepts)
+
+
+def ordering_trend(further: Run, closer: Run, *, holds: bool | None, ks: list[int] | None = None) -> dict | None:
+    """``trend=`` for an ordering claim d_ks(further) > d_ks(closer): the ratio of the two d_ks at
+    increasing K ("toward the paper" when it strictly grows). None when the claim holds on converged spectra."""
+    from dlspectra.book.results import scale_trend
+
+    if holds and further.converged and closer.converged:
+        return None
+    ks = ks or sorted(set(trend_ks(further)) & set(trend_ks(closer))) or [min(further.fit.k, closer.fit.k)]
+    r = [a.d_ks / b.d_ks for a, b in zip(k_fits(further, ks), k_fits(closer, ks))]
+    up = len(r) >= 2 and all(y > x for x, y in zip(r, r[1:]))
+    down = len(r) >= 2 and all(y < x for x, y in zip(r, r[1:]))
+    moves = "toward the paper" if up else "away from the paper" if down else "no clear trend"
+    return scale_trend("K (top eigenvalues tested)", ks, [round(x, 4) for x in r], moves=moves,
+                       statistic=f"d_ks({further.label}) / d_ks({closer.label})")
+
+
+def trend_table(runs: list[Run]) -> Markdown:
+    """:func:`k_trend_table` of ``runs`` at their own :func:`trend_ks` (one spectrum each)."""
+    head = ["run", "K", "d_ks", "d_c", "d_ks/d_c", "power law", "ŝ", "top K converged"]
+    rows = []
+    for run in runs:
+        ks = trend_ks(run)
+        for k, f, ok in zip(ks, k_fits(run, ks), k_converged(run, ks)):
+            rows.append([run.label, str(k), f"{f.d_ks:.4f}", f"{f.d_c:.4f}", f"{f.d_ks / f.d_c:.2f}",
+                         "Yes" if f.accepted else "No", f"{f.s_mle:.3f}", "yes" if ok else "no"])
+    return Markdown(markdown_table(head, rows))
+
+
+def fits_trend(runs: dict, statistic, *, holds: bool | None, increases_toward_paper: bool, name: str,
+               ks: list[int] | None = None) -> dict | None:
+    """``trend=`` for a claim on a statistic of several runs' fits (a Spearman ρ, a difference of ŝ, ...).
+
+    ``statistic(fits)`` maps ``{key: PowerLawFit}`` to a number; it is evaluated on the sub-fits of
+    every run at each K of ``ks`` (default: the :func:`trend_ks` common to all runs). "toward the
+    paper" when it strictly grows (``increases_toward_paper``) or strictly falls (otherwise). None when
+    the claim holds on converged spectra.
+    """
+    from dlspectra.book.results import scale_trend
+
+    if holds and all(r.converged for r in runs.values()):
+        return None
+    if ks is None:
+        common = set.intersection(*(set(trend_ks(r)) for r in runs.values()))
+        ks = sorted(common) or [min(r.fit.k for r in runs.values())]
+    vals = [float(statistic({key: fit_spectrum(r.spectrum, k) for key, r in runs.items()})) for k in ks]
+    up = len(vals) >= 2 and all(b > a for a, b in zip(vals, vals[1:]))
+    down = len(vals) >= 2 and all(b < a for a, b in zip(vals, vals[1:]))
+    good, bad = (up, down) if increases_toward_paper else (down, up)
+    moves = "toward the paper" if good else "away from the paper" if bad else "no clear trend"
+    return scale_trend("K (top eigenvalues tested)", list(ks), [round(v, 4) for v in vals], moves=moves,
+                       statistic=name)

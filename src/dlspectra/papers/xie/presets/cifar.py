@@ -4,7 +4,7 @@ optimizers on CIFAR-10 (fig15, fig17, tab07).
 LeNet (fig15, fig17, tab07 share every run, hence identical blocks): the CIFAR-10 recipe of
 :mod:`dlspectra.papers.xie.presets.common` (``CI_LENET`` / ``PAPER_LENET``: the SGD model is fig01's, same cache
 entry) trained with each optimizer at the paper's CIFAR learning rate. ``cifar_hessian``: at ``ci``
-the top K = 50 (d_c = 0.192) of the Hessian over the first 256 training images, at most 150
+the top K = 50 (d_c = 0.192) of the Hessian over the first 256 training images, at most 400
 Lanczos steps; at ``paper`` the shared K = 1000 block. ``trace_probes``: Rademacher probes of the
 Hutchinson trace (fig17).
 
@@ -13,11 +13,11 @@ data set (read by :func:`dlspectra.papers.xie.recipes.xie_train_config` as its `
 ``resnet_model`` the model config, ``resnet_hessian`` the spectrum. ``paper``: full width (64;
 11.2M parameters), full CIFAR-10, 200 epochs, K = 50 over the whole training set. ``ci``: width 4
 (channels 4-8-16-32, same depth and blocks; 44.6k parameters, about LeNet's size), the offline
-4,000-image CIFAR-10 subset, 2 epochs, K = 50 over the first 32 training images from at most 150
+4,000-image CIFAR-10 subset, 2 epochs, K = 50 over the first 32 training images from at most 400
 Lanczos steps. Measured on the shared 2-core machine: a width-8 network with a 64-image Hessian
 (the first choice) cost about 4x more per Hessian-vector product and did not fit CI's budget. With
 80 steps only the top ~20 Ritz values converged (the tail spread through the bulk and dominated
-d_ks); 150 steps converge 36-49 of the top 50 (relative residual < 1e-3).
+d_ks); 150 steps converged 36-49 of the top 50 (relative residual < 1e-3), so the budget is 400 (claims on a spectrum that still does not converge are inconclusive).
 
 Batch sizes (fig19): the paper's transition (pass for B <= 1152, fail for B >= 1280 at N = 50,000,
 fixed epochs) is read as a fraction of the training set, B/N (the number of steps per epoch), as
@@ -29,7 +29,7 @@ from dlspectra.papers.xie.presets.common import CI_HESSIAN, CI_LENET, PAPER_HESS
 from dlspectra.optim import OPTIMIZERS
 
 # ---- LeNet on CIFAR-10 across optimizers (fig15, fig17, tab07) -----------------------------
-CI_CIFAR_HESSIAN = dict(CI_HESSIAN, hessian_n=256, batch_size=256, k=50, max_steps=150)
+CI_CIFAR_HESSIAN = dict(CI_HESSIAN, hessian_n=256, batch_size=256, k=50, max_steps=400)
 PAPER_CIFAR_HESSIAN = dict(PAPER_HESSIAN)
 OPTIMIZERS_CI = ["sgd", "vanilla-sgd", "adam", "radam", "lookahead"]
 OPTIMIZERS_PAPER = list(OPTIMIZERS)
@@ -42,7 +42,7 @@ _LENET_PAPER = dict(_PAPER, lenet=PAPER_LENET, cifar_hessian=PAPER_CIFAR_HESSIAN
 # ---- ResNet18 on CIFAR-10/100 (fig14, fig19, tab09) ----------------------------------------
 CI_RESNET = {"cifar10": {"train_n": 4000, "epochs": 2}, "cifar100": {"train_n": 5000, "epochs": 2}}
 PAPER_RESNET = {"cifar10": {"train_n": None, "epochs": 200}, "cifar100": {"train_n": None, "epochs": 200}}
-CI_RESNET_HESSIAN = {"hessian_n": 32, "batch_size": 32, "k": 50, "max_steps": 150, "tol": 1e-5}
+CI_RESNET_HESSIAN = {"hessian_n": 32, "batch_size": 32, "k": 50, "max_steps": 400, "tol": 1e-5}
 PAPER_RESNET_HESSIAN = {"hessian_n": None, "batch_size": 500, "k": 50, "max_steps": 300, "tol": 1e-6}
 
 BATCH_PAPER = [128, 512, 1024, 1152, 1280, 2048, 4096, 16384]
