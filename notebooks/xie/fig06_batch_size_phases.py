@@ -48,14 +48,15 @@
 scale = "ci"
 device = "auto"
 
-# %%
+# %% tags=["hide-input"]
 import matplotlib.pyplot as plt
 import numpy as np
 
 from dlspectra.book.page import Markdown, start
 from dlspectra.book.plotting import rank_plot
 from dlspectra.book.results import markdown_table
-from dlspectra.papers.xie.tables import comparison_table, convergence_note
+from dlspectra.papers.xie.pipeline import converged, top_converged
+from dlspectra.papers.xie.tables import claim_trend, comparison_table, convergence_note, fits_trend, ordering_trend
 from dlspectra.papers.xie.regimes import (log_spectrum_distance, phase, random_run, regime_run, setup_rows,
                                    train_metric)
 
@@ -147,7 +148,7 @@ print(convergence_note(list(runs.values()) + [rand]))
 # top eigenvalues and the Phase III claims; the location of the transition (Phase II rejected) is
 # not expected to carry over to 6 epochs on 5,000 images.
 
-# %%
+# %% tags=["hide-input"]
 claims = page.claims
 fits = {b: r.fit for b, r in runs.items()}
 ph1 = [b for b in runs if phases[b] == "I"]
@@ -157,16 +158,22 @@ base_b = 128 if 128 in runs else min(runs)
 claims.check("phase1-accepted", "Phase I (B ≤ 640): the spectrum is a power law",
              rule="d_ks < d_c for every run with paper-equivalent B ≤ 640",
              holds=all(fits[b].accepted for b in ph1) if ph1 else None,
+             converged=converged(*(runs[b] for b in ph1)),
+             trend=fits_trend({b: runs[b] for b in ph1}, lambda f: max(x.d_ks / x.d_c for x in f.values()),
+                              holds=all(fits[b].accepted for b in ph1), increases_toward_paper=False,
+                              name="max d_ks/d_c over the Phase I runs") if ph1 else None,
              paper={b: PAPER_DKS[b] for b in (128, 512, 640)}, measured={b: fits[b].d_ks for b in ph1})
 claims.check("phase1-s-increases", "Phase I: ŝ increases with the batch size",
              rule="ŝ strictly increasing in B over the Phase I runs (needs ≥ 2 of them)",
              holds=(all(fits[a].s_mle < fits[b].s_mle for a, b in zip(ph1, ph1[1:])) if len(ph1) >= 2 else None),
+             converged=converged(*(runs[b] for b in ph1)),
              paper={128: 1.009, 512: 1.119, 640: 1.194}, measured={b: fits[b].s_mle for b in ph1},
              note="inconclusive when the ci grid has a single Phase I run")
 passing = [b for b in runs if fits[b].accepted]
 claims.check("passing-s-increases", "ordering: ŝ increases with B over all runs that pass the KS test",
              rule="ŝ strictly increasing in B over the passing runs",
              holds=all(fits[a].s_mle < fits[b].s_mle for a, b in zip(passing, passing[1:])) if len(passing) >= 2 else None,
+             converged=converged(*runs.values()),
              paper={128: 1.009, 512: 1.119, 640: 1.194}, measured={b: fits[b].s_mle for b in passing})
 trained = [b for b in runs if phases[b] != "III"]
 top = 20
@@ -175,35 +182,44 @@ larger = {f"{a}<{b}": bool(np.all(runs[b].spectrum.eigenvalues[:top] >= runs[a].
 claims.check("large-batch-larger-eigenvalues",
              "ordering: the top eigenvalues of larger-batch networks are all larger (Phase I and II runs)",
              rule=f"λ_k(larger B) ≥ λ_k(smaller B) for k = 1..{top}, for every pair of neighbouring batch sizes",
-             holds=all(larger.values()), measured=larger,
+             holds=all(larger.values()), measured=larger, converged=all(top_converged(runs[b].spectrum, top, runs[b].tol) for b in trained),
              note="the paper states it for Phase I; we check it over every trained (non-full-batch) run")
 claims.check("phase2-rejected", "Phase II (768 ≤ B ≤ 50,000): the power law is rejected",
              rule="d_ks > d_c for every run with paper-equivalent 768 ≤ B < 60,000",
-             holds=all(not fits[b].accepted for b in ph2) if ph2 else None,
+             holds=all(not fits[b].accepted for b in ph2) if ph2 else None, converged=converged(*(runs[b] for b in ph2)),
+             trend=fits_trend({b: runs[b] for b in ph2}, lambda f: min(x.d_ks / x.d_c for x in f.values()),
+                              holds=all(not fits[b].accepted for b in ph2), increases_toward_paper=True,
+                              name="min d_ks/d_c over the Phase II runs") if ph2 else None,
              paper={b: PAPER_DKS[b] for b in PAPER_DKS if 768 <= b < 60000},
              measured={b: fits[b].d_ks for b in ph2})
 verdict_ok = {b: fits[b].accepted == (phases[b] == "I") for b in runs}
 claims.check("transition", "the power law holds iff B ≤ 640 (transition between 640 and 768)",
              rule="each run's verdict equals its phase's (Yes for Phase I, No for Phases II and III)",
-             holds=all(verdict_ok.values()), measured={b: ("Yes" if fits[b].accepted else "No") for b in runs},
+             holds=all(verdict_ok.values()), converged=converged(*runs.values()),
+             trend=fits_trend(runs, lambda f: sum(f[b].accepted == (phases[b] == "I") for b in f),
+                              holds=all(verdict_ok.values()), increases_toward_paper=True,
+                              name="number of runs whose verdict matches its phase"), measured={b: ("Yes" if fits[b].accepted else "No") for b in runs},
              paper="Yes for B ≤ 640, No for B ≥ 768")
 for b in ph3:
     claims.check(f"phase3-training-fails-B{b}", "Phase III (full batch): the training loss is not optimised well",
                  rule="final training loss > 1.0 (chance level ln 10 = 2.30) and > 5 × the B = 128 baseline's",
                  holds=train_metric(runs[b], "train", "loss") > max(1.0, 5 * train_metric(runs[base_b], "train", "loss")),
+                 converged=None,
                  measured={"full batch": train_metric(runs[b], "train", "loss"),
                            "baseline": train_metric(runs[base_b], "train", "loss")})
     claims.check(f"phase3-rejected-B{b}", "Phase III (full batch): the power law is rejected",
-                 rule="d_ks > d_c", holds=not fits[b].accepted, paper={"d_ks": 0.0936, "d_c": 0.0430},
+                 rule="d_ks > d_c", holds=not fits[b].accepted, converged=converged(runs[b]),
+                 trend=claim_trend(runs[b], paper_accepts=False, holds=not fits[b].accepted), paper={"d_ks": 0.0936, "d_c": 0.0430},
                  measured={"d_ks": fits[b].d_ks, "d_c": fits[b].d_c})
     d_rand = log_spectrum_distance(runs[b].spectrum.eigenvalues, rand.spectrum.eigenvalues, p["fit_k"])
     d_base = log_spectrum_distance(runs[b].spectrum.eigenvalues, runs[base_b].spectrum.eigenvalues, p["fit_k"])
     claims.check(f"phase3-like-random-B{b}", "Phase III: the full-batch spectrum resembles the random initialisation",
                  rule="mean |log λ_k(full) − log λ_k(random)| < mean |log λ_k(full) − log λ_k(B=128)| over the top K",
-                 holds=d_rand < d_base, measured={"to random": d_rand, "to B=128": d_base},
+                 holds=d_rand < d_base, converged=converged(runs[b], rand, runs[base_b]), measured={"to random": d_rand, "to B=128": d_base},
                  paper={"d_ks full batch": 0.0936, "d_ks random": 0.0796})
     claims.check(f"full-vs-small-B{b}", "ordering: the full-batch spectrum is further from a power law than the smallest batch",
-                 rule="d_ks(full batch) > d_ks(smallest B)", holds=fits[b].d_ks > fits[min(runs)].d_ks,
+                 rule="d_ks(full batch) > d_ks(smallest B)", holds=fits[b].d_ks > fits[min(runs)].d_ks, converged=converged(runs[b], runs[min(runs)]),
+                 trend=ordering_trend(runs[b], runs[min(runs)], holds=fits[b].d_ks > fits[min(runs)].d_ks),
                  measured={"full batch": fits[b].d_ks, "smallest B": fits[min(runs)].d_ks})
 page.finish()
 

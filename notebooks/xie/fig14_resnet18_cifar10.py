@@ -36,12 +36,13 @@
 scale = "ci"
 device = "auto"
 
-# %%
+# %% tags=["hide-input"]
 import matplotlib.pyplot as plt
 
 from dlspectra.book.page import start
 from dlspectra.book.plotting import rank_plot
-from dlspectra.papers.xie.tables import comparison_table, convergence_note, fit_table
+from dlspectra.papers.xie.pipeline import converged
+from dlspectra.papers.xie.tables import claim_trend, comparison_table, convergence_note, fit_table, ordering_trend
 from dlspectra.papers.xie.cifar import resnet_run, resnet_setup_rows
 
 page = start("xie/fig14", scale, device, title="ResNet18 on CIFAR-10: top-50 Hessian spectrum")
@@ -106,24 +107,28 @@ for r in [random_run, *trained.values()]:
 # for $\hat s$. The absolute verdicts at `ci` concern a narrow, briefly trained ResNet on 4,000
 # images, not the paper's network.
 
-# %%
+# %% tags=["hide-input"]
 claims = page.claims
 claims.check("trained-accepted", "trained (SGD) ResNet18: top-50 spectrum is a power law",
-             rule="d_ks < d_c", holds=sgd.fit.accepted, paper={"d_ks": 0.0803, "d_c": 0.176},
+             rule="d_ks < d_c", holds=sgd.fit.accepted, converged=converged(sgd),
+             trend=claim_trend(sgd, paper_accepts=True, holds=sgd.fit.accepted), paper={"d_ks": 0.0803, "d_c": 0.176},
              measured={"d_ks": sgd.fit.d_ks, "d_c": sgd.fit.d_c})
 claims.check("random-rejected", "random ResNet18: top-50 spectrum is not a power law",
-             rule="d_ks > d_c", holds=not random_run.fit.accepted, paper={"d_ks": 0.334, "d_c": 0.176},
+             rule="d_ks > d_c", holds=not random_run.fit.accepted, converged=converged(random_run),
+             trend=claim_trend(random_run, paper_accepts=False, holds=not random_run.fit.accepted), paper={"d_ks": 0.334, "d_c": 0.176},
              measured={"d_ks": random_run.fit.d_ks, "d_c": random_run.fit.d_c})
 claims.check("ordering", "random spectrum further from a power law than the trained one",
-             rule="d_ks(random) > d_ks(SGD)", holds=random_run.fit.d_ks > sgd.fit.d_ks,
+             rule="d_ks(random) > d_ks(SGD)", holds=random_run.fit.d_ks > sgd.fit.d_ks, converged=converged(random_run, sgd),
+             trend=ordering_trend(random_run, sgd, holds=random_run.fit.d_ks > sgd.fit.d_ks),
              paper={"random": 0.334, "SGD": 0.0803}, measured={"random": random_run.fit.d_ks, "SGD": sgd.fit.d_ks})
 claims.check("s-band", "trained ResNet18 has ŝ of order 1",
-             rule="0.7 ≤ ŝ ≤ 1.5 (Table 9: 0.77-1.26)", holds=0.7 <= sgd.fit.s_mle <= 1.5, paper=0.873,
+             rule="0.7 ≤ ŝ ≤ 1.5 (Table 9: 0.77-1.26)", holds=0.7 <= sgd.fit.s_mle <= 1.5, paper=0.873, converged=converged(sgd),
              measured=sgd.fit.s_mle)
 others = [o for o in p["resnet_optimizers"] if o != "sgd"]
 if others:
     claims.check("all-optimizers-accepted", "every optimizer's ResNet18 passes the KS test",
                  rule="d_ks < d_c for all", holds=all(trained[o].fit.accepted for o in others),
+                 converged=converged(*(trained[o] for o in others)),
                  measured={o: trained[o].fit.d_ks for o in others})
 else:
     claims.not_run("all-optimizers-accepted", "every optimizer's ResNet18 passes the KS test",

@@ -36,13 +36,14 @@
 scale = "ci"
 device = "auto"
 
-# %%
+# %% tags=["hide-input"]
 import matplotlib.pyplot as plt
 from scipy.stats import spearmanr
 
 from dlspectra.book.page import start
 from dlspectra.book.plotting import rank_plot
-from dlspectra.papers.xie.tables import comparison_table, convergence_note, fit_table
+from dlspectra.papers.xie.pipeline import converged
+from dlspectra.papers.xie.tables import comparison_table, convergence_note, fit_table, fits_trend
 from dlspectra.papers.xie.cifar import ADAPTIVE, SGD_LIKE, lenet_cifar_setup_rows, optimizer_run, paper_row
 
 page = start("xie/fig15", scale, device, title="LeNet on CIFAR-10: spectra across optimizers")
@@ -101,28 +102,38 @@ print("runs left at chance test accuracy (did not train):", chance or "none")
 # AMSGrad, Yogi, RAdam, DiffGrad), with SGD below Adam (the catalog's ci check); the implied
 # "ŝ predicts test performance": Spearman ρ(ŝ, test error) > 0.
 
-# %%
+# %% tags=["hide-input"]
 claims = page.claims
 s = {o: r.fit.s_mle for o, r in runs.items()}
 claims.check("all-accepted", "every optimizer's LeNet spectrum is a power law",
-             rule="d_ks < d_c for every optimizer", holds=all(r.fit.accepted for r in runs.values()),
+             rule="d_ks < d_c for every optimizer", holds=all(r.fit.accepted for r in runs.values()), converged=converged(*runs.values()),
+             trend=fits_trend(runs, lambda f: max(x.d_ks / x.d_c for x in f.values()),
+                              holds=all(r.fit.accepted for r in runs.values()), increases_toward_paper=False,
+                              name="max d_ks/d_c over the optimizers"),
              paper="Yes for all 11 (d_ks ≤ 0.0358 < 0.0430)", measured={o: r.fit.d_ks for o, r in runs.items()})
 claims.check("s-band", "ŝ is of order 1 for every optimizer", rule="0.7 ≤ ŝ ≤ 1.5 for every optimizer (paper 1.033-1.363)",
-             holds=all(0.7 <= v <= 1.5 for v in s.values()), paper="1.033-1.363", measured=s)
+             holds=all(0.7 <= v <= 1.5 for v in s.values()), converged=converged(*runs.values()), paper="1.033-1.363", measured=s)
 if "sgd" in s and "adam" in s:
     claims.check("sgd-below-adam", "SGD finds a smaller ŝ than Adam", rule="ŝ(SGD) < ŝ(Adam)",
-                 holds=s["sgd"] < s["adam"], paper={"sgd": 1.033, "adam": 1.241},
+                 holds=s["sgd"] < s["adam"], converged=converged(runs["sgd"], runs["adam"]),
+                 trend=fits_trend({o: runs[o] for o in ("sgd", "adam")}, lambda f: f["adam"].s_mle - f["sgd"].s_mle,
+                                  holds=s["sgd"] < s["adam"], increases_toward_paper=True, name="ŝ(Adam) − ŝ(SGD)"), paper={"sgd": 1.033, "adam": 1.241},
                  measured={"sgd": s["sgd"], "adam": s["adam"]})
 sgd_like = {o: v for o, v in s.items() if o in SGD_LIKE}
 adaptive = {o: v for o, v in s.items() if o in ADAPTIVE}
 claims.check("sgd-like-below-adaptive", "SGD-like optimizers have smaller ŝ than adaptive ones",
              rule="max ŝ(SGD, Vanilla SGD, Lookahead) < min ŝ(adaptive)",
-             holds=max(sgd_like.values()) < min(adaptive.values()), paper="≤ 1.069 vs ≥ 1.236",
+             holds=max(sgd_like.values()) < min(adaptive.values()), converged=converged(*runs.values()),
+             trend=fits_trend(runs, lambda f: min(f[o].s_mle for o in adaptive) - max(f[o].s_mle for o in sgd_like),
+                              holds=max(sgd_like.values()) < min(adaptive.values()), increases_toward_paper=True,
+                              name="min ŝ(adaptive) − max ŝ(SGD-like)"), paper="≤ 1.069 vs ≥ 1.236",
              measured={"sgd-like": sgd_like, "adaptive": adaptive})
 err = {o: 1 - r.test_accuracy for o, r in runs.items()}
 rho = spearmanr([s[o] for o in runs], [err[o] for o in runs]).statistic
 claims.check("s-predicts-test-error", "larger ŝ goes with worse test performance (implied by Fig. 3's caption)",
-             rule="Spearman ρ(ŝ, test error) > 0", holds=bool(rho > 0), paper="not quantified",
+             rule="Spearman ρ(ŝ, test error) > 0", holds=bool(rho > 0), paper="not quantified", converged=converged(*runs.values()),
+             trend=fits_trend(runs, lambda f: spearmanr([f[o].s_mle for o in runs], [err[o] for o in runs]).statistic,
+                              holds=bool(rho > 0), increases_toward_paper=True, name="Spearman ρ(ŝ, test error)"),
              measured={"rho": float(rho), "test_error": err})
 page.finish()
 

@@ -38,7 +38,7 @@
 scale = "ci"
 device = "auto"
 
-# %%
+# %% tags=["hide-input"]
 import math
 
 import matplotlib.pyplot as plt
@@ -46,7 +46,8 @@ import matplotlib.pyplot as plt
 from dlspectra.book.page import Markdown, start
 from dlspectra.book.plotting import rank_plot
 from dlspectra.book.results import markdown_table
-from dlspectra.papers.xie.tables import comparison_table, convergence_note, fit_table
+from dlspectra.papers.xie.pipeline import converged
+from dlspectra.papers.xie.tables import comparison_table, convergence_note, fit_table, fits_trend, ordering_trend
 from dlspectra.papers.xie.cifar import paper_batch, resnet_run, resnet_setup_rows
 
 page = start("xie/fig19", scale, device, title="ResNet18 on CIFAR-10: batch-size phases")
@@ -126,7 +127,7 @@ print(convergence_note([*runs.values(), random_run]))
 # those on the failing side fail; the failing spectra resemble the random network's. At `ci` we
 # also record the ordering: the largest batch is further from a power law than the smallest.
 
-# %%
+# %% tags=["hide-input"]
 claims = page.claims
 small = [b for b in runs if equiv[b] <= 1152]
 large = [b for b in runs if equiv[b] >= 1280]
@@ -134,20 +135,31 @@ b_min, b_max = min(runs), max(runs)
 if small:
     claims.check("small-batch-accepted", "batch sizes ≤ 1152 (paper scale) give a power law",
                  rule="d_ks < d_c for every B with B·50000/N ≤ 1152", holds=all(runs[b].fit.accepted for b in small),
+                 converged=converged(*(runs[b] for b in small)),
+                 trend=fits_trend({b: runs[b] for b in small}, lambda f: max(x.d_ks / x.d_c for x in f.values()),
+                                  holds=all(runs[b].fit.accepted for b in small), increases_toward_paper=False,
+                                  name="max d_ks/d_c over the small batches"),
                  paper="Yes for B = 128 … 1152", measured={f"B={b}": runs[b].fit.d_ks for b in small})
 else:
     claims.not_run("small-batch-accepted", "batch sizes ≤ 1152 give a power law", reason="scale")
 claims.check("large-batch-rejected", "batch sizes ≥ 1280 (paper scale) do not give a power law",
              rule="d_ks > d_c for every B with B·50000/N ≥ 1280", holds=all(not runs[b].fit.accepted for b in large),
+             converged=converged(*(runs[b] for b in large)),
+             trend=fits_trend({b: runs[b] for b in large}, lambda f: min(x.d_ks / x.d_c for x in f.values()),
+                              holds=all(not runs[b].fit.accepted for b in large), increases_toward_paper=True,
+                              name="min d_ks/d_c over the large batches") if large else None,
              paper="No for B = 1280 … 16384 (d_ks 0.331-0.343)", measured={f"B={b}": runs[b].fit.d_ks for b in large})
 claims.check("ordering", "the largest batch is further from a power law than the smallest",
              rule=f"d_ks(B={b_max}) > d_ks(B={b_min})", holds=runs[b_max].fit.d_ks > runs[b_min].fit.d_ks,
+             converged=converged(runs[b_max], runs[b_min]),
+             trend=ordering_trend(runs[b_max], runs[b_min], holds=runs[b_max].fit.d_ks > runs[b_min].fit.d_ks),
              paper={"B=128": 0.0803, "B=16384": 0.343}, measured={f"B={b_min}": runs[b_min].fit.d_ks,
                                                                   f"B={b_max}": runs[b_max].fit.d_ks})
 d_max, d_min, d_rnd = runs[b_max].fit.d_ks, runs[b_min].fit.d_ks, random_run.fit.d_ks
 claims.check("large-batch-like-random", "the largest-batch spectrum resembles the random network's (Phases II and III merge)",
              rule="|d_ks(B_max) − d_ks(random)| < |d_ks(B_max) − d_ks(B_min)|",
-             holds=abs(d_max - d_rnd) < abs(d_max - d_min), paper={"B=16384": 0.343, "random": 0.334},
+             holds=abs(d_max - d_rnd) < abs(d_max - d_min),
+             converged=converged(runs[b_max], runs[b_min], random_run), paper={"B=16384": 0.343, "random": 0.334},
              measured={f"B={b_max}": d_max, "random": d_rnd, f"B={b_min}": d_min})
 page.finish()
 

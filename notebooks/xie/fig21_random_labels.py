@@ -39,13 +39,14 @@
 scale = "ci"
 device = "auto"
 
-# %%
+# %% tags=["hide-input"]
 import matplotlib.pyplot as plt
 
 from dlspectra.book.page import Markdown, start
 from dlspectra.book.plotting import rank_plot
 from dlspectra.book.results import markdown_table
-from dlspectra.papers.xie.tables import comparison_table, convergence_note, fit_table
+from dlspectra.papers.xie.pipeline import converged, top_converged
+from dlspectra.papers.xie.tables import claim_trend, comparison_table, convergence_note, fit_table, fits_trend, ordering_trend
 from dlspectra.papers.xie.regimes import (bulk_fit, count_outliers, log_spectrum_distance, regime_run, setup_rows,
                                    train_metric)
 
@@ -136,37 +137,44 @@ print(convergence_note(list(runs.values())))
 # passes; more outliers than the clean model; (iii) the Gaussian-input spectrum resembles the
 # shuffled-MNIST one (ŝ within 0.1, and closer to it than to the clean model's).
 
-# %%
+# %% tags=["hide-input"]
 claims = page.claims
 for split in ("train", "test"):
     f, c = runs[("shuffled", split)].fit, runs[("clean", split)].fit
     claims.check(f"shuffled-rejected-{split}", f"shuffled labels: the {split}-set spectrum (all K) is not a power law",
                  rule="d_ks > d_c (all K eigenvalues)", holds=not f.accepted,
+                 converged=converged(runs[("shuffled", split)]),
+                 trend=claim_trend(runs[("shuffled", split)], paper_accepts=False, holds=not f.accepted),
                  paper=PAPER[("shuffled", "train")] if split == "train" else "rejected (figure only)",
                  measured={"d_ks": f.d_ks, "d_c": f.d_c})
     claims.check(f"shuffled-vs-clean-{split}", f"ordering: shuffled labels further from a power law than clean ({split} set)",
-                 rule="d_ks(shuffled) > d_ks(clean)", holds=f.d_ks > c.d_ks,
+                 rule="d_ks(shuffled) > d_ks(clean)", holds=f.d_ks > c.d_ks, converged=converged(runs[("shuffled", split)], runs[("clean", split)]),
+                 trend=ordering_trend(runs[("shuffled", split)], runs[("clean", split)], holds=f.d_ks > c.d_ks),
                  paper={"shuffled": 0.0482, "clean": 0.00900} if split == "train" else None,
                  measured={"shuffled": f.d_ks, "clean": c.d_ks})
     b = bulk[("shuffled", split)]
     claims.check(f"shuffled-bulk-power-law-{split}",
                  f"shuffled labels: after the top outliers the {split}-set spectrum is a power law",
-                 rule=f"d_ks < d_c for λ_{drop + 1} .. λ_{K}", holds=b.accepted, paper="\"still observe the power-law spectrum\"",
+                 rule=f"d_ks < d_c for λ_{drop + 1} .. λ_{K}", holds=b.accepted, converged=top_converged(runs[("shuffled", split)].spectrum, K, runs[("shuffled", split)].tol), paper="\"still observe the power-law spectrum\"",
                  measured={"d_ks": b.d_ks, "d_c": b.d_c})
     claims.check(f"more-outliers-{split}", f"shuffled labels: more top outliers than the clean model ({split} set)",
                  rule="outliers(shuffled) > outliers(clean); outlier: λ_k > 2 × fitted line",
                  holds=outliers[("shuffled", split)] > outliers[("clean", split)],
+                 converged=converged(runs[("shuffled", split)], runs[("clean", split)]),
                  paper="\"the number of top outliers obviously increases\"",
                  measured={"shuffled": outliers[("shuffled", split)], "clean": outliers[("clean", split)]})
 g, s_, c = runs[("gaussian", "train")], runs[("shuffled", "train")], runs[("clean", "train")]
 claims.check("gaussian-s-similar", "Gaussian inputs: ŝ close to the shuffled-MNIST one",
-             rule="|ŝ(Gaussian) − ŝ(shuffled MNIST)| ≤ 0.1", holds=abs(g.fit.s_mle - s_.fit.s_mle) <= 0.1,
+             rule="|ŝ(Gaussian) − ŝ(shuffled MNIST)| ≤ 0.1", holds=abs(g.fit.s_mle - s_.fit.s_mle) <= 0.1, converged=converged(g, s_),
+             trend=fits_trend({"g": g, "s": s_}, lambda f: abs(f["g"].s_mle - f["s"].s_mle),
+                              holds=abs(g.fit.s_mle - s_.fit.s_mle) <= 0.1, increases_toward_paper=False,
+                              name="|ŝ(Gaussian) − ŝ(shuffled MNIST)|"),
              paper="\"highly similar\"", measured={"Gaussian": g.fit.s_mle, "shuffled MNIST": s_.fit.s_mle})
 d_gs = log_spectrum_distance(g.spectrum.eigenvalues, s_.spectrum.eigenvalues, K)
 d_gc = log_spectrum_distance(g.spectrum.eigenvalues, c.spectrum.eigenvalues, K)
 claims.check("gaussian-like-shuffled", "ordering: the Gaussian spectrum is closer to shuffled MNIST than to clean MNIST",
              rule="mean |log λ_k(G) − log λ_k(shuffled)| < mean |log λ_k(G) − log λ_k(clean)| over the top K",
-             holds=d_gs < d_gc, measured={"to shuffled": d_gs, "to clean": d_gc})
+             holds=d_gs < d_gc, converged=converged(g, s_, c), measured={"to shuffled": d_gs, "to clean": d_gc})
 page.finish()
 
 # %% [markdown]

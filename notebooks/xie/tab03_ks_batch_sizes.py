@@ -34,10 +34,11 @@
 scale = "ci"
 device = "auto"
 
-# %%
+# %% tags=["hide-input"]
 from dlspectra.book.page import Markdown, start
 from dlspectra.book.results import markdown_table
-from dlspectra.papers.xie.tables import comparison_table
+from dlspectra.papers.xie.pipeline import converged
+from dlspectra.papers.xie.tables import claim_trend, comparison_table, fits_trend
 from dlspectra.papers.xie.regimes import phase, regime_run, setup_rows, train_metric
 
 page = start("xie/tab03", scale, device, title="KS statistics for various batch sizes")
@@ -100,32 +101,37 @@ Markdown(markdown_table(["Dataset", "Model", "Training", "Batch Size", "d_ks", "
 # the location of the transition. Expected at `ci`: the full-batch row; the others test whether the
 # phase boundary carries over to our shorter training, which we do not expect.
 
-# %%
+# %% tags=["hide-input"]
 claims = page.claims
 fits = {b: r.fit for b, r in runs.items()}
 for b, f in fits.items():
     want = phases[b] == "I"
     eq = p["batch_equiv"][b]
     claims.check(f"row-B{b}", f"B = {b} (≙ {eq}): power law {'accepted' if want else 'rejected'}",
-                 rule="d_ks < d_c" if want else "d_ks > d_c", holds=f.accepted == want,
+                 rule="d_ks < d_c" if want else "d_ks > d_c", holds=f.accepted == want, converged=converged(runs[b]),
+                 trend=claim_trend(runs[b], paper_accepts=want, holds=f.accepted == want),
                  paper=PAPER[eq] if eq in PAPER else ("accepted (B ≤ 640)" if want else "rejected (B ≥ 768)"),
                  measured={"d_ks": f.d_ks, "d_c": f.d_c})
 ph1 = [b for b in runs if phases[b] == "I" and fits[b].accepted]
 claims.check("s-increases", "ŝ strictly increases with B over the accepted rows of Phase I",
              rule="ŝ(B) strictly increasing over the accepted Phase I rows (needs ≥ 2 rows)",
              holds=all(fits[a].s_mle < fits[b].s_mle for a, b in zip(ph1, ph1[1:])) if len(ph1) >= 2 else None,
+             converged=converged(*(runs[b] for b in ph1)),
              paper={128: 1.009, 512: 1.119, 640: 1.194}, measured={b: fits[b].s_mle for b in ph1},
              note="inconclusive when the grid has fewer than two accepted Phase I rows")
 accepted = [b for b in runs if fits[b].accepted]
 rejected = [b for b in runs if not fits[b].accepted]
 sharp = bool(accepted) and bool(rejected) and max(accepted) < min(rejected)
 claims.check("single-transition", "one transition: every accepted batch size is below every rejected one",
-             rule="max(accepted B) < min(rejected B)", holds=sharp,
+             rule="max(accepted B) < min(rejected B)", holds=sharp, converged=converged(*runs.values()),
+             trend=fits_trend(runs, lambda f: sum(f[b].accepted == (phases[b] == "I") for b in f), holds=sharp,
+                              increases_toward_paper=True, name="number of rows whose verdict matches its phase"),
              paper="accepted B ≤ 640 < 768 ≤ rejected B",
              measured={"accepted": accepted, "rejected": rejected})
 claims.check("transition-location", "the transition lies between paper-equivalent B = 640 and 768",
              rule="single transition, with the last accepted B ≤ 640-equivalent and the first rejected B ≥ 768-equivalent",
              holds=sharp and p["batch_equiv"][max(accepted)] <= 640 and p["batch_equiv"][min(rejected)] >= 768,
+             converged=converged(*runs.values()),
              measured={"last accepted ≙": p["batch_equiv"][max(accepted)] if accepted else None,
                        "first rejected ≙": p["batch_equiv"][min(rejected)] if rejected else None})
 page.finish()

@@ -32,11 +32,12 @@
 scale = "ci"
 device = "auto"
 
-# %%
+# %% tags=["hide-input"]
 from dlspectra.data import available
 from dlspectra.book.page import Markdown, start
 from dlspectra.book.results import markdown_table
-from dlspectra.papers.xie.tables import comparison_table, convergence_note, fit_table
+from dlspectra.papers.xie.pipeline import converged
+from dlspectra.papers.xie.tables import claim_trend, comparison_table, convergence_note, fit_table
 from dlspectra.papers.xie.cifar import paper_batch, resnet_run, resnet_setup_rows
 
 page = start("xie/tab09", scale, device, title="KS statistics of ResNet18 (K = 50)")
@@ -122,7 +123,7 @@ print(convergence_note([r for _, _, r in rows]))
 # ordering random vs trained. Rows not computed at this scale (the other 10 optimizers at `ci`)
 # and CIFAR-100 (data missing) are recorded as not run.
 
-# %%
+# %% tags=["hide-input"]
 claims = page.claims
 by_key = {key: r for _, key, r in rows if key}
 for ds in p["datasets"]:
@@ -134,15 +135,17 @@ for ds in p["datasets"]:
         continue
     rnd = by_key[(ds, "random")]
     claims.check(f"{ds}-random-rejected", f"{ds}: random ResNet18 fails the KS test", rule="d_ks > d_c",
-                 holds=not rnd.fit.accepted, paper=PAPER[(ds, "random")][0],
+                 holds=not rnd.fit.accepted, paper=PAPER[(ds, "random")][0], converged=converged(rnd),
+                 trend=claim_trend(rnd, paper_accepts=False, holds=not rnd.fit.accepted),
                  measured={"d_ks": rnd.fit.d_ks, "d_c": rnd.fit.d_c})
     opts = p["resnet_optimizers"] if ds == "cifar10" else ["sgd"]
     for opt in opts:
         r = by_key[(ds, opt)]
         claims.check(f"{ds}-{opt}-accepted", f"{ds}: {opt} ResNet18 passes the KS test", rule="d_ks < d_c",
-                     holds=r.fit.accepted, paper=PAPER[(ds, opt)][0], measured={"d_ks": r.fit.d_ks, "d_c": r.fit.d_c})
+                     holds=r.fit.accepted, paper=PAPER[(ds, opt)][0], converged=converged(r),
+                     trend=claim_trend(r, paper_accepts=True, holds=r.fit.accepted), measured={"d_ks": r.fit.d_ks, "d_c": r.fit.d_c})
     claims.check(f"{ds}-ordering", f"{ds}: random further from a power law than SGD", rule="d_ks(random) > d_ks(SGD)",
-                 holds=rnd.fit.d_ks > by_key[(ds, "sgd")].fit.d_ks,
+                 holds=rnd.fit.d_ks > by_key[(ds, "sgd")].fit.d_ks, converged=converged(rnd, by_key[(ds, "sgd")]),
                  measured={"random": rnd.fit.d_ks, "sgd": by_key[(ds, "sgd")].fit.d_ks})
     if ds == "cifar10":
         paper_opts = [k[1] for k in PAPER if k[0] == "cifar10" and k[1] != "random" and not k[1].startswith("B=")]
@@ -155,11 +158,13 @@ for ds in p["datasets"]:
             r = by_key[("cifar10", "sgd")] if b == 128 else next(r for label, r in bs if label.startswith(f"cifar10, SGD, B = {b} "))
             if eq <= 1152:
                 claims.check(f"cifar10-B{b}-accepted", f"cifar10: SGD with B = {b} (≙ {eq} ≤ 1152) passes",
-                             rule="d_ks < d_c", holds=r.fit.accepted, paper="Yes for B ≤ 1152",
+                             rule="d_ks < d_c", holds=r.fit.accepted, paper="Yes for B ≤ 1152", converged=converged(r),
+                             trend=claim_trend(r, paper_accepts=True, holds=r.fit.accepted),
                              measured={"d_ks": r.fit.d_ks, "d_c": r.fit.d_c})
             elif eq >= 1280:
                 claims.check(f"cifar10-B{b}-rejected", f"cifar10: SGD with B = {b} (≙ {eq} ≥ 1280) fails",
                              rule="d_ks > d_c", holds=not r.fit.accepted, paper="No for B ≥ 1280 (d_ks 0.331-0.343)",
+                             converged=converged(r), trend=claim_trend(r, paper_accepts=False, holds=not r.fit.accepted),
                              measured={"d_ks": r.fit.d_ks, "d_c": r.fit.d_c})
 page.finish()
 
