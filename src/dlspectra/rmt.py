@@ -13,6 +13,7 @@ Conventions (catalog-baskerville.md, section 1.5):
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
@@ -21,21 +22,29 @@ __all__ = [
     "GOE_MEAN_R_TILDE",
     "GOE_SURMISE_MEAN_R_TILDE",
     "POISSON_MEAN_R_TILDE",
+    "RTildeEstimate",
+    "SpacingKS",
+    "cutoff_sweep",
     "goe_counting_function",
     "goe_ratio_density",
     "gp_hessian_model",
     "gp_hessian_spectra",
+    "ks_spacings",
     "mean_r_tilde",
     "min_max_ratios",
     "nearest_neighbour_spacings",
+    "nonzero_eigenvalues",
+    "numerical_rank",
     "poisson_ratio_density",
     "poisson_spacing_density",
+    "r_tilde_bootstrap",
     "sample_goe",
     "sample_poisson_levels",
     "semicircle_density",
     "spacing_ratios",
     "unfold_ensemble",
     "unfold_with_counting_function",
+    "wigner_cdf",
     "wigner_surmise",
 ]
 
@@ -234,3 +243,176 @@ def gp_hessian_spectra(
     them, catalog D11)."""
     rng = np.random.default_rng(seed)
     return [np.linalg.eigvalsh(gp_hessian_model(n, kp, kpp, seed=rng, **kwargs)) for _ in range(num_samples)]
+
+
+
+# ----------------------------------------------------------------------------- numbers for the claims
+def wigner_cdf(s: np.ndarray) -> np.ndarray:
+    """CDF of the Wigner surmise, ``1 - exp(-pi s^2 / 4)`` for ``s >= 0``."""
+    s = np.clip(np.asarray(s, dtype=np.float64), 0, None)
+    return 1 - np.exp(-np.pi * s**2 / 4)
+
+
+@dataclass(frozen=True)
+class RTildeEstimate:
+    """Mean min/max ratio ``<r~>`` with a bootstrap interval (``lo``, ``hi``) at ``level``.
+
+    ``n_ratios``: ratios pooled; ``n_spectra``: spectra they come from; ``resampled``: what the
+    bootstrap resampled ("spectra" when there are several, else "ratios")."""
+
+    mean: float
+    lo: float
+    hi: float
+    level: float
+    n_ratios: int
+    n_spectra: int
+    resampled: str
+
+    @property
+    def distance_goe(self) -> float:
+        return abs(self.mean - GOE_MEAN_R_TILDE)
+
+    @property
+    def distance_poisson(self) -> float:
+        return abs(self.mean - POISSON_MEAN_R_TILDE)
+
+    @property
+    def closer_to(self) -> str:
+        """``"GOE"`` or ``"Poisson"``: the reference ``<r~>`` nearer to the estimate."""
+        return "GOE" if self.distance_goe < self.distance_poisson else "Poisson"
+
+    def covers(self, value: float) -> bool:
+        return self.lo <= value <= self.hi
+
+    def as_dict(self) -> dict:
+        return {"mean_r_tilde": self.mean, "ci_lo": self.lo, "ci_hi": self.hi, "n_ratios": self.n_ratios,
+                "n_spectra": self.n_spectra}
+
+
+def r_tilde_bootstrap(eigs: np.ndarray | Sequence[np.ndarray], *, cutoff: float | None = None,
+                      n_boot: int = 400, level: float = 0.95, seed: int = 0) -> RTildeEstimate:
+    """``<r~>`` of one spectrum or pooled over spectra, with a seeded percentile bootstrap interval.
+
+    With several spectra the bootstrap resamples whole spectra (ratios inside one spectrum are
+    correlated, so resampling them one by one would understate the error); with one spectrum it
+    resamples the ratios.  ``cutoff`` drops ``|lambda| <= cutoff`` first.
+    """
+    if isinstance(eigs, np.ndarray) and eigs.ndim == 1:
+        eigs = [eigs]
+    per = [min_max_ratios(e, cutoff=cutoff) for e in eigs]
+    per = [r for r in per if r.size]
+    if not per:
+        raise ValueError("no spacing ratios (need at least 3 distinct eigenvalues above the cutoff)")
+    if not 0 < level < 1:
+        raise ValueError(f"level must lie in (0, 1), got {level}")
+    rng = np.random.default_rng(seed)
+    allr = np.concatenate(per)
+    if len(per) >= 2:
+        sums = np.array([r.sum() for r in per])
+        counts = np.array([r.size for r in per])
+        idx = rng.integers(0, len(per), size=(n_boot, len(per)))
+        boots = sums[idx].sum(1) / counts[idx].sum(1)
+        how = "spectra"
+    else:
+        idx = rng.integers(0, allr.size, size=(n_boot, allr.size))
+        boots = allr[idx].mean(1)
+        how = "ratios"
+    a = (1 - level) / 2
+    lo, hi = np.quantile(boots, [a, 1 - a])
+    return RTildeEstimate(float(allr.mean()), float(lo), float(hi), level, int(allr.size), len(per), how)
+
+
+@dataclass(frozen=True)
+class SpacingKS:
+    """Kolmogorov-Smirnov distances of unfolded spacings (mean ~1) to the Wigner surmise and to
+    Poisson ``exp(-s)``, with the spacing moments."""
+
+    ks_wigner: float
+    ks_poisson: float
+    mean: float
+    var: float
+    frac_below_0_1: float
+    n: int
+
+    @property
+    def closer_to(self) -> str:
+        return "Wigner" if self.ks_wigner < self.ks_poisson else "Poisson"
+
+    def as_dict(self) -> dict:
+        return {"ks_wigner": self.ks_wigner, "ks_poisson": self.ks_poisson, "mean_s": self.mean,
+                "var_s": self.var, "P(s<0.1)": self.frac_below_0_1, "n": self.n}
+
+
+def _ks(sample: np.ndarray, cdf) -> float:
+    x = np.sort(sample)
+    n = x.size
+    F = cdf(x)
+    return float(max((np.arange(1, n + 1) / n - F).max(), (F - np.arange(n) / n).max()))
+
+
+def ks_spacings(spacings: np.ndarray) -> SpacingKS:
+    """KS distances of ``spacings`` to the Wigner surmise and to Poisson (both mean 1; the
+    spacings are not rescaled, so an unfolding that misses mean 1 shows up in the distance)."""
+    s = np.asarray(spacings, dtype=np.float64).reshape(-1)
+    if s.size < 2:
+        raise ValueError(f"need at least 2 spacings, got {s.size}")
+    if not np.all(np.isfinite(s)) or np.any(s < 0):
+        raise ValueError("spacings must be finite and non-negative")
+    return SpacingKS(_ks(s, wigner_cdf), _ks(s, lambda x: 1 - np.exp(-x)), float(s.mean()), float(s.var()),
+                     float(np.mean(s < 0.1)), int(s.size))
+
+
+def _default_rtol(n: int, dtype=np.float64) -> float:
+    return n * float(np.finfo(dtype).eps)
+
+
+def numerical_rank(eigs: np.ndarray, *, rtol: float | None = None, dtype=np.float64) -> int:
+    """Number of numerically non-zero eigenvalues: ``|lambda| > rtol * max|lambda|``, with the
+    default ``rtol = P * eps(dtype)`` (``P`` = number of eigenvalues; numpy's matrix_rank rule)."""
+    e = np.asarray(eigs, dtype=np.float64).reshape(-1)
+    if not np.all(np.isfinite(e)):
+        raise ValueError("spectrum contains NaN or infinite values")
+    if e.size == 0:
+        return 0
+    top = float(np.abs(e).max())
+    if top == 0:
+        return 0
+    tol = (_default_rtol(e.size, dtype) if rtol is None else rtol) * top
+    return int(np.sum(np.abs(e) > tol))
+
+
+def nonzero_eigenvalues(eigs: np.ndarray, *, rtol: float | None = None, dtype=np.float64) -> np.ndarray:
+    """The numerically non-zero eigenvalues (sorted), with the rule of :func:`numerical_rank`."""
+    e = np.sort(np.asarray(eigs, dtype=np.float64).reshape(-1))
+    top = float(np.abs(e).max()) if e.size else 0.0
+    tol = (_default_rtol(e.size, dtype) if rtol is None else rtol) * top
+    return e[np.abs(e) > tol]
+
+
+def cutoff_sweep(spectra: Sequence[np.ndarray] | np.ndarray, cutoffs: Sequence[float], *,
+                 relative: bool = False) -> dict[str, np.ndarray]:
+    """Sweep the zero cut-off: for each ``eps`` in ``cutoffs``, the fraction of eigenvalues with
+    ``|lambda| <= eps`` (mean, min and max over spectra) and the pooled ``<r~>`` of the rest (NaN
+    when fewer than 3 remain).  ``relative=True`` measures ``eps`` in units of each spectrum's
+    ``max|lambda|``.  Returns arrays keyed ``cutoff``, ``frac_mean``, ``frac_min``, ``frac_max``,
+    ``mean_r_tilde``."""
+    spectra = [np.asarray(s, dtype=np.float64).reshape(-1) for s in spectra]
+    if not spectra:
+        raise ValueError("no spectra")
+    out = {k: [] for k in ("frac_mean", "frac_min", "frac_max", "mean_r_tilde")}
+    for eps in cutoffs:
+        fr, kept = [], []
+        for s in spectra:
+            thr = eps * (np.abs(s).max() if relative else 1.0)
+            mask = np.abs(s) > thr
+            fr.append(1 - mask.mean())
+            kept.append(s[mask])
+        out["frac_mean"].append(float(np.mean(fr)))
+        out["frac_min"].append(float(np.min(fr)))
+        out["frac_max"].append(float(np.max(fr)))
+        ratios = [min_max_ratios(k) for k in kept if k.size >= 3]
+        ratios = [r for r in ratios if r.size]
+        out["mean_r_tilde"].append(float(np.concatenate(ratios).mean()) if ratios else float("nan"))
+    res = {k: np.asarray(v) for k, v in out.items()}
+    res["cutoff"] = np.asarray(list(cutoffs), dtype=np.float64)
+    return res
