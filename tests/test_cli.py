@@ -49,3 +49,49 @@ def test_select_rejects_ids_without_notebooks():
 def test_toc_is_in_sync_with_the_notebooks():
     r = run_cli("toc", "--check")
     assert r.returncode == 0, r.stderr
+
+
+def test_duplicate_ids_run_once():
+    notebooks = cli.discover()
+    assert [nb.figure_id for nb in cli.select(notebooks, ["xie/tab05", "xie/tab05"])] == ["xie/tab05"]
+
+
+def test_bad_device_fails_once_up_front():
+    r = run_cli("book", "--only", "xie/tab05", "--no-html", "--device", "bogus", "--skip-data-check")
+    assert r.returncode == 2 and "unknown device 'bogus'" in r.stderr and "start" not in r.stdout
+
+
+def test_the_checkout_is_the_one_the_command_runs_in(tmp_path):
+    """A second clone: `dlspectra toc --check` checks it, not the checkout the package came from."""
+    import os
+    import shutil
+
+    from dlspectra.book.paths import find_checkout, resolve_settings
+
+    clone = tmp_path / "clone"
+    shutil.copytree(cli.project_root() / "notebooks", clone / "notebooks", ignore=shutil.ignore_patterns("*.ipynb"))
+    shutil.copy(cli.project_root() / "_config.yml", clone)
+    (clone / "_toc.yml").write_text("stale\n")
+    env = {k: v for k, v in os.environ.items() if k != "DLSPECTRA_BOOK_ROOT"}
+    r = subprocess.run([sys.executable, "-m", "dlspectra.book.cli", "toc", "--check"], cwd=clone / "notebooks",
+                       capture_output=True, text=True, env=env)
+    assert r.returncode == 1 and f"checkout {clone}" in r.stderr
+    assert find_checkout(clone / "notebooks" / "xie") == clone
+    env2 = {"DLSPECTRA_DATA": "../data", "DLSPECTRA_CACHE": "~/c"}
+    out = resolve_settings(clone, env2, cwd=clone / "notebooks")
+    assert out["DLSPECTRA_DATA"] == str(clone / "data") and env2["DLSPECTRA_CACHE"] == os.path.expanduser("~/c")
+    assert out["DLSPECTRA_RESULTS"] == str(clone / "_build" / "results")
+
+
+def test_mathjax_is_checked_by_the_runner(tmp_path, monkeypatch):
+    import shutil
+
+    from dlspectra.errors import DlspectraError
+
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    with pytest.raises(DlspectraError, match="MathJax is not installed"):
+        cli.ensure_mathjax(tmp_path)
+    es5 = tmp_path / "_build" / "mathjax" / "node_modules" / "mathjax" / "es5"
+    es5.mkdir(parents=True)
+    (es5 / "tex-chtml.js").write_text("//")
+    assert cli.ensure_mathjax(tmp_path) == es5

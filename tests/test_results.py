@@ -73,3 +73,40 @@ def test_scale_trend_is_validated():
         scale_trend("K", [100], [1.4], moves="sideways")
     with pytest.raises(ValueError):
         rec.check("b", "t", rule="r", holds=False, trend={"moves": "?"})
+
+
+def test_scorecard_has_one_row_per_page_and_a_trend_column(tmp_path):
+    from dlspectra.book.results import ClaimRecorder, render_scorecard, scale_trend
+
+    rec = ClaimRecorder("xie/fig01", "ci", page="notebooks/xie/fig01_x")
+    rec.check("a", "passes", rule="r", holds=True)
+    rec.check("b", "fails but moves", rule="r", holds=False,
+              trend=scale_trend("K", [100, 300], [1.4, 1.1], moves="toward the paper", statistic="d_ks/d_c"))
+    rec.check("c", "fails, no trend", rule="r", holds=False)
+    rec.save(tmp_path)
+    pages = [{"notebook": "xie/fig01", "page": "notebooks/xie/fig01_x", "status": "ok"},
+             {"notebook": "xie/fig02", "page": "notebooks/xie/fig02_y", "status": "failed: code cell 2: E"}]
+    md = render_scorecard("ci", tmp_path, pages=pages)
+    page_rows = md[md.index("## Pages"):md.index("## Xie")]
+    assert "| {doc}`xie/fig01 </notebooks/xie/fig01_x>` | 1 | 2 | 0 | 0 | 0 | ok |" in page_rows
+    assert "xie/fig02" in page_rows and "failed: code cell 2: E" in page_rows
+    assert md.index("## Pages") < md.index("passes")
+    assert "toward the paper (K d_ks/d_c — 100: 1.4, 300: 1.1)" in md
+    assert "no trend computed" in md
+    assert md.count("no trend computed") == 1  # the reproduced claim has no trend cell
+
+
+def test_bad_results_files_are_reported_not_fatal(tmp_path):
+    from dlspectra.book.results import ClaimRecorder, render_scorecard, scan_results
+
+    rec = ClaimRecorder("xie/fig01", "ci")
+    rec.check("a", "passes", rule="r", holds=True)
+    rec.save(tmp_path)
+    (tmp_path / "ci" / "xie" / "fig02.json").write_text('{"notebook": "xie/fig02", "claims": [')  # truncated
+    (tmp_path / "ci" / "xie" / "notes.json").write_text('{"hello": 1}')  # stray
+    results, skipped = scan_results("ci", tmp_path)
+    assert [r["notebook"] for r in results] == ["xie/fig01"] and len(skipped) == 2
+    md = render_scorecard("ci", tmp_path, accept=lambda r: None)
+    assert "fig02.json: not valid JSON" in md and "notes.json: not a claims file" in md
+    md = render_scorecard("ci", tmp_path, accept=lambda r: "its notebook is gone")
+    assert "`xie/fig01`: its notebook is gone" in md and "No results yet" in md

@@ -18,6 +18,8 @@ import numpy as np
 import torch
 
 from dlspectra.cache import repo_root
+from dlspectra.errors import DlspectraError
+from dlspectra.book.paths import find_checkout
 from dlspectra.book.plotting import use_style
 from dlspectra.book.results import ClaimRecorder, markdown_table
 from dlspectra.book.scales import check_figure_id, check_scale, preset
@@ -37,9 +39,17 @@ class Markdown:
         return self.text
 
 
+def book_root() -> Path | None:
+    """The book this page belongs to: found upward from the cwd (``$DLSPECTRA_BOOK_ROOT`` first), else the installed checkout."""
+    try:
+        return find_checkout()
+    except DlspectraError:
+        return repo_root()
+
+
 def notebook_source(figure_id: str) -> Path | None:
-    """``notebooks/<paper>/<id>_<slug>.py`` of a figure id, if the checkout has it."""
-    repo = repo_root()
+    """``notebooks/<paper>/<id>_<slug>.py`` of a figure id, if the book has it."""
+    repo = book_root()
     if repo is None:
         return None
     paper, fig = figure_id.split("/")
@@ -78,6 +88,6 @@ def start(figure_id: str, scale: str, device: str = "auto", *, title: str = "", 
     torch.manual_seed(seed)
     use_style()
     src = notebook_source(figure_id)
-    page = str(src.relative_to(repo_root()).with_suffix("")) if src is not None else ""
+    page = str(src.relative_to(book_root()).with_suffix("")) if src is not None else ""
     rec = ClaimRecorder(figure_id, scale, title=title, page=page)
     return Page(figure_id, scale, resolve_device(device), p, rec)

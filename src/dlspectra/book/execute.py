@@ -1,0 +1,189 @@
+"""Execute one notebook page with papermill: the task a build runs in-process or on a Dask worker.
+
+:func:`run_notebook` takes a plain, picklable spec (the page's source text travels with it, so a
+worker needs no copy of the checkout), runs the page in a private temporary folder with its own
+results folder, and returns the executed notebook (JSON text) and the claims it saved. It never
+writes into the build: the client writes what comes back, atomically (see :mod:`dlspectra.book.cli`).
+
+A page that fails raises :class:`NotebookFailed` carrying the same result (its executed notebook
+shows the traceback), so a Dask task fails visibly while the client still gets the page. An
+interrupt (Ctrl-C) kills the kernel at once and removes the temporary folder before it propagates.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from dlspectra.book.pagecache import FAILED, OK, TIMED_OUT
+
+
+class NotebookFailed(Exception):
+    """A page raised or timed out; ``result`` is :func:`run_notebook`'s result (status, error, page)."""
+
+    def __init__(self, message: str, result: dict) -> None:
+        super().__init__(message, result)
+        self.message = message
+        self.result = result
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __repr__(self) -> str:  # what Dask's logs print: the message, not the whole notebook
+        return f"NotebookFailed({self.message!r})"
+
+
+_RUNNING: list = []
+"""The kernel managers of the pages running in this process (for :func:`stop_running_kernels`)."""
+
+
+def kill_kernel(km: Any) -> None:
+    """Kill ``km``'s kernel process group with SIGKILL, synchronously (no event loop: safe in a signal handler)."""
+    import signal
+
+    proc = getattr(getattr(km, "provisioner", None), "process", None)
+    if proc is None or proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)  # the kernel leads its own session (jupyter_client)
+    except OSError:
+        try:
+            proc.kill()
+        except OSError:
+            pass
+    try:
+        proc.wait(timeout=5)
+    except Exception:  # noqa: BLE001 - a zombie is reaped by the OS at our exit
+        pass
+
+
+def stop_running_kernels() -> None:
+    """Kill the kernels of the pages running in this process at once (the first Ctrl-C calls this)."""
+    for km in list(_RUNNING):
+        kill_kernel(km)
+
+
+def prepare(source_text: str) -> Any:
+    """The page as an nbformat notebook: the ``parameters`` cell hidden (the reader sees papermill's values)."""
+    import jupytext
+
+    doc = jupytext.reads(source_text, fmt="py:percent")
+    doc.metadata.setdefault("kernelspec", {"name": "python3", "display_name": "Python 3", "language": "python"})
+    doc.metadata.setdefault("language_info", {"name": "python"})
+    for cell in doc.cells:
+        tags = cell.metadata.get("tags", [])
+        if "parameters" in tags and "remove-cell" not in tags:
+            cell.metadata["tags"] = [*tags, "remove-cell"]
+    return doc
+
+
+def source_cell(nb: Any) -> str | None:
+    """``code cell N`` of the first cell with an error output, counted as the reader counts the page's
+    code cells (papermill's injected cell and banners left out), with its first line; None if no cell failed."""
+    n = 0
+    for cell in nb.cells:
+        if cell.cell_type != "code" or "injected-parameters" in cell.metadata.get("tags", []):
+            continue
+        n += 1
+        if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+            first = next((ln.strip() for ln in str(cell.source).splitlines() if ln.strip()), "")
+            return f"code cell {n}" + (f" (`{first[:60]}`)" if first else "")
+    return None
+
+
+def _describe(exc: BaseException, out_path: Path, timeout: int | None) -> tuple[str, str]:
+    """(status, one-line error) for an exception papermill raised."""
+    import nbformat
+    import papermill
+
+    name = type(exc).__name__
+    if isinstance(exc, papermill.PapermillExecutionError):
+        where = "a code cell"
+        try:
+            where = source_cell(nbformat.read(str(out_path), as_version=4)) or where
+        except Exception:  # noqa: BLE001 - the location is a courtesy
+            pass
+        if timeout and exc.ename in ("KeyboardInterrupt", "CellTimeoutError", "TimeoutError"):
+            return TIMED_OUT, f"timed out: {where} ran longer than --timeout {timeout} s"
+        return FAILED, f"{where}: {exc.ename}: {exc.evalue}"
+    if "Timeout" in name or isinstance(exc, TimeoutError):
+        return TIMED_OUT, f"timed out: a cell ran longer than --timeout {timeout} s ({name})"
+    return FAILED, f"{name}: {exc}"
+
+
+def run_notebook(spec: dict) -> dict:
+    """Execute one page; returns ``{figure_id, status, error, seconds, executed, claims}``.
+
+    ``spec``: ``figure_id`` (``xie/fig01``), ``source_text`` (the Jupytext source), ``source_path``
+    (its path; the kernel runs in its folder when that exists here, else in a temporary one),
+    ``scale``, ``device``, ``timeout`` (seconds per cell or None), ``env`` (extra environment for the
+    kernel). ``executed`` is the executed notebook as JSON text (None if the kernel never started),
+    ``claims`` the dict the page saved (None if it saved none). Raises :class:`NotebookFailed` with
+    that result when the page fails or times out.
+    """
+    import papermill
+    from jupyter_client.manager import AsyncKernelManager
+
+    t0 = time.perf_counter()
+    fid, scale = spec["figure_id"], spec["scale"]
+    tmp = Path(tempfile.mkdtemp(prefix="dlspectra-page-"))
+    results = tmp / "results"
+    in_path, out_path = tmp / "in.ipynb", tmp / "out.ipynb"
+    source_dir = Path(spec["source_path"]).parent
+    cwd = source_dir if source_dir.is_dir() else tmp
+    env_over = {**spec.get("env", {}), "DLSPECTRA_RESULTS": str(results), "DLSPECTRA_PROGRESS": "0"}
+    saved = {k: os.environ.get(k) for k in env_over}
+    km = AsyncKernelManager(kernel_name="python3")  # what nbclient would make: async, so timeouts fire
+    _RUNNING.append(km)
+    status, error = OK, None
+    try:
+        import nbformat
+
+        nbformat.write(prepare(spec["source_text"]), str(in_path))
+        os.environ.update(env_over)  # the kernel inherits this process's environment at its start
+        try:
+            papermill.execute_notebook(str(in_path), str(out_path), parameters={"scale": scale, "device": spec["device"]},
+                                       kernel_name="python3", cwd=str(cwd), progress_bar=False,
+                                       execution_timeout=spec.get("timeout"), km=km)
+        except Exception as exc:  # noqa: BLE001 - any failure of the page is reported, never crashes the build
+            status, error = _describe(exc, out_path, spec.get("timeout"))
+        executed = out_path.read_text() if out_path.exists() else None
+        paper, fig = fid.split("/", 1)
+        claims_file = results / scale / paper / f"{fig}.json"
+        claims = None
+        if claims_file.exists():
+            try:
+                claims = json.loads(claims_file.read_text())
+            except ValueError:
+                status, error = FAILED, error or f"the page wrote an unreadable claims file {claims_file.name}"
+    finally:
+        _RUNNING.remove(km)
+        kill_kernel(km)  # the page is done (or interrupted): no graceful shutdown through the event loop needed
+        try:
+            km.cleanup_connection_file()
+        except Exception:  # noqa: BLE001
+            pass
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        shutil.rmtree(tmp, ignore_errors=True)
+    result = {"figure_id": fid, "status": status, "error": error, "seconds": time.perf_counter() - t0,
+              "executed": executed, "claims": claims if status == OK else None}
+    if status != OK:
+        raise NotebookFailed(f"{fid}: {error}", result)
+    return result
+
+
+def run_notebook_safely(spec: dict) -> dict:
+    """:func:`run_notebook` that returns the failed result instead of raising (the in-process path)."""
+    try:
+        return run_notebook(spec)
+    except NotebookFailed as exc:
+        return exc.result
