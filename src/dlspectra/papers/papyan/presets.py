@@ -26,7 +26,7 @@ _SPECTRA_PAPER = {"normalization_steps": 32, "margin": 0.05, "num_steps": 256, "
 
 LAYER_NET_CI = {"model": "mlp", "width": 128, "depth": 4, "n_per_class": 200, "epochs": 40, "lr": 0.05,
                 "test_n": 1000, "datasets": ["mnist", "fashion-mnist"], "seed": 0, "top": 100, "top_w": 50,
-                "gram_n": 40}
+                "gram_n": 20}
 LAYER_NET_PAPER = {"model": "mlp", "width": 2048, "depth": 8, "n_per_class": 5000, "epochs": 350, "lr": 0.05,
                    "test_n": 10000, "datasets": ["mnist", "fashion-mnist", "cifar10"], "seed": 0, "top": 750,
                    "top_w": 150, "gram_n": 200}
