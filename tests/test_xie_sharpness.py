@@ -1,10 +1,13 @@
-"""Fast checks of dlspectra.papers.xie.sharpness (no training, no Hessian)."""
+"""Fast checks of dlspectra.papers.xie.sharpness and .eigengaps (no training, no Hessian)."""
 
 import numpy as np
 import pytest
 
+from dlspectra.book.results import INCONCLUSIVE, NOT_REPRODUCED, REPRODUCED, ClaimRecorder
 from dlspectra.spectra import Spectrum
-from dlspectra.papers.xie.sharpness import gap_fit, resolved_count, spearman
+from dlspectra.papers.xie.eigengaps import GapStudy, gap_claims, gap_fit, gap_numbers, resolved_count
+from dlspectra.papers.xie.pipeline import Run, fit_spectrum
+from dlspectra.papers.xie.sharpness import spearman
 
 
 def test_gap_fit_of_zipf_has_slope_plus_one():
@@ -33,3 +36,28 @@ def test_spearman():
     assert spearman([1, 2, 3, 4], [4, 3, 2, 1]) == pytest.approx(-1.0)
     with pytest.raises(ValueError):
         spearman([1, 2], [1, 2])
+
+
+def _study(residuals) -> GapStudy:
+    lam = 1.0 / np.arange(1, 101)  # s = 1: the gaps' slope is about 2, one more (Eq. 10)
+    spec = Spectrum(lam, np.asarray(residuals, dtype=float), 300, False, 1.0)
+    run = Run("mnist, SGD", None, spec, fit_spectrum(spec, 100), 1e-5)
+    n_res = resolved_count(spec, 1e-5)
+    return GapStudy("mnist", run, gap_fit(lam), gap_fit(lam[:n_res]), n_res)
+
+
+def test_gap_claims_decided_on_converged_spectra_only():
+    rec = ClaimRecorder("xie/test", "ci")
+    s = _study(np.zeros(100))
+    assert s.converged and s.ref["gap"].s.text == "1.817"
+    gap_claims(rec, s)
+    v = {c.claim_id: c.verdict for c in rec.claims}
+    assert v["mnist-gaps-steeper"] == REPRODUCED and v["mnist-gap-slope-plus-one"] == REPRODUCED
+    assert v["mnist-gaps-accepted"] in (REPRODUCED, NOT_REPRODUCED)
+    res = np.zeros(100)
+    res[-5:] = 1e-2  # the tail did not converge: no gap claim is decided
+    rec = ClaimRecorder("xie/test", "ci")
+    gap_claims(rec, _study(res))
+    assert {c.verdict for c in rec.claims} == {INCONCLUSIVE}
+    text = gap_numbers([s])
+    assert "1.817" in text and "d_ks textbook" in text and "resolved only" in text

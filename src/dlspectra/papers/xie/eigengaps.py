@@ -5,8 +5,9 @@
 * :func:`gap_study` — for one data set: the cached LeNet baseline of ``xie/fig01`` (same cache
   entry, no new Hessian work), the fit of all its gaps, the fit of the resolved gaps only (our
   diagnostic) and the eigenvalue fit, as a :class:`GapStudy`.
-* :func:`gap_figure` (the two panels of Figs. 2/12), :func:`gap_comparison` (paper beside this run),
-  :func:`gap_claims` (the three claims each page records per data set).
+* :func:`gap_setup` (the setup table), :func:`gap_figure` (the two panels of Figs. 2/12),
+  :func:`gap_numbers` (paper beside this run, with notes), :func:`gap_claims` (the three claims
+  each page records per data set, undecided when the spectrum did not converge).
 
 The paper's values come from :mod:`dlspectra.papers.xie.reference.eigengaps` (Table 6's rows).
 """
@@ -22,6 +23,7 @@ from dlspectra.fits import PowerLawFit, eigengaps, power_law_fit
 from dlspectra.spectra import Spectrum
 from dlspectra.papers.xie.pipeline import Run, lenet_run
 from dlspectra.papers.xie.reference import KsRow
+from dlspectra.papers.xie.reference.eigengaps import EIGENGAPS
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,16 @@ class GapStudy:
         return self.run.fit
 
     @property
+    def converged(self) -> bool:
+        """Whether every eigenvalue behind the gaps (the run's top K) met the Lanczos tolerance (:attr:`Run.converged`)."""
+        return self.run.converged
+
+    @property
+    def ref(self) -> dict[str, KsRow]:
+        """The paper's Table 6 rows of this data set: ``{"gap": ..., "eig": ...}``."""
+        return EIGENGAPS[self.dataset]
+
+    @property
     def slope_difference(self) -> float:
         """ŝ_gap − ŝ_eig (Eq. 10 says about 1)."""
         return self.gaps.fit.s_mle - self.eig_fit.s_mle
@@ -105,19 +117,22 @@ def gap_study(p: dict, dataset: str, *, device: Any = "auto", progress: bool = T
     return GapStudy(dataset, run, gap_fit(run.spectrum.eigenvalues), gap_fit(run.spectrum.eigenvalues[:n_res]), n_res)
 
 
-def gap_setup_row(p: dict) -> list[str]:
-    """The setup-table row of the gaps (paper vs this run)."""
+def gap_setup(page: Any) -> Any:
+    """The setup table of an eigengap page: the LeNet rows of its preset and the gaps' row (paper vs this run)."""
+    from dlspectra.papers.xie.tables import lenet_setup_rows
+
+    p = page.preset
     k = p["hessian"]["k"]
-    return ["eigengaps", "δ_k = λ_k − λ_{k+1}, k = 1..1000 (K = 1000 in Tables 2 and 6)",
-            f"k = 1..{k - 1} from the top {k} eigenvalues (d_c = {1.36 / (k - 1) ** 0.5:.4f})"]
+    return page.setup(lenet_setup_rows(p, p["datasets"]) + [
+        ["eigengaps", "δ_k = λ_k − λ_{k+1}, k = 1..1000 (K = 1000 in Tables 2 and 6)",
+         f"k = 1..{k - 1} from the top {k} eigenvalues (d_c = {1.36 / (k - 1) ** 0.5:.4f})"]])
 
 
 def study_summary(s: GapStudy) -> str:
     """One line: Hessian products, converged Ritz values, dropped gaps and the slope difference."""
     return (f"{s.dataset}: HVPs {s.run.spectrum.num_matvecs}, converged Ritz values {s.n_resolved} of "
             f"{s.run.spectrum.eigenvalues.size}, non-positive gaps dropped {s.gaps.num_dropped}; "
-            f"ŝ_gap − ŝ_eig = {s.slope_difference:.3f} (resolved gaps only: "
-            f"{s.resolved.fit.s_mle - s.eig_fit.s_mle:.3f})")
+            f"ŝ_gap − ŝ_eig with the resolved gaps only: {s.resolved.fit.s_mle - s.eig_fit.s_mle:.3f}")
 
 
 def gap_figure(s: GapStudy, *, color: str = "C0") -> Any:
@@ -140,12 +155,13 @@ def paper_slope_difference(ref: dict[str, KsRow]) -> str:
     return f"{gap} − {eig} = {gap.value - eig.value:.3f}"
 
 
-def gap_comparison(studies: list[GapStudy], refs: dict[str, dict[str, KsRow]]) -> str:
-    """Markdown: paper (Table 6, K = 1000) beside this run, per study: gaps, resolved gaps, eigenvalues.
+def gap_numbers(studies: list[GapStudy]) -> str:
+    """Markdown: paper (Table 6, K = 1000) beside this run, per study: gaps, resolved gaps, eigenvalues;
+    then per study its summary, slope note and convergence note.
 
-    ``refs``: data set -> ``{"gap": KsRow, "eig": KsRow}`` (:data:`reference.eigengaps.EIGENGAPS`).
     Our d_ks is the paper's convention; the textbook two-sided value is shown beside it.
     """
+    from dlspectra.papers.xie.tables import convergence_note
     from dlspectra.book.results import markdown_table
 
     def paper_cells(r: KsRow | None) -> list[str]:
@@ -161,26 +177,43 @@ def gap_comparison(studies: list[GapStudy], refs: dict[str, dict[str, KsRow]]) -
             "d_c ours", "power law ours", "β̂ ± σ ours", "ŝ ours"]
     body = []
     for s in studies:
-        ref = refs[s.dataset]
+        ref = s.ref
         body += [[f"{s.dataset} eigengaps (all)", *paper_cells(ref["gap"]), *our_cells(s.gaps.fit)],
                  [f"{s.dataset} eigengaps, resolved only", *paper_cells(None), *our_cells(s.resolved.fit)],
                  [f"{s.dataset} eigenvalues", *paper_cells(ref["eig"]), *our_cells(s.eig_fit)]]
-    return markdown_table(head, body)
+    notes = [f"* {study_summary(s)}\n* {slope_note(s)}" for s in studies]
+    return markdown_table(head, body) + "\n\n" + "\n".join(notes) + "\n\n" + convergence_note([s.run for s in studies])
 
 
-def gap_claims(claims: Any, s: GapStudy, ref: dict[str, KsRow]) -> None:
+def gap_claims(claims: Any, s: GapStudy) -> None:
     """The three claims of the eigengap pages for one study (ids ``<dataset>-gaps-accepted``,
     ``-gap-slope-plus-one``, ``-gaps-steeper``): the gaps pass the KS test, their slope exceeds the
-    eigenvalues' by about one (0.5 ≤ ŝ_gap − ŝ_eig ≤ 1.5), and they decay faster (ŝ_gap > ŝ_eig)."""
-    ds, gf, ef = s.dataset, s.gaps.fit, s.eig_fit
-    gap = ref["gap"]
+    eigenvalues' by about one (0.5 ≤ ŝ_gap − ŝ_eig ≤ 1.5), and they decay faster (ŝ_gap > ŝ_eig).
+
+    All three rest on every eigenvalue of the spectrum: not decided (inconclusive) unless all converged.
+    """
+    ds, gf, ef, ok = s.dataset, s.gaps.fit, s.eig_fit, s.converged
+    gap = s.ref["gap"]
     claims.check(f"{ds}-gaps-accepted", f"{ds}: the Hessian eigengaps of the trained LeNet are a power law",
-                 rule="d_ks(gaps) < d_c", holds=gf.accepted, paper=f"accepted (d_ks {gap.d_ks} < {gap.d_c})",
+                 rule="d_ks(gaps) < d_c", holds=gf.accepted, paper=f"accepted (d_ks {gap.d_ks} < {gap.d_c})", converged=ok,
                  measured={"d_ks": gf.d_ks, "d_c": gf.d_c, "K": gf.k, "d_ks textbook": gf.d_ks_textbook})
     claims.check(f"{ds}-gap-slope-plus-one", f"{ds}: the eigengap slope exceeds the eigenvalue slope by about 1",
-                 rule="0.5 ≤ ŝ_gap − ŝ_eig ≤ 1.5", holds=0.5 <= s.slope_difference <= 1.5,
-                 paper=paper_slope_difference(ref),
+                 rule="0.5 ≤ ŝ_gap − ŝ_eig ≤ 1.5", holds=0.5 <= s.slope_difference <= 1.5, converged=ok,
+                 paper=paper_slope_difference(s.ref),
                  measured={"s_gap": gf.s_mle, "s_eig": ef.s_mle, "difference": s.slope_difference})
     claims.check(f"{ds}-gaps-steeper", f"{ds}: eigengaps decay faster than eigenvalues",
-                 rule="ŝ_gap > ŝ_eig", holds=gf.s_mle > ef.s_mle,
+                 rule="ŝ_gap > ŝ_eig", holds=gf.s_mle > ef.s_mle, converged=ok,
                  measured={"s_gap": gf.s_mle, "s_eig": ef.s_mle})
+
+
+def slope_note(s: GapStudy) -> str:
+    """Two lines: ŝ_gap − ŝ_eig against the paper's and Eq. 10's 1; δ_10/δ_100 raw and from the fitted law.
+
+    The text's "10⁴ times" (eigenvector-stability bound at k = 100 vs k = 10) is not tested: with the
+    bound ∝ (k+1)^(s+1) and s ≈ 1 the ratio is (101/11)² ≈ 84; both ratios are printed instead.
+    """
+    g = s.gaps.gaps
+    raw = g[9] / g[98] if g.size >= 99 else float("nan")
+    return (f"ŝ_gap − ŝ_eig: {s.slope_difference:.3f} (paper {paper_slope_difference(s.ref)}; Eq. 10: 1)\n"
+            f"δ_10 / δ_100 (raw gaps): {raw:.1f}; from the fitted eigenvalue law (Eq. 10, (101/11)^(ŝ+1)): "
+            f"{(101 / 11) ** (s.eig_fit.s_mle + 1):.1f}")
