@@ -54,3 +54,40 @@ def test_one_notebook_book_renders_figure_and_claims(tmp_path):
     assert "reproduced" in dom
     scorecard = (book / "_build" / "html" / "book" / "scorecard.html").read_text()
     assert "KS critical values" in scorecard or "xie/tab05" in scorecard
+
+
+MATHJAX = REPO / "_build" / "mathjax" / "node_modules" / "mathjax" / "es5" / "tex-chtml.js"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not MATHJAX.exists(), reason="no local MathJax (make mathjax)")
+def test_rendered_scorecard_counts_the_claims_of_this_build(tmp_path, monkeypatch):
+    """Build the two-page test book, break one page, rebuild: the rendered scorecard counts only what ran."""
+    import re
+
+    from runner_fixtures import copy_book
+
+    book = copy_book(tmp_path / "book")
+    (book / "_build").mkdir()
+    os.symlink(REPO / "_build" / "mathjax", book / "_build" / "mathjax")
+    env = {k: v for k, v in os.environ.items() if k not in ("DLSPECTRA_BOOK_ROOT", "TINY_FAIL", "TINY_SLEEP")}
+    env["DLSPECTRA_RESULTS"] = str(tmp_path / "results")
+
+    def build(**extra):
+        return subprocess.run([sys.executable, "-m", "dlspectra.book.cli", "book", "--skip-data-check", "--force"],
+                              cwd=book, env={**env, **extra}, capture_output=True, text=True, timeout=600)
+
+    def totals() -> list[str]:
+        html = (book / "_build" / "html" / "book" / "scorecard.html").read_text()
+        row = html[html.index("<strong>all</strong>"):]
+        return re.findall(r"<strong>(\d+)</strong>", row[: row.index("</tr>")])
+
+    r = build()
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert totals()[:2] == ["2", "2"]
+    assert (book / "_build" / "html" / "_static" / "tex-chtml.js").exists(), "MathJax not served by the book"
+    r = build(TINY_FAIL="xie/fig02")
+    assert r.returncode == 1 and "broken on purpose" in r.stderr
+    assert totals()[:2] == ["1", "1"]
+    failed_page = (book / "_build" / "html" / "notebooks" / "xie" / "fig02_tiny_two.html").read_text()
+    assert "broken on purpose" in failed_page  # the failed page shows its traceback, and is not counted
