@@ -184,8 +184,9 @@ def lanczos_top_k(
     but non-extreme Ritz pairs (they are still eigenpairs).  Low-rank operators are handled:
     at an invariant subspace the iteration continues from a fresh random orthogonal vector.
 
-    Memory: the float64 basis, ``num_steps * dim`` numbers.  Cost: one product per step plus
-    ``O(m dim)`` reorthogonalisation.
+    Memory: the float64 basis, ``num_steps * dim`` numbers (the buffer grows by doubling, so
+    up to 1.5x that while it is copied); ``max_basis=`` bounds it.  Cost: one product per step
+    plus ``O(m dim)`` reorthogonalisation.
     """
     op = as_operator(op)
     n = int(op.dim)

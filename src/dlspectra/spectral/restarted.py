@@ -30,20 +30,22 @@ from .lanczos import EigResult, _apply, _select, _start_vector, as_operator
 
 __all__ = ["lanczos_restarted"]
 
-_CHUNK = 1 << 16  # columns of the basis rotated at a time at a restart (bounds the temporary memory)
+_CHUNKS = 16  # the basis is rotated in this many column blocks at a restart (temporary memory)
 
 
 def _rotate_basis(V: torch.Tensor, m: int, S: np.ndarray, out_start: int) -> None:
     """In place: ``V[out_start:out_start+l] <- S^T V[:m]`` for ``S`` of shape ``(m, l)``.
 
-    Column chunk by column chunk of ``V`` (``l x _CHUNK`` temporary numbers), so the basis buffer
-    is never duplicated.  ``out_start + l <= m`` is required (rows are overwritten after reading).
+    Column block by column block of ``V`` (``dim / 16`` columns at a time), so the temporaries
+    are at most ``(m + l) * dim / 16`` numbers and the basis buffer is never duplicated.
+    ``out_start + l <= m`` is required (rows are overwritten after reading).
     """
     St = torch.as_tensor(np.ascontiguousarray(S.T), dtype=V.dtype, device=V.device)
     l = St.shape[0]
-    for c in range(0, V.shape[1], _CHUNK):
-        block = St @ V[:m, c:c + _CHUNK]
-        V[out_start:out_start + l, c:c + _CHUNK] = block
+    width = max(256, -(-V.shape[1] // _CHUNKS))
+    for c in range(0, V.shape[1], width):
+        block = St @ V[:m, c:c + width]
+        V[out_start:out_start + l, c:c + width] = block
 
 
 def _orthogonalise(w: torch.Tensor, V: torch.Tensor) -> torch.Tensor:
@@ -78,7 +80,9 @@ def lanczos_restarted(
     k : number of eigenpairs, ``1 <= k <= dim``.
     max_basis : the most basis vectors ever stored (each ``dim`` float64 numbers); default
         ``3 k`` (at least ``k + 20``), capped at ``dim``.  Must exceed ``k``; ``max_basis >= 2 k``
-        is advisable.  Peak memory ``(max_basis + 2) * dim * 8`` bytes plus the operator's own.
+        is advisable.  Peak memory: ``max_basis + 3`` vectors of ``dim`` float64 numbers, plus
+        ``max_basis / 8`` vectors' worth of temporaries at a restart and the ``k`` returned
+        vectors (``return_vectors``), plus the operator's own.
     keep : Ritz vectors kept at a restart (locked ones included); default
         ``k + (max_basis - k) // 2``, so each cycle adds about ``(max_basis - k) / 2`` new
         Krylov vectors.  ``k <= keep < max_basis``.
