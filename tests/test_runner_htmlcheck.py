@@ -15,6 +15,8 @@ TRACED = CLEAN.replace("d_ks = 0.041, accepted", "Traceback (most recent call la
 def test_only_output_areas_are_read():
     assert output_text(CLEAN).strip() == "d_ks = 0.041, accepted"
     assert check_text(output_text(CLEAN)) == []
+    # a page's own convergence note in an admonition is not a Python warning
+    assert check_text("Warning\nLanczos did not converge for 2 of 51 spectra; see the note.") == []
 
 
 def test_warnings_tracebacks_and_paths_are_found():

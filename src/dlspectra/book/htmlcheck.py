@@ -11,7 +11,8 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-WARNING_RE = re.compile(r"\b(\w*Warning|warnings\.warn)\b:?")
+WARNING_RE = re.compile(r"\b[A-Z]\w*Warning: |\bwarnings\.warn\(")
+"""A Python warning as Python prints it (``RuntimeWarning: ...``), not a page's own "Warning" admonition title."""
 TRACEBACK_RE = re.compile(r"Traceback \(most recent call last\)|\bFile \"[^\"]+\", line \d+")
 PATH_RE = re.compile(r"(?<![\w.])(/(?:home|tmp|work|root|Users|var/folders|private)/[\w.\-/]+"
                      r"|[A-Za-z]:\\[\w.\-\\]+|[\w.\-/]*site-packages/[\w.\-/]+)")
