@@ -97,6 +97,7 @@ def _plant(cache, namespace, config, kind, data: bytes) -> None:
                                 "config": config}))
 
 
+@pytest.mark.filterwarnings("ignore:Detected pickle protocol")
 def test_torch_entry_that_would_run_code_is_refused_and_recomputed(tmp_path, caplog):
     import io
     import pickle

@@ -63,8 +63,6 @@ def test_get_client_modes(monkeypatch):
 
 
 def test_workers_get_their_share_of_threads(client):
-    import torch  # noqa: F401 - the workers import it in the function below
-
     def threads() -> tuple[int, str | None]:
         import torch
 
@@ -124,7 +122,7 @@ def test_killed_worker_leaves_no_half_entry_and_run_completes(client, tmp_path):
     def run() -> None:
         try:
             out["res"] = proteins.process_chains(chains, chunk_size=3, cache=cache, progress=False, client=client)
-        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+        except BaseException as exc:
             out["err"] = exc
 
     pids = client.run(os.getpid)

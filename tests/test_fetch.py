@@ -46,7 +46,7 @@ def pdb_server(files: dict[str, bytes], cut: dict[str, int], lifetime: float = 6
     hits: Counter = Counter()
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - the http.server API
+        def do_GET(self):
             name = self.path.rsplit("/", 1)[-1]
             hits[name] += 1
             body = files.get(name)

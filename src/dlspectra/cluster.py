@@ -73,7 +73,7 @@ def _worker_threads_report() -> tuple[int, str | None]:
     return os.cpu_count() or 1, os.environ.get("DLSPECTRA_THREADS") or None
 
 
-def configure_worker_threads(client: "Client") -> dict[str, int]:
+def configure_worker_threads(client: Client) -> dict[str, int]:
     """Give every worker now connected ``cores // workers on its host`` torch threads.
 
     A worker whose environment already sets ``DLSPECTRA_THREADS`` keeps it. Returns
@@ -87,7 +87,7 @@ def configure_worker_threads(client: "Client") -> dict[str, int]:
         per_host.setdefault(str(w.get("host", addr)), []).append(addr)
     reports = client.run(_worker_threads_report)
     out: dict[str, int] = {}
-    for host, addrs in per_host.items():
+    for addrs in per_host.values():
         for addr in addrs:
             cores, preset = reports.get(addr, (1, None))
             out[addr] = int(preset) if preset else threads_for(len(addrs), cores)
@@ -96,14 +96,14 @@ def configure_worker_threads(client: "Client") -> dict[str, int]:
     return out
 
 
-def _accepts_n_workers(client: "Client") -> bool:
+def _accepts_n_workers(client: Client) -> bool:
     import inspect
 
     return "n_workers" in inspect.signature(client.scheduler_info).parameters
 
 
 def get_client(jobs: int = 1, address: str | None = None, *, dashboard: bool = False,
-               timeout: float = 10.0) -> "Client | None":
+               timeout: float = 10.0) -> Client | None:
     """A Dask client for ``jobs`` local worker processes or the scheduler at ``address``.
 
     Parameters
@@ -149,7 +149,7 @@ def get_client(jobs: int = 1, address: str | None = None, *, dashboard: bool = F
     try:
         cluster = LocalCluster(n_workers=int(jobs), threads_per_worker=1, processes=True,
                                dashboard_address=":0" if dashboard else None, env=env)
-    except Exception as exc:  # noqa: BLE001 - any start failure gets one clear message
+    except Exception as exc:
         raise ClusterError(f"could not start a local Dask cluster of {jobs} worker processes: {exc}. "
                            "A script that starts one must do so under `if __name__ == '__main__':`."
                            ) from exc
@@ -158,7 +158,7 @@ def get_client(jobs: int = 1, address: str | None = None, *, dashboard: bool = F
     return client
 
 
-def close_client(client: "Client | None") -> None:
+def close_client(client: Client | None) -> None:
     """Close ``client`` and, when :func:`get_client` started it, its local cluster. None is a no-op."""
     if client is None:
         return
@@ -167,17 +167,17 @@ def close_client(client: "Client | None") -> None:
     if cluster is not None and not isinstance(cluster, str):
         try:
             cluster.close()
-        except Exception:  # noqa: BLE001 - closing twice or after a crash is harmless
+        except Exception:
             pass
 
 
-def dashboard_link(client: "Client | None") -> str | None:
+def dashboard_link(client: Client | None) -> str | None:
     """The dashboard URL of ``client``'s cluster, or None when it has none."""
     if client is None:
         return None
     try:
         link = client.dashboard_link
-    except Exception:  # noqa: BLE001 - no dashboard service
+    except Exception:
         return None
     return link or None
 

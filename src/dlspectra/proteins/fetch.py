@@ -54,7 +54,7 @@ class FetchResult(tuple):
     rows: list[dict]
     downloaded: list[str]
 
-    def __new__(cls, npz: Path, index: Path, rows: list[dict], downloaded: list[str]) -> "FetchResult":
+    def __new__(cls, npz: Path, index: Path, rows: list[dict], downloaded: list[str]) -> FetchResult:
         self = super().__new__(cls, (npz, index))
         self.rows = rows
         self.downloaded = downloaded
