@@ -40,9 +40,7 @@ from dlspectra.papers.xie import protein as xp
 
 page = start("xie/fig10", scale, device, title="KS statistics of protein spectra")
 p = page.preset
-Markdown(page.setup(xp.set_setup_rows(p)).text + "\n\nA second reading of \"protein molecule\" (the paper's own "
-         "example, 4HHB, is a four-chain entry): whole PDB entries, all chains of the entry joined.\n\n"
-         + page.setup(xp.entries_setup_rows(p)).text)
+xp.set_setup(page)
 
 # %% [markdown]
 # ## Computation
@@ -56,7 +54,6 @@ Markdown(page.setup(xp.set_setup_rows(p)).text + "\n\nA second reading of \"prot
 # %%
 study = xp.protein_set_study(p, device=str(page.device))
 if study is not None:
-    display(Markdown(xp.sets_summary(study)))
     for name, res in study.sets.items():
         display(Markdown(f"**{xp.READINGS[name]}**\n\n" + xp.counts_markdown(res)))
 

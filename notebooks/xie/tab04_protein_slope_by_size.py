@@ -31,12 +31,10 @@ device = "auto"
 
 # %% tags=["hide-input"]
 from dlspectra.book.page import Markdown, start
-from dlspectra.proteins import SIZE_BINS
 from dlspectra.papers.xie import protein as xp
 
 page = start("xie/tab04", scale, device, title="ŝ of proteins by size")
-p = page.preset
-Markdown(page.setup(xp.set_setup_rows(p)).text + "\n\n" + page.setup(xp.entries_setup_rows(p)).text)
+xp.set_setup(page)
 
 # %% [markdown]
 # ## Computation
@@ -45,8 +43,7 @@ Markdown(page.setup(xp.set_setup_rows(p)).text + "\n\n" + page.setup(xp.entries_
 # paper's 4HHB example); both cached and shared with the other set pages.
 
 # %%
-study = xp.protein_set_study(p, device=str(page.device))
-Markdown(xp.sets_summary(study)) if study is not None else None
+study = xp.protein_set_study(page.preset, device=str(page.device))
 
 # %% [markdown]
 # ## Figure
@@ -55,8 +52,7 @@ Markdown(xp.sets_summary(study)) if study is not None else None
 # (dashed), for each reading; right: $\hat s$ against size.
 
 # %%
-if study is not None:
-    xp.slope_by_size_figure(study)
+xp.slope_by_size_figure(study);
 
 # %% [markdown]
 # ## Numbers (Table 4 layout; ± is the standard deviation across structures)
@@ -73,10 +69,7 @@ Markdown(xp.summary_tables(study, what=("s",))) if study is not None else None
 # (needs at least two bins with 10 or more structures, else inconclusive).
 
 # %% tags=["hide-input"]
-xp.set_claims(page.claims, study, {
-    **{f"s-bin{b + 1}": f"mean ŝ ≈ 1 for {xp.bin_label(SIZE_BINS[b])}" for b in range(len(SIZE_BINS))},
-    "spread-shrinks": "the spread of ŝ shrinks as proteins grow (0.175 → 0.119 → 0.084)",
-})
+xp.slope_by_size_claims(page.claims, study)
 page.finish()
 
 # %% [markdown]

@@ -39,7 +39,7 @@ from dlspectra.papers.xie import protein as xp
 
 page = start("xie/tab13", scale, device, title="β̂, ŝ and d_ks/d_c of proteins by size")
 p = page.preset
-Markdown(page.setup(xp.set_setup_rows(p)).text + "\n\n" + page.setup(xp.entries_setup_rows(p)).text)
+xp.set_setup(page)
 
 # %% [markdown]
 # ## Computation
@@ -49,7 +49,6 @@ Markdown(page.setup(xp.set_setup_rows(p)).text + "\n\n" + page.setup(xp.entries_
 
 # %%
 study = xp.protein_set_study(p, device=str(page.device))
-Markdown(xp.sets_summary(study)) if study is not None else None
 
 # %% [markdown]
 # ## Figure

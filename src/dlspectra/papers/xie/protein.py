@@ -405,8 +405,9 @@ def sets_summary(study: ProteinSets) -> str:
 
 
 def summary_tables(study: ProteinSets, what: Sequence[str]) -> str:
-    """Markdown: :func:`summary_markdown` per reading and K rule (the paper's row beside the D.4 rule only)."""
-    parts = []
+    """Markdown: :func:`sets_summary`, then :func:`summary_markdown` per reading and K rule (the paper's
+    row beside the D.4 rule only)."""
+    parts = [sets_summary(study)]
     for name in study.sets:
         for r in study.rules:
             ref = PAPER_SET if r == "tenth" else None  # the paper's set numbers use the D.4 rule
@@ -415,12 +416,35 @@ def summary_tables(study: ProteinSets, what: Sequence[str]) -> str:
     return "\n\n".join(parts)
 
 
-def slope_by_size_figure(study: ProteinSets) -> Any:
-    """Tables 4/12 as a figure: ŝ per size bin for each reading (paper's bin means dashed), and ŝ against 3N."""
+def set_setup(page: Any) -> Any:
+    """The setup tables of a set page: single chains, then whole entries (paper vs this run)."""
+    from dlspectra.book.page import Markdown
+
+    return Markdown(page.setup(set_setup_rows(page.preset)).text + "\n\nThe second reading of \"protein molecule\" "
+                    "(the paper's own example, 4HHB, is a four-chain entry): whole PDB entries, all chains of the entry "
+                    "joined.\n\n" + page.setup(entries_setup_rows(page.preset)).text)
+
+
+def slope_by_size_claims(claims: Any, study: ProteinSets | None) -> None:
+    """The claims of Tables 4 and 12 (the same table, printed twice): mean ŝ ≈ 1 per size bin, spread shrinking."""
+    from dlspectra.proteins import SIZE_BINS
+
+    sd = " → ".join(r.text for r in PROTEIN_SET["s"]["sd"][:3])
+    set_claims(claims, study, {**{f"s-bin{b + 1}": f"mean ŝ ≈ 1 for {bin_label(SIZE_BINS[b])}" for b in range(len(SIZE_BINS))},
+                               "spread-shrinks": f"the spread of ŝ shrinks as proteins grow ({sd})"})
+
+
+def slope_by_size_figure(study: ProteinSets | None) -> Any:
+    """Tables 4/12 as a figure: ŝ per size bin for each reading (paper's bin means dashed), and ŝ against 3N.
+
+    None (no figure) when ``study`` is None (data missing).
+    """
     import matplotlib.pyplot as plt
 
     from dlspectra.proteins import SIZE_BINS, size_bin
 
+    if study is None:
+        return None
     fig, axes = plt.subplots(1, 3, figsize=(11, 3.4))
     for ax, name in zip(axes[:2], study.sets):
         ok = [r for r in study.fits[(name, "tenth")] if np.isfinite(r["s"])]
