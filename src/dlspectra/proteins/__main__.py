@@ -22,17 +22,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     f.add_argument("out_dir")
     f.add_argument("--limit", type=int, default=None)
     f.add_argument("--max-resolution", type=float, default=2.0)
+    f.add_argument("--base-url", default=None,
+                   help="where the PDB files are served (default: $DLSPECTRA_PDB_URL, else the RCSB download URL)")
     s = sub.add_parser("spectrum", help="ANM inverse spectrum and power-law fit of a local PDB file")
     s.add_argument("pdb_file")
     s.add_argument("--k-rule", default="tenth")
     a = p.parse_args(argv)
     if a.cmd == "fetch":
         try:
-            npz, idx = fetch_pisces_chains(a.list_path, a.out_dir, limit=a.limit, max_resolution=a.max_resolution)
+            res = fetch_pisces_chains(a.list_path, a.out_dir, limit=a.limit, max_resolution=a.max_resolution,
+                                      base_url=a.base_url)
         except FetchError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
-        print(f"wrote {npz} and {idx}")
+        npz, idx = res
+        counts = ", ".join(f"{k} {v}" for k, v in res.counts.items() if v)
+        print(f"wrote {npz} and {idx} ({counts})")
         return 0
     rule: str | int = a.k_rule if a.k_rule == "tenth" else int(a.k_rule)
     spec = protein_spectrum(a.pdb_file)
