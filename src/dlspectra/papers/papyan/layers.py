@@ -80,15 +80,20 @@ def subset(net: Network, n_per_class: int) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 def kfac_spectra(p: dict, net: Network, *, top: int = 120) -> dict:
-    """Per linear layer ``l = 1..L+1``: exact non-zero eigenvalues of ``G^l`` (Gram), KFAC's
+    """Per linear layer ``l = first..L+1`` (``p["kfac_first_layer"]``, default 1): exact non-zero eigenvalues of ``G^l`` (Gram), KFAC's
     (all products, top ``top`` kept) and CFAC's top ``top`` (Lanczos). Cached."""
-    key = {"net": net.trained.config.key_config(), "what": "kfac", "gram_n": p["gram_n"], "top": top, "version": 1}
+    first = int(p.get("kfac_first_layer", 1))
+    key = {"net": net.trained.config.key_config(), "what": "kfac", "gram_n": p["gram_n"], "top": top,
+           "first": first, "version": 1}
 
     def compute() -> dict:
         X, y = subset(net, int(p["gram_n"]))
         stats = layer_class_structure(net.model, X, y, 10, batch_size=256)
         out: dict[str, np.ndarray] = {"L": np.array(len(stats))}
+        out["first"] = np.array(first)
         for l, st in enumerate(stats, start=1):
+            if l < first:
+                continue
             h, d, pr = layer_samples(net.model, X, y, 10, st.name, batch_size=256)
             out[f"G_{l}"] = layer_ggn_eigenvalues(h, d, pr)[:top]
             out[f"KFAC_{l}"] = kfac_eigenvalues(st.Delta, st.H)[:top]

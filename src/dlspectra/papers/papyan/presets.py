@@ -2,7 +2,8 @@
 
 ``ci`` (2 CPU cores, the whole Papyan book in minutes; catalog 0.9's CPU versions):
 
-* ``LAYER_NET`` (figs 2, 7-13): MLP with BatchNorm before each ReLU, 4 hidden layers of 128
+* ``LAYER_NET`` (figs 2, 7-13; KFAC/CFAC from layer 2 on at ``ci``: the 784-input first layer's
+  CFAC Lanczos alone took minutes): MLP with BatchNorm before each ReLU, 4 hidden layers of 128
   (>= C^2 = 100, so the C^2 error outliers can appear), on 200 class-balanced images per class of
   MNIST and Fashion-MNIST, 40 epochs, SGD-momentum lr 0.05 (fixed; catalog 0.9: "a fixed LR
   ~ 0.05 for MLPs" instead of the 25-value sweep).
@@ -26,7 +27,7 @@ _SPECTRA_PAPER = {"normalization_steps": 32, "margin": 0.05, "num_steps": 256, "
 
 LAYER_NET_CI = {"model": "mlp", "width": 128, "depth": 4, "n_per_class": 200, "epochs": 40, "lr": 0.05,
                 "test_n": 1000, "datasets": ["mnist", "fashion-mnist"], "seed": 0, "top": 100, "top_w": 50,
-                "gram_n": 20}
+                "gram_n": 20, "kfac_first_layer": 2}
 LAYER_NET_PAPER = {"model": "mlp", "width": 2048, "depth": 8, "n_per_class": 5000, "epochs": 350, "lr": 0.05,
                    "test_n": 10000, "datasets": ["mnist", "fashion-mnist", "cifar10"], "seed": 0, "top": 750,
                    "top_w": 150, "gram_n": 200}
