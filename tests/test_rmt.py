@@ -94,3 +94,67 @@ def test_errors():
     with pytest.raises(ValueError):
         rmt.unfold_ensemble([np.arange(5.0)])
     assert len(rmt.spacing_ratios(np.array([0.0, 1e-30, 1.0, 2.0, 4.0]), cutoff=1e-20)) == 1
+
+
+# ----------------------------------------------------------------------------- issue 11 additions
+def test_r_tilde_bootstrap_goe_and_poisson():
+    goe = [np.linalg.eigvalsh(rmt.sample_goe(300, seed=s)) for s in range(20)]
+    est = rmt.r_tilde_bootstrap(goe, seed=0)
+    assert est.resampled == "spectra" and est.n_spectra == 20
+    assert est.lo < est.mean < est.hi
+    assert abs(est.mean - rmt.GOE_MEAN_R_TILDE) < 0.01 and est.closer_to == "GOE"
+    assert est.hi - est.lo < 0.02
+    poi = rmt.r_tilde_bootstrap(rmt.sample_poisson_levels(20000, seed=3), seed=0)
+    assert poi.resampled == "ratios"
+    assert abs(poi.mean - rmt.POISSON_MEAN_R_TILDE) < 0.01 and poi.closer_to == "Poisson"
+    assert poi.covers(rmt.POISSON_MEAN_R_TILDE) and not poi.covers(rmt.GOE_MEAN_R_TILDE)
+    # seeded: same interval twice
+    assert rmt.r_tilde_bootstrap(goe, seed=1) == rmt.r_tilde_bootstrap(goe, seed=1)
+
+
+def test_ks_spacings_against_known_samples():
+    rng = np.random.default_rng(0)
+    # exact Wigner-surmise sample by inverse CDF: s = sqrt(-4 ln(1-u) / pi)
+    s_w = np.sqrt(-4 * np.log1p(-rng.random(20000)) / np.pi)
+    k = rmt.ks_spacings(s_w)
+    assert k.ks_wigner < 0.015 and k.ks_poisson > 0.1 and k.closer_to == "Wigner"
+    assert abs(k.var - (4 / np.pi - 1)) < 0.02
+    e = rmt.ks_spacings(rng.exponential(size=20000))
+    assert e.ks_poisson < 0.015 and e.ks_wigner > 0.1 and e.closer_to == "Poisson"
+    # GOE ensemble-unfolded spacings are Wigner, Poisson levels are Poisson
+    goe = [np.linalg.eigvalsh(rmt.sample_goe(200, seed=s)) for s in range(30)]
+    s = rmt.nearest_neighbour_spacings(rmt.unfold_ensemble(goe, 1 / 3, seed=0))
+    assert rmt.ks_spacings(s).closer_to == "Wigner"
+    si = rmt.nearest_neighbour_spacings(rmt.unfold_ensemble(goe, 1 / 3, seed=0, interpolate=True))
+    assert abs(si.mean() - 1) < 0.01
+    assert rmt.ks_spacings(si).ks_wigner < rmt.ks_spacings(s).ks_wigner  # no 1/m_pool lattice
+    with pytest.raises(ValueError):
+        rmt.ks_spacings(np.array([1.0, np.nan, 2.0]))
+
+
+def test_numerical_rank_on_known_rank_matrix():
+    rng = np.random.default_rng(0)
+    A = rng.standard_normal((300, 37))
+    H = A @ A.T  # PSD, rank 37
+    e = np.linalg.eigvalsh(H)
+    assert rmt.numerical_rank(e) == 37
+    assert rmt.nonzero_eigenvalues(e).size == 37
+    # indefinite, rank 2*20
+    B = rng.standard_normal((200, 20))
+    C = rng.standard_normal((200, 20))
+    M = B @ C.T + C @ B.T
+    assert rmt.numerical_rank(np.linalg.eigvalsh(M)) == 40
+    assert rmt.numerical_rank(np.zeros(5)) == 0
+    # float32 round-off is larger: the dtype rule must see it
+    e32 = np.linalg.eigvalsh(H.astype(np.float32)).astype(np.float64)
+    assert rmt.numerical_rank(e32, dtype=np.float32) == 37
+
+
+def test_cutoff_sweep_fractions():
+    spectra = [np.array([0.0, 0.0, 1e-30, 1e-12, 1.0, 2.0, 3.5]), np.array([0.0, 1e-15, 1.0, 2.5, 3.0, 4.2])]
+    sw = rmt.cutoff_sweep(spectra, [0.0, 1e-20, 1e-10])
+    assert np.allclose(sw["frac_mean"], [(2 / 7 + 1 / 6) / 2, (3 / 7 + 1 / 6) / 2, (4 / 7 + 2 / 6) / 2])
+    assert np.allclose(sw["frac_min"], [1 / 6, 1 / 6, 2 / 6])
+    assert np.all(np.isfinite(sw["mean_r_tilde"]))
+    rel = rmt.cutoff_sweep(spectra, [1e-11], relative=True)
+    assert rel["frac_max"][0] == pytest.approx(4 / 7)

@@ -17,6 +17,8 @@ same device.  NaN or infinite inputs, targets or parameters raise :class:`Spectr
 
 from __future__ import annotations
 
+import warnings
+from contextlib import contextmanager
 from typing import Callable, Iterable, Sequence
 
 import numpy as np
@@ -31,6 +33,14 @@ __all__ = ["EXACT_METHODS", "batch_hessian", "batch_hessian_spectra", "batch_gau
 EXACT_METHODS = ("auto", "forward_over_reverse", "reverse_over_reverse")
 
 Batch = tuple[torch.Tensor, torch.Tensor]
+
+
+@contextmanager
+def _quiet():
+    """torch.func's first call may emit torch's own deprecation notice of torch.jit.script."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r".*torch\.jit\.script.*", category=FutureWarning)
+        yield
 
 
 def _check_batch(X: torch.Tensor, y: torch.Tensor, b: int) -> None:
@@ -117,7 +127,8 @@ def batch_hessian(model: nn.Module, loss_fn: Callable[[torch.Tensor, torch.Tenso
     if method not in EXACT_METHODS:
         raise ValueError(f"method must be one of {EXACT_METHODS}, got {method!r}")
     theta, forward, X, y, scale = _prepare(model, loss_fn, X, y, 0, dtype, reduction)
-    H, used = _hessian_from_loss(_loss_of(forward, loss_fn, X, y, scale), theta, method, chunk_size)
+    with _quiet():
+        H, used = _hessian_from_loss(_loss_of(forward, loss_fn, X, y, scale), theta, method, chunk_size)
     batch_hessian.last_method = used
     if not bool(torch.isfinite(H).all()):
         raise SpectrumError("the Hessian contains NaN or infinite values")
@@ -163,7 +174,8 @@ def batch_gauss_newton(model: nn.Module, X: torch.Tensor, *, dtype: torch.dtype 
     def f_one(v: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
         return forward(v, x.unsqueeze(0)).reshape(())
 
-    J = vmap(jacrev(f_one), in_dims=(None, 0), chunk_size=chunk_size)(theta, X)  # (B, P)
+    with _quiet():
+        J = vmap(jacrev(f_one), in_dims=(None, 0), chunk_size=chunk_size)(theta, X)  # (B, P)
     if not bool(torch.isfinite(J).all()):
         raise SpectrumError("the Jacobian contains NaN or infinite values")
     B = J.shape[0]

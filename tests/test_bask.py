@@ -1,0 +1,102 @@
+"""Baskerville et al. package: reference numbers in the paper's text, presets, closed-form
+logistic Hessian against the generic exact Hessian, unfolding/ratio rules on known ensembles."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from dlspectra import rmt
+from dlspectra.book.scales import FIGURE_IDS, preset
+from dlspectra.curvature import batch_hessian
+from dlspectra.papers.bask import analysis
+from dlspectra.papers.bask.gp import panel_spectra, semicircle_ks
+from dlspectra.papers.bask.presets import CI, PAPER_SCALE, PRESETS
+from dlspectra.papers.bask.reference import PAPER, value
+from dlspectra.papers.bask.setups import MicroLeNet, build_net, count_params, loss_for
+from dlspectra.papers.bask.spectra import logistic_hessian
+
+PAPER_TXT = Path(__file__).resolve().parents[1].parent / "shared" / "papers" / "baskerville_rmt.txt"
+
+
+@pytest.mark.skipif(not PAPER_TXT.is_file(), reason=f"paper text not found at {PAPER_TXT} (CI has ../shared)")
+def test_reference_numbers_occur_in_the_paper():
+    text = PAPER_TXT.read_text()
+    missing = [k for k, v in PAPER.items() if v["quote"] not in text]
+    assert not missing, f"quotes not in the paper: {missing}"
+    for k, v in PAPER.items():
+        assert v["where"], k
+    assert value("bike_test_mse") == 0.044 and value("mass_below_10") == 0.985
+    with pytest.raises(KeyError):
+        value("nonexistent")
+
+
+def test_presets_cover_every_page_and_paper_sizes():
+    ids = [f for f in FIGURE_IDS if f.startswith("bask/")]
+    assert sorted(PRESETS) == sorted(ids)
+    for fid in ids:
+        assert set(preset("ci", fid)) and set(preset("paper", fid))
+    # paper scale uses the paper's parameter counts (catalog 1.1; D2, D3, D14)
+    want = {"logistic": 7850, "mlp2": 9960, "mlp3": 20060, "lenet": 19217, "bike": 16601, "embed": 5130}
+    for k, P in want.items():
+        assert count_params(PAPER_SCALE[k]["net"], PAPER_SCALE[k]["data"]) == P, k
+        assert PAPER_SCALE[k]["epochs"] == 300
+    for r in list(CI.values()) + list(PAPER_SCALE.values()):
+        assert "seed" in r
+    assert preset("paper", "bask/fig04")["sizes"]["batches"] == 157
+
+
+def test_closed_form_logistic_hessian_equals_exact():
+    torch.manual_seed(0)
+    net = build_net({"kind": "mlp", "hidden": []}, (12,), 4, seed=0).double().eval()
+    X = torch.randn(20, 12, dtype=torch.float64)
+    y = torch.randint(0, 4, (20,))
+    H = batch_hessian(net, loss_for({"name": "mnist"}), X, y)  # sum reduction
+    Hc = logistic_hessian(net, X, chunk=7)
+    e, ec = torch.linalg.eigvalsh(H), torch.linalg.eigvalsh(Hc)
+    assert torch.allclose(e, ec, atol=1e-10 * float(e.abs().max()))
+    # rank of a batch softmax Hessian is at most B (C - 1)
+    assert rmt.numerical_rank(e.numpy()) <= 20 * 3
+
+
+def test_micro_lenet_and_bike_loss():
+    m = MicroLeNet()
+    assert m(torch.randn(2, 3, 16, 16)).shape == (2, 10)
+    assert count_params({"kind": "micro_lenet"}, {"name": "cifar10", "pool": 2}) == 1570
+    loss = loss_for({"name": "bike"})
+    out = torch.tensor([[1.0], [2.0]])
+    assert float(loss(out, torch.tensor([1.0, 4.0]))) == pytest.approx(2.0)
+    with pytest.raises(ValueError):
+        build_net({"kind": "nope"}, (3,), 1, seed=0)
+
+
+def test_summary_rules_on_goe_and_poisson():
+    goe = [np.linalg.eigvalsh(rmt.sample_goe(200, seed=s)) for s in range(12)]
+    s = analysis.summarise(goe, "GOE")
+    assert analysis.goe_like(s.rt) and analysis.wigner_like(s.ks, s.ks_control)
+    # the paper's step-count unfolding puts spacings on a 1/m_pool lattice: worse KS with 8 pooled spectra
+    assert s.extra["ks_step"] > s.ks.ks_wigner
+    assert np.all(s.rank == 200) and s.ks_rank is not None
+    poi = [rmt.sample_poisson_levels(200, seed=s) for s in range(12)]
+    sp = analysis.summarise(poi, "Poisson")
+    assert not analysis.goe_like(sp.rt) and analysis.wigner_like(sp.ks, sp.ks_control) is False
+    # a rank-deficient "Hessian": round-off eigenvalues near zero are excluded by the rank-aware set
+    rng = np.random.default_rng(0)
+    deg = []
+    for i in range(6):
+        A = rng.standard_normal((150, 60))
+        deg.append(np.linalg.eigvalsh(A @ A.T))
+    sd = analysis.summarise(deg, "rank 60")
+    assert np.all(sd.rank == 60)
+
+
+def test_gp_panels_literal_and_corrected():
+    gp = {"n": 60, "samples": 5, "kp": 1.0, "outlier_scale": 10.0}
+    pn = {"kpp": 0.1, "degeneracy": 20, "seed": 3}
+    c = panel_spectra(gp, pn)
+    lit = panel_spectra(gp, pn, corrected=False)
+    assert c.shape == (5, 80) and lit.shape == (5, 60)
+    assert np.mean(np.abs(c) <= 1e-12) == pytest.approx(0.25)
+    big = np.concatenate(rmt.gp_hessian_spectra(300, 0.0, 10.0, 5, seed=0))
+    assert semicircle_ks(big) < 0.05
