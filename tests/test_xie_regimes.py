@@ -46,3 +46,15 @@ def test_baseline_detection_and_size_override():
     assert not is_baseline(p, dataset="gaussian")
     q = _preset_for(p, "gaussian", 600)
     assert q["lenet"]["gaussian"]["train_n"] == 600 and p["lenet"]["mnist"]["train_n"] != 600
+
+
+def test_label_runs_train_the_label_epochs():
+    from dlspectra.papers.xie.regimes import with_label_epochs
+
+    p = preset("ci", "xie/fig07")
+    assert p["label_epochs"] == 50 == preset("ci", "xie/fig21")["label_epochs"] == preset("ci", "xie/tab06")["label_epochs"]
+    assert with_label_epochs(p, {"label_noise": 0.4}, {}) == {"epochs": 50}
+    assert with_label_epochs(p, {"random_labels": True}, {"batch_size": 64}) == {"batch_size": 64, "epochs": 50}
+    assert with_label_epochs(p, {"label_noise": 0.4}, {"epochs": 3}) == {"epochs": 3}  # the caller's choice wins
+    assert with_label_epochs(p, None, {}) == {} and with_label_epochs(p, {"label_noise": 0.0}, {}) == {}
+    assert with_label_epochs(preset("ci", "xie/fig06"), {"label_noise": 0.4}, {}) == {}  # no label_epochs there

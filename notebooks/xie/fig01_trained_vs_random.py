@@ -79,8 +79,12 @@ print("data sets not available offline:", ", ".join(missing) if missing else "no
 # it passes through the cutoff $(K, \lambda_K)$, and a spectrum that is a power law lies on it.
 
 # %%
-fig, axes = plt.subplots(1, len(runs), figsize=(4.6 * len(runs), 4.0), squeeze=False)
-for ax, (ds, pair) in zip(axes[0], runs.items()):
+ncol = min(2, len(runs))
+nrow = -(-len(runs) // ncol)
+fig, axes = plt.subplots(nrow, ncol, figsize=(4.4 * ncol, 3.6 * nrow), squeeze=False)
+for ax in axes.flat[len(runs):]:
+    ax.set_visible(False)
+for ax, (ds, pair) in zip(axes.flat, runs.items()):
     rank_plot(ax, pair["sgd"].spectrum.eigenvalues, label="SGD", fit=pair["sgd"].fit, color="C0")
     rank_plot(ax, pair["random"].spectrum.eigenvalues, label="random", fit=pair["random"].fit, color="C3")
     ax.set_title(f"LeNet, {ds}")

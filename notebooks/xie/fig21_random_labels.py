@@ -59,21 +59,23 @@ page.setup(setup_rows(p, knob=["labels / inputs", "(a) MNIST, labels shuffled; (
                                "random labels, same subset size and recipe"],
                       hessian_over=("(a) the training set and the test set; (b) the training set",
                                     f"first {h['hessian_n'] or 'all'} training images (labels as trained); "
-                                    f"{h['hessian_n'] or 'all 10,000'} clean MNIST test images")))
+                                    f"{h['hessian_n'] or 'all 10,000'} clean MNIST test images"),
+                      epochs=("50", f"{p['label_epochs']} (every model of this page)"), baseline_spectrum=False))
 
 # %% [markdown]
 # ## Computation
 
 # %%
+E = p["label_epochs"]  # every model of this page trains the paper's 50 epochs (shuffled labels need them to be fitted)
 runs = {
-    ("clean", "train"): regime_run(p, "MNIST, clean labels, train Hessian", device=page.device),
-    ("clean", "test"): regime_run(p, "MNIST, clean labels, test Hessian", split="test", device=page.device),
+    ("clean", "train"): regime_run(p, "MNIST, clean labels, train Hessian", device=page.device, epochs=E),
+    ("clean", "test"): regime_run(p, "MNIST, clean labels, test Hessian", split="test", device=page.device, epochs=E),
     ("shuffled", "train"): regime_run(p, "MNIST, shuffled labels, train Hessian", device=page.device,
                                       data_changes={"random_labels": True}),
     ("shuffled", "test"): regime_run(p, "MNIST, shuffled labels, test Hessian", split="test", device=page.device,
                                      data_changes={"random_labels": True}),
     ("gaussian", "train"): regime_run(p, "Gaussian inputs, random labels, train Hessian", dataset="gaussian",
-                                      device=page.device),
+                                      device=page.device, epochs=E),
 }
 K, drop = p["fit_k"], p["drop_top"]
 bulk = {key: bulk_fit(r.spectrum.eigenvalues, K, drop) for key, r in runs.items()}

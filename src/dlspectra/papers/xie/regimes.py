@@ -44,12 +44,26 @@ def is_baseline(p: dict, dataset: str = "mnist", train_n: int | None = None, dat
     return xie_train_config(q, dataset, data_changes=data_changes, **train_changes) == xie_train_config(p, dataset)
 
 
+def with_label_epochs(p: dict, data_changes: dict | None, train_changes: dict) -> dict:
+    """``train_changes`` with ``epochs = p["label_epochs"]`` for a run on noisy or random labels (when
+    the preset sets it and the caller did not choose the epochs)."""
+    corrupt = bool(data_changes) and bool(data_changes.get("label_noise") or data_changes.get("random_labels"))
+    if corrupt and p.get("label_epochs") and "epochs" not in train_changes:
+        return dict(train_changes, epochs=p["label_epochs"])
+    return dict(train_changes)
+
+
 def regime_run(p: dict, label: str, *, dataset: str = "mnist", split: str = "train", train_n: int | None = None,
                data_changes: dict | None = None, device: str = "auto", progress: bool = True,
                **train_changes) -> Run:
     """Train (or load) the baseline with the given changes, take its top Hessian eigenvalues over
     ``split`` ("train": the first ``hessian_n`` training samples, labels as trained; "test": a
-    class-balanced subset of clean test samples) and fit the top ``p["fit_k"]`` of them."""
+    class-balanced subset of clean test samples) and fit the top ``p["fit_k"]`` of them.
+
+    Runs on noisy or random labels train ``p["label_epochs"]`` epochs when the preset sets it (the
+    paper's premise is that they fit the noise; pass ``epochs=`` to the clean comparison runs too).
+    """
+    train_changes = with_label_epochs(p, data_changes, train_changes)
     q = _preset_for(p, dataset, train_n)
     if split == "train" and is_baseline(p, dataset, train_n, data_changes, **train_changes):
         spec = spectrum_spec(q)  # fig01's spectrum of the baseline: shared cache entry
