@@ -176,6 +176,8 @@ def _write_outcome(nb: Notebook, scale: str, res: dict, key: str, run_id: str) -
     executed = nb.executed(scale)
     if res.get("executed"):
         atomic_write_text(executed, res["executed"])
+    else:  # the kernel never ran it: an older page must not stand in for this run
+        executed.unlink(missing_ok=True)
     claims = res.get("claims")
     if res["status"] == pagecache.OK and claims is not None:
         claims = {**claims, "run_id": run_id, "page": nb.doc, "scale": scale}
@@ -301,6 +303,16 @@ def _on_interrupt(signum, frame):  # noqa: ARG001
     raise KeyboardInterrupt
 
 
+def key_device(device: str, remote: bool) -> str:
+    """The device as it enters a page's key: ``auto`` resolved to what it means on this machine (a
+    CPU build and a GPU build differ), left as asked for on a remote cluster."""
+    if remote or device != "auto":
+        return device
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
 def book_keys(notebooks: dict[str, Notebook], scale: str, device: str, data_state: str) -> dict[str, str]:
     """Today's key of every page (see :mod:`dlspectra.book.pagecache`)."""
     import dlspectra
@@ -331,6 +343,8 @@ def scorecard_inputs(notebooks: dict[str, Notebook], scale: str, keys: dict[str,
         rec = pagecache.read_record(nb.executed(scale))
         if states[fid] is None:
             status = "ok"
+        elif rec is None:
+            status = "not run at this scale"
         elif rec is not None and rec.get("status") != pagecache.OK and rec.get("key") == keys[fid]:
             status = f"{rec['status']}: {rec.get('error')}"
         else:
@@ -421,10 +435,11 @@ def cmd_book(args: argparse.Namespace) -> int:
 
         problems = verify_all()
         if problems:
-            raise DlspectraError("the data folder is incomplete or corrupt (fix it, or pass --skip-data-check "
-                                 "to build with the pages that need it marked 'not run'):\n" + "\n".join(problems))
+            raise DlspectraError("the data folder is incomplete or corrupt (fix it, or pass --skip-data-check to "
+                                 "build anyway: pages whose files are missing record 'not run: data missing', "
+                                 "pages reading a corrupt file fail):\n" + "\n".join(problems))
         data_state = "verified"
-    keys = book_keys(notebooks, args.scale, args.device, data_state)
+    keys = book_keys(notebooks, args.scale, key_device(args.device, address is not None), data_state)
     run_id = uuid.uuid4().hex
     todo, skipped = [], []
     for nb in chosen:
@@ -465,7 +480,12 @@ def cmd_book(args: argparse.Namespace) -> int:
             run_pages(todo, client, report)
     except KeyboardInterrupt:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        _close_client(client) if client is not None else None
+        if client is not None:
+            try:  # the workers' kernels first: they are not the workers' children once those die
+                client.run(stop_running_kernels, wait=True)
+            except Exception:  # noqa: BLE001 - a worker already gone
+                pass
+            _close_client(client)
         client = None
         print(f"dlspectra book: interrupted after {len(results)} of {len(todo)} notebook(s); the running one was "
               "stopped and its claims not counted", file=sys.stderr, flush=True)
@@ -527,7 +547,9 @@ def cmd_scorecard(args: argparse.Namespace) -> int:
     root = project_root()
     resolve_settings(root)
     notebooks = discover(root)
-    keys = book_keys(notebooks, args.scale, args.device, "unchecked" if args.skip_data_check else "verified")
+    remote = bool(os.environ.get("DLSPECTRA_DASK_SCHEDULER"))
+    keys = book_keys(notebooks, args.scale, key_device(args.device, remote),
+                     "unchecked" if args.skip_data_check else "verified")
     path = write_scorecard(root, args.scale, keys=keys, notebooks=notebooks)
     print(path)
     return 0
