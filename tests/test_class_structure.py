@@ -82,6 +82,7 @@ def test_decomposition_sums_to_G(setup):
     wcc = torch.zeros(C, C, dtype=torch.float64).index_add_(0, y, w)
     ref_means = torch.zeros(C, C, P, dtype=torch.float64).index_add_(0, y, w[:, :, None] * g) / wcc[:, :, None]
     assert torch.allclose(means, ref_means, atol=1e-12)
+    assert not means.requires_grad
     assert torch.allclose(dec.structure.weights, wcc, atol=1e-14)
     dev = g - ref_means[y]  # (n, C', P)
     within = ExplicitSecondMoment(dev.reshape(n * C, P), w.reshape(-1))

@@ -335,7 +335,7 @@ def cross_class_means(
             with torch.enable_grad():
                 _, pull = vjp(lambda th: functional_call(model, th, (Xb,)), theta)
                 g = vmap(pull)(U)[0]
-            means[c] += _flat(g, names, 1)
+            means[c] += _flat(g, names, 1).detach()
     check_finite(means, "cross-class mean gradients")
     del counts
     return means, w, p

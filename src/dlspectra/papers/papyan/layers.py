@@ -115,3 +115,40 @@ def log_error(exact: np.ndarray, approx: np.ndarray, k: int) -> float:
     m = min(len(a), len(b))
     f = 1e-12 * a[0]
     return float(np.mean(np.abs(np.log(np.maximum(a[:m], f)) - np.log(np.maximum(b[:m], f)))))
+
+
+def kronecker_check(net: Network, *, batch_size: int = 512) -> dict:
+    """Sec. 7.12 / Fig. 2: exact layer gradient means ``g^l_c``, ``g^l_{c,c'}`` (as ``(d_out, d_in)``
+    matrices) against ``delta_c h_c^T`` and ``delta_{c,c'} h_c^T`` (uniform feature class means).
+
+    Returns per linear layer the mean cosine similarity over classes (and over ``c' != c``), and for
+    the last hidden layer the matrices of classes 0-2 for the diagram.
+    """
+    from dlspectra.curvature import cross_class_means, mean_decomposition
+    from dlspectra.curvature.kfac import linear_layers
+
+    stats = layer_stats(net, batch_size=batch_size)
+    layers = dict(linear_layers(net.model))
+    out: dict[str, object] = {"cos_class": [], "cos_cross": []}
+    for st in stats:
+        W = layers[st.name].weight
+        means, w, _ = cross_class_means(net.model, net.train.X, net.train.y, 10, params=[W], batch_size=batch_size)
+        means = means.to(torch.float64).cpu()
+        gc = mean_decomposition(means, w.to(torch.float64).cpu()).class_means.reshape(10, *W.shape)
+        dc = st.pieces.class_means  # (C, d_out): delta_c
+        approx_c = torch.einsum("ci,cj->cij", dc, st.h_c)
+        approx_cc = torch.einsum("cki,cj->ckij", st.delta_means, st.h_c)
+        exact_cc = means.reshape(10, 10, *W.shape)
+
+        def cos(a, b):
+            a, b = a.reshape(a.shape[0], -1) if a.ndim == 3 else a.reshape(-1, a.shape[-2] * a.shape[-1]), \
+                b.reshape(b.shape[0], -1) if b.ndim == 3 else b.reshape(-1, b.shape[-2] * b.shape[-1])
+            return float(torch.nn.functional.cosine_similarity(a, b, dim=1).mean())
+
+        off = ~torch.eye(10, dtype=torch.bool)
+        out["cos_class"].append(cos(gc, approx_c))
+        out["cos_cross"].append(cos(exact_cc[off], approx_cc[off]))
+        if st is stats[-2]:  # last hidden layer's weight (input = last hidden features)
+            out["example"] = {"h_c": st.h_c[:3].numpy(), "delta_c": dc[:3].numpy(), "g_c": gc[:3].numpy(),
+                              "approx": approx_c[:3].numpy(), "name": st.name}
+    return out
