@@ -1,8 +1,10 @@
 """The run record of each executed page, and the key that says whether a page must run again.
 
 A page's key is the SHA-256 of everything its output depends on: its source file, the package's
-code (every ``.py`` under ``dlspectra/``), the data (the checksum manifest the data check verifies
-against, plus the problems found when the check was skipped), the scale and the device asked for.
+code (every ``.py`` and checksum manifest under ``dlspectra/``), the data (whether the build verified
+the data folder against that manifest: ``verified``, or ``unchecked`` under ``--skip-data-check``),
+the scale and the device (``auto`` resolved to ``cpu``/``cuda`` on this machine). The environment
+is not part of the key: a page that reads other variables needs ``--force``.
 The runner writes a record beside the executed page when a run ends
 (``<pages>/<paper>/<stem>.run.json``: key, run id, status ``ok`` / ``failed`` / ``timed out``,
 error, seconds). A page is *current* when its record says ``ok``, its key equals today's key, the

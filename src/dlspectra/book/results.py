@@ -14,7 +14,10 @@ Verdicts (DESIGN.md): ``reproduced``, ``not reproduced``, ``inconclusive``,
 ``not run: data missing``, ``not run: scale``.
 
 Each notebook writes one JSON per scale, atomically, to
-``$DLSPECTRA_RESULTS/<scale>/<paper>/<figure>.json`` (default ``<repo>/_build/results``).
+``$DLSPECTRA_RESULTS/<scale>/<paper>/<figure>.json`` (default ``<book>/_build/results``). Under
+``dlspectra book`` the kernel writes into a private folder and the runner copies the file into
+the results folder only when the page finished, stamped with the run's id; the scorecard then
+counts it only while that run is the page's current one (:mod:`dlspectra.book.pagecache`).
 :func:`render_scorecard` turns the folder into the book's scorecard page.
 """
 
