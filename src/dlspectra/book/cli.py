@@ -420,7 +420,6 @@ def cmd_book(args: argparse.Namespace) -> int:
     print(f"dlspectra book: checkout {root}", flush=True)
     check_scale(args.scale)
     settings = resolve_settings(root)
-    os.environ["DLSPECTRA_BOOK_ROOT"] = str(root)
     address = args.cluster or os.environ.get("DLSPECTRA_DASK_SCHEDULER") or None
     check_device(args.device, remote=address is not None)
     if args.jobs < 1:
@@ -475,8 +474,10 @@ def cmd_book(args: argparse.Namespace) -> int:
                 client, link = _get_client(jobs, address)
                 if link:
                     print(f"Dask dashboard: {link}", flush=True)
-            else:
-                os.environ["DLSPECTRA_THREADS"] = str(max(1, os.cpu_count() or 1))
+            else:  # one page at a time in this process: all the cores, unless DLSPECTRA_THREADS says otherwise
+                threads = os.environ.get("DLSPECTRA_THREADS") or str(max(1, os.cpu_count() or 1))
+                for _nb, spec in todo:
+                    spec["env"]["DLSPECTRA_THREADS"] = threads
             run_pages(todo, client, report)
     except KeyboardInterrupt:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
