@@ -141,6 +141,14 @@ def gap_figure(s: GapStudy, *, color: str = "C0") -> Any:
 
     fig, (ax_a, ax_b) = plt.subplots(1, 2, figsize=(9.0, 3.8))
     gap_plot(ax_a, ax_b, s.gaps, label=f"LeNet, {s.dataset}, SGD", color=color, resolved=s.n_resolved)
+    pos = s.gaps.gaps[s.gaps.gaps > 0]
+    if pos.size:
+        # the paper's slope (Table 6) through the smallest gap, as the fitted line is drawn
+        j = np.arange(1, pos.size + 1)
+        s_paper = s.ref["gap"].s
+        ax_b.loglog(j, pos.min() * (pos.size / j) ** s_paper.value, ":", color="0.3", lw=1.2,
+                    label=f"paper's slope ŝ = {s_paper} ({s_paper.where})")
+        ax_b.set_ylim(pos.min() / 3, pos.max() * 3)  # keep the data in view: the lines may run far above the top gaps
     ax_a.set_title("(a) eigengaps vs eigenvalue rank")
     ax_b.set_title("(b) eigengaps, re-sorted")
     ax_a.legend(fontsize=8)
@@ -214,6 +222,6 @@ def slope_note(s: GapStudy) -> str:
     """
     g = s.gaps.gaps
     raw = g[9] / g[98] if g.size >= 99 else float("nan")
-    return (f"ŝ_gap − ŝ_eig: {s.slope_difference:.3f} (paper {paper_slope_difference(s.ref)}; Eq. 10: 1)\n"
+    return (f"ŝ_gap − ŝ_eig: {s.slope_difference:.3f} (paper {paper_slope_difference(s.ref)}; Eq. 10: 1); "
             f"δ_10 / δ_100 (raw gaps): {raw:.1f}; from the fitted eigenvalue law (Eq. 10, (101/11)^(ŝ+1)): "
             f"{(101 / 11) ** (s.eig_fit.s_mle + 1):.1f}")
