@@ -19,11 +19,12 @@ before the solve (every allocation: torch, numpy, ARPACK); on CUDA it is
 the CPU there and is skipped).
 
 Operators: the rotated power-law matrix of ``bench_lanczos.py`` (``k^-1.1`` + 3 outliers; exact
-eigenvalues) and the Hessian of its 784-30-30-10 MLP (24,790 parameters, float64; reference:
+eigenvalues), a rotated uniform spectrum on [0, 1] (evenly spaced eigenvalues: the slowest case
+for Krylov methods, where the unrestarted basis grows far beyond 3K), and the Hessian of its 784-30-30-10 MLP (24,790 parameters, float64; reference:
 unrestarted Lanczos at tol 1e-11).  On a GPU (``--device cuda``) a third: a wider MLP Hessian
 (``--wide``, ~1.1M parameters, float32) where the basis memory dominates.
 
-    python bench/bench_restart.py [--quick] [--device cpu|cuda] [--wide]
+    python bench/bench_restart.py [--quick] [--device cpu|cuda] [--wide] [--cases powerlaw,uniform,mlp]
 """
 
 from __future__ import annotations
@@ -60,18 +61,18 @@ def _solve(kind: str, op, K: int, tol: float, basis: int | None):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if kind == "unrestarted":
-            res = lanczos_top_k(op, K, tol=tol, num_steps=min(op.dim, 20 * K + 200), return_vectors=True,
+            res = lanczos_top_k(op, K, tol=tol, num_steps=min(op.dim, 40 * K + 400), return_vectors=True,
                                 progress=False)
             return res.eigenvalues, res.eigenvectors, res.num_matvecs, res.converged, res.info["num_steps"]
         if kind == "restarted":
-            res = lanczos_restarted(op, K, max_basis=basis, tol=tol, max_matvecs=20 * K + 200,
+            res = lanczos_restarted(op, K, max_basis=basis, tol=tol, max_matvecs=40 * K + 400,
                                     return_vectors=True, progress=False)
             return res.eigenvalues, res.eigenvectors, res.num_matvecs, res.converged, res.info["peak_basis"]
         from scipy.sparse.linalg import ArpackNoConvergence, eigsh
 
         lin = op.to_scipy()
         try:
-            vals, vecs = eigsh(lin, k=K, which="LA", tol=tol, ncv=basis, maxiter=20 * K + 200)
+            vals, vecs = eigsh(lin, k=K, which="LA", tol=tol, ncv=basis, maxiter=40 * K + 400)
             ok = True
         except ArpackNoConvergence as err:
             vals, vecs, ok = err.eigenvalues, err.eigenvectors, False
@@ -149,6 +150,19 @@ def bench(name: str, op, ref: np.ndarray, Ks, tol: float, device: torch.device, 
     return rows
 
 
+def rotated_uniform(n: int = 3000, seed: int = 1) -> tuple[torch.Tensor, np.ndarray]:
+    """``Q diag(linspace(1, 0, n)) Q^T`` (Q: 6 random Householder reflections) and its eigenvalues."""
+    eigs = np.linspace(1.0, 0.0, n)
+    rng = np.random.default_rng(seed)
+    A = np.diag(eigs)
+    for _ in range(6):
+        u = rng.standard_normal(n)
+        u /= np.linalg.norm(u)
+        Au = A @ u
+        A = A - 2 * np.outer(u, Au) - 2 * np.outer(Au, u) + 4 * (u @ Au) * np.outer(u, u)
+    return torch.tensor((A + A.T) / 2), eigs
+
+
 def wide_model(device: torch.device):
     torch.manual_seed(0)
     model = nn.Sequential(nn.Flatten(), nn.Linear(784, 1024), nn.ReLU(), nn.Linear(1024, 256), nn.ReLU(),
@@ -169,15 +183,25 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="K = 20, 50 only (default 20, 50, 200)")
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--wide", action="store_true", help="also the ~1.1M-parameter MLP (float32; GPU advised)")
-    ap.add_argument("--skip-dense", action="store_true")
+    ap.add_argument("--cases", default="powerlaw,uniform,mlp",
+                    help="comma-separated subset of powerlaw, uniform, mlp (default all three)")
     args = ap.parse_args()
+    cases = set(args.cases.split(","))
+    if cases - {"powerlaw", "uniform", "mlp"}:
+        ap.error(f"unknown case(s) {sorted(cases - {'powerlaw', 'uniform', 'mlp'})}")
     device = torch.device(args.device)
     torch.set_num_threads(int(os.environ.get("DLSPECTRA_THREADS", "1")))
     Ks = [20, 50] if args.quick else [20, 50, 200]
     print(f"torch {torch.__version__}, device {device}, threads {torch.get_num_threads()}")
-    if not args.skip_dense:
+    if "powerlaw" in cases:
         A, exact = rotated_powerlaw(n=3000)
         bench("power law k^-1.1 + 3 outliers", DenseOperator(A.to(device)), exact, Ks, 1e-8, device, True)
+    if "uniform" in cases:  # the hard case for Krylov methods: evenly spaced eigenvalues
+        A, exact = rotated_uniform(n=3000)
+        bench("uniform spectrum on [0, 1]", DenseOperator(A.to(device)), exact, [K for K in Ks if K <= 50],
+              1e-8, device, True)
+    if "mlp" not in cases:
+        return
     model, batches = small_model()
     model = model.to(device)
     batches = [(X.to(device), y.to(device)) for X, y in batches]
