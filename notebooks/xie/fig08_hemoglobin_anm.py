@@ -56,7 +56,8 @@ if hb is not None:
 # ## Figure
 #
 # Figure 8b: normalised inverse-Hessian eigenvalues against rank (log-log) with the fitted lines
-# $\hat\sigma_1 i^{-\hat s}$, $\hat s = 1/(\hat\beta-1)$, drawn over the K tested values of each rule.
+# $\hat\sigma_K (K/i)^{\hat s}$, $\hat s = 1/(\hat\beta-1)$, drawn over the K tested values of each
+# rule through the smallest of them (the MLE's λ_cutoff).
 
 # %%
 if hb is not None:

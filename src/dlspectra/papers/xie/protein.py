@@ -214,22 +214,22 @@ def counts_markdown(res: SetResult) -> str:
 
 
 def plot_inverse_spectrum(ax: Any, spec: ProteinSpectrum, rules: Sequence[str | int] = ("tenth", 1000)) -> None:
-    """Xie Fig. 8b: normalised σ̂_i = σ_i/σ_1 against i (log-log), with the fitted line of each K rule."""
+    """Xie Fig. 8b: normalised σ̂_i = σ_i/σ_1 against i (log-log), with the fitted line of each K rule
+    (σ̂_K (K/i)^ŝ over the K tested values, through the smallest of them)."""
     from dlspectra.book.plotting import rank_plot
 
     fits = [spec.fit(r) for r in rules]
     rank_plot(ax, spec.sigma, label=f"{spec.id}: σ̂_i = σ_i/σ_1 (n = {spec.n_modes})", fit=fits[0], normalise=True,
               color="C0")
+    ax.get_lines()[-1].set_label(f"fit K = {fits[0].k}: ŝ = {fits[0].s_mle:.3f}")
     sigma1 = spec.sigma[0]
-    for j, (r, f) in enumerate(zip(rules[1:], fits[1:])):
+    for j, f in enumerate(fits[1:]):
         kk = np.arange(1, f.k + 1)
-        ax.loglog(kk, f.lambda_max / sigma1 * kk ** (-f.s_mle), "--", lw=1.2, color=f"C{j + 1}",
+        ax.loglog(kk, f.lambda_cutoff / sigma1 * (f.k / kk) ** f.s_mle, "--", lw=1.2, color=f"C{j + 1}",
                   label=f"fit K = {f.k}: ŝ = {f.s_mle:.3f}")
     ax.set_xlabel("rank i")
     ax.set_ylabel("σ̂_i = σ_i / σ_1")
     ax.legend(fontsize=8)
-
-
 
 
 # ----------------------------------------------------------------------------- 4HHB: fig08, fig09, tab11
