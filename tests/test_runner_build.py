@@ -108,6 +108,6 @@ def test_timeout_is_reported_as_such(book, monkeypatch, capsys):
     monkeypatch.setenv("TINY_SLEEP", "60")
     assert build("--only", "xie/fig01", "--timeout", "3") == 1
     err = capsys.readouterr().err
-    assert "timed out" in err and "--timeout 3" in err
+    assert "timed out: code cell 2 (`import os`) ran longer than --timeout 3 s" in err
     rec = pagecache.read_record(pages_dir(book, "ci") / "xie" / "fig01_tiny_one.ipynb")
     assert rec["status"] == pagecache.TIMED_OUT

@@ -82,15 +82,21 @@ def prepare(source_text: str) -> Any:
     return doc
 
 
-def source_cell(nb: Any) -> str | None:
-    """``code cell N`` of the first cell with an error output, counted as the reader counts the page's
-    code cells (papermill's injected cell and banners left out), with its first line; None if no cell failed."""
+def source_cell(nb: Any, running: bool = False) -> str | None:
+    """``code cell N`` of the first cell with an error output (``running``: of the cell that started
+    and never replied), counted as the reader counts the page's code cells (papermill's injected cell and
+    banners left out), with its first line; None if there is none."""
     n = 0
     for cell in nb.cells:
         if cell.cell_type != "code" or "injected-parameters" in cell.metadata.get("tags", []):
             continue
         n += 1
-        if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+        if running:  # started (input sent) but never replied to
+            steps = cell.metadata.get("execution", {})
+            hit = "iopub.execute_input" in steps and "shell.execute_reply" not in steps
+        else:
+            hit = any(o.get("output_type") == "error" for o in cell.get("outputs", []))
+        if hit:
             first = next((ln.strip() for ln in str(cell.source).splitlines() if ln.strip()), "")
             return f"code cell {n}" + (f" (`{first[:60]}`)" if first else "")
     return None
@@ -109,10 +115,16 @@ def _describe(exc: BaseException, out_path: Path, timeout: int | None) -> tuple[
         except Exception:  # noqa: BLE001 - the location is a courtesy
             pass
         if timeout and exc.ename in ("KeyboardInterrupt", "CellTimeoutError", "TimeoutError"):
-            return TIMED_OUT, f"timed out: {where} ran longer than --timeout {timeout} s"
+            return TIMED_OUT, f"{where} ran longer than --timeout {timeout} s"
         return FAILED, f"{where}: {exc.ename}: {exc.evalue}"
     if "Timeout" in name or isinstance(exc, TimeoutError):
-        return TIMED_OUT, f"timed out: a cell ran longer than --timeout {timeout} s ({name})"
+        where = "a code cell"
+        try:
+            nb = nbformat.read(str(out_path), as_version=4)  # the cell still running, or the one interrupted
+            where = source_cell(nb, running=True) or source_cell(nb) or where
+        except Exception:  # noqa: BLE001 - the location is a courtesy
+            pass
+        return TIMED_OUT, f"{where} ran longer than --timeout {timeout} s"
     return FAILED, f"{name}: {exc}"
 
 
