@@ -45,6 +45,7 @@ from dlspectra.book.page import Markdown, start
 from dlspectra.book.plotting import rank_plot
 from dlspectra.book.results import markdown_table
 from dlspectra.papers.xie.pipeline import converged
+from dlspectra.papers.xie.reference.ks_tables import table6_row
 from dlspectra.papers.xie.tables import claim_trend, comparison_table, convergence_note, fits_trend, ordering_trend
 from dlspectra.papers.xie.regimes import count_outliers, regime_run, setup_rows, train_metric
 
@@ -74,7 +75,7 @@ runs = {n: regime_run(p, f"N = {n}", train_n=n, epochs=p["size_epochs"], split="
 # (b) $d_{ks}$ against N, ours and the paper's (Table 6), with the critical values.
 
 # %%
-PAPER_DKS = {600: 0.205, 800: 0.0399, 1000: 0.0198, 3000: 0.0159, 6000: 0.0151}
+PAPER_DKS = {n: table6_row(("size", n)).d_ks.value for n in (600, 800, 1000, 3000, 6000)}  # Table 6
 fig, axes = plt.subplots(1, 2, figsize=(10, 4.2))
 for i, (n, run) in enumerate(runs.items()):
     rank_plot(axes[0], run.spectrum.eigenvalues[:run.fit.k], label=f"N = {n}", fit=run.fit, color=f"C{i}")
@@ -83,7 +84,7 @@ axes[0].legend(fontsize=7)
 axes[1].semilogx(list(runs), [r.fit.d_ks for r in runs.values()], "o-", label=f"ours (K = {p['fit_k']})")
 axes[1].semilogx(list(PAPER_DKS), list(PAPER_DKS.values()), "s--", color="gray", label="paper (K = 1000)")
 axes[1].axhline(next(iter(runs.values())).fit.d_c, color="C0", lw=0.8, ls=":", label="d_c ours")
-axes[1].axhline(0.0430, color="gray", lw=0.8, ls=":", label="d_c paper")
+axes[1].axhline(table6_row(("opt", "sgd")).d_c.value, color="gray", lw=0.8, ls=":", label="d_c paper")
 axes[1].set_xlabel("training-set size N")
 axes[1].set_ylabel("d_ks")
 axes[1].set_title("(b) KS distance")
@@ -94,11 +95,7 @@ fig.tight_layout()
 # ## Numbers
 
 # %%
-PAPER = {600: {"d_ks": 0.205, "d_c": 0.0430},
-         800: {"d_ks": 0.0399, "d_c": 0.0430, "beta": 1.995, "sigma": 0.031, "s": 1.004},
-         1000: {"d_ks": 0.0198, "d_c": 0.0430, "beta": 2.128, "sigma": 0.036, "s": 0.886},
-         3000: {"d_ks": 0.0159, "d_c": 0.0430, "beta": 2.091, "sigma": 0.034, "s": 0.917},
-         6000: {"d_ks": 0.0151, "d_c": 0.0430, "beta": 2.001, "sigma": 0.032, "s": 0.999}}
+PAPER = {n: table6_row(("size", n)).as_dict() for n in PAPER_DKS}  # Table 6, the N rows
 comparison_table([(f"N = {n}", PAPER.get(n), r.fit) for n, r in runs.items()])
 
 # %% [markdown]

@@ -56,6 +56,7 @@ from dlspectra.book.page import Markdown, start
 from dlspectra.book.plotting import rank_plot
 from dlspectra.book.results import markdown_table
 from dlspectra.papers.xie.pipeline import converged, top_converged
+from dlspectra.papers.xie.reference.ks_tables import table6_row
 from dlspectra.papers.xie.tables import claim_trend, comparison_table, convergence_note, fits_trend, ordering_trend
 from dlspectra.papers.xie.regimes import (log_spectrum_distance, phase, random_run, regime_run, setup_rows,
                                    train_metric)
@@ -87,8 +88,8 @@ phases = {b: phase(p["batch_equiv"][b], p) for b in p["batch_sizes"]}
 # the critical values; (c) final training loss.
 
 # %%
-PAPER_DKS = {128: 0.00900, 512: 0.00787, 640: 0.0125, 768: 0.278, 1024: 0.129, 8192: 0.240, 16384: 0.249,
-             32768: 0.201, 50000: 0.139, 60000: 0.0936}
+PAPER_DKS = {b: table6_row(("batch", b)).d_ks.value  # Table 6, the batch-size rows
+             for b in (128, 512, 640, 768, 1024, 8192, 16384, 32768, 50000, 60000)}
 fig, axes = plt.subplots(1, 3, figsize=(14, 4.2))
 cmap = plt.get_cmap("viridis")
 for i, (b, run) in enumerate(runs.items()):
@@ -101,7 +102,7 @@ eq = [p["batch_equiv"][b] for b in runs]
 axes[1].semilogx(eq, [r.fit.d_ks for r in runs.values()], "o-", label=f"ours (K = {p['fit_k']})")
 axes[1].semilogx(list(PAPER_DKS), list(PAPER_DKS.values()), "s--", color="gray", label="paper (K = 1000)")
 axes[1].axhline(runs[p["batch_sizes"][0]].fit.d_c, color="C0", lw=0.8, ls=":", label="d_c ours")
-axes[1].axhline(0.0430, color="gray", lw=0.8, ls=":", label="d_c paper")
+axes[1].axhline(table6_row(("opt", "sgd")).d_c.value, color="gray", lw=0.8, ls=":", label="d_c paper")
 axes[1].axvspan(640, 768, color="C1", alpha=0.2, label="paper's transition")
 axes[1].set_xlabel("batch size (paper-equivalent, same B/N)")
 axes[1].set_ylabel("d_ks")
@@ -117,12 +118,9 @@ fig.tight_layout()
 # ## Numbers
 
 # %%
-PAPER = {128: {"d_ks": 0.00900, "d_c": 0.0430, "beta": 1.991, "sigma": 0.031, "s": 1.009},
-         512: {"d_ks": 0.00787, "d_c": 0.0430, "beta": 1.894, "sigma": 0.028, "s": 1.119},
-         640: {"d_ks": 0.0125, "d_c": 0.0430, "beta": 1.838, "sigma": 0.027, "s": 1.194},
-         **{b: {"d_ks": d, "d_c": 0.0430} for b, d in PAPER_DKS.items() if b >= 768}}
+PAPER = {b: table6_row(("batch", b)).as_dict() for b in PAPER_DKS}
 comparison_table([(f"B = {b} (≙ {p['batch_equiv'][b]}, phase {phases[b]})", PAPER.get(p["batch_equiv"][b]), r.fit)
-                  for b, r in runs.items()] + [("random init", {"d_ks": 0.0796, "d_c": 0.0430}, rand.fit)])
+                  for b, r in runs.items()] + [("random init", table6_row(("random", "mnist")).as_dict(), rand.fit)])
 
 # %% [markdown]
 # Training record and top eigenvalue of each run (a paper row is shown where the paper ran the
@@ -167,14 +165,14 @@ claims.check("phase1-s-increases", "Phase I: ŝ increases with the batch size",
              rule="ŝ strictly increasing in B over the Phase I runs (needs ≥ 2 of them)",
              holds=(all(fits[a].s_mle < fits[b].s_mle for a, b in zip(ph1, ph1[1:])) if len(ph1) >= 2 else None),
              converged=converged(*(runs[b] for b in ph1)),
-             paper={128: 1.009, 512: 1.119, 640: 1.194}, measured={b: fits[b].s_mle for b in ph1},
+             paper={b: PAPER[b]["s"] for b in (128, 512, 640)}, measured={b: fits[b].s_mle for b in ph1},
              note="inconclusive when the ci grid has a single Phase I run")
 passing = [b for b in runs if fits[b].accepted]
 claims.check("passing-s-increases", "ordering: ŝ increases with B over all runs that pass the KS test",
              rule="ŝ strictly increasing in B over the passing runs",
              holds=all(fits[a].s_mle < fits[b].s_mle for a, b in zip(passing, passing[1:])) if len(passing) >= 2 else None,
              converged=converged(*runs.values()),
-             paper={128: 1.009, 512: 1.119, 640: 1.194}, measured={b: fits[b].s_mle for b in passing})
+             paper={b: PAPER[b]["s"] for b in (128, 512, 640)}, measured={b: fits[b].s_mle for b in passing})
 trained = [b for b in runs if phases[b] != "III"]
 top = 20
 larger = {f"{a}<{b}": bool(np.all(runs[b].spectrum.eigenvalues[:top] >= runs[a].spectrum.eigenvalues[:top]))
@@ -209,14 +207,14 @@ for b in ph3:
                            "baseline": train_metric(runs[base_b], "train", "loss")})
     claims.check(f"phase3-rejected-B{b}", "Phase III (full batch): the power law is rejected",
                  rule="d_ks > d_c", holds=not fits[b].accepted, converged=converged(runs[b]),
-                 trend=claim_trend(runs[b], paper_accepts=False, holds=not fits[b].accepted), paper={"d_ks": 0.0936, "d_c": 0.0430},
+                 trend=claim_trend(runs[b], paper_accepts=False, holds=not fits[b].accepted), paper={"d_ks": PAPER[60000]["d_ks"], "d_c": PAPER[60000]["d_c"]},
                  measured={"d_ks": fits[b].d_ks, "d_c": fits[b].d_c})
     d_rand = log_spectrum_distance(runs[b].spectrum.eigenvalues, rand.spectrum.eigenvalues, p["fit_k"])
     d_base = log_spectrum_distance(runs[b].spectrum.eigenvalues, runs[base_b].spectrum.eigenvalues, p["fit_k"])
     claims.check(f"phase3-like-random-B{b}", "Phase III: the full-batch spectrum resembles the random initialisation",
                  rule="mean |log λ_k(full) − log λ_k(random)| < mean |log λ_k(full) − log λ_k(B=128)| over the top K",
                  holds=d_rand < d_base, converged=converged(runs[b], rand, runs[base_b]), measured={"to random": d_rand, "to B=128": d_base},
-                 paper={"d_ks full batch": 0.0936, "d_ks random": 0.0796})
+                 paper={"d_ks full batch": PAPER[60000]["d_ks"], "d_ks random": table6_row(("random", "mnist")).d_ks.value})
     claims.check(f"full-vs-small-B{b}", "ordering: the full-batch spectrum is further from a power law than the smallest batch",
                  rule="d_ks(full batch) > d_ks(smallest B)", holds=fits[b].d_ks > fits[min(runs)].d_ks, converged=converged(runs[b], runs[min(runs)]),
                  trend=ordering_trend(runs[b], runs[min(runs)], holds=fits[b].d_ks > fits[min(runs)].d_ks),
