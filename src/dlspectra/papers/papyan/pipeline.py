@@ -149,3 +149,44 @@ def knockout_summary(before: np.ndarray, after: np.ndarray, group: int, k: int) 
 def eigh_desc(A: torch.Tensor) -> np.ndarray:
     """Eigenvalues of a symmetric matrix, descending, float64."""
     return np.sort(torch.linalg.eigvalsh(A.to(torch.float64)).cpu().numpy())[::-1]
+
+
+def within_class_traces(net: Network, dec: GDecomposition, *, chunk: int = 32) -> np.ndarray:
+    """Fig. 6's red points: ``(1/N_c) Tr G_within,c`` per class ``c`` ``(C,)``, with
+    ``G_within,c = sum_{c'} (w_{c,c'} / sum_{c''} w_{c,c''}) sum_{i in c} pi_{i,c,c'} (g - g_{c,c'})(g - g_{c,c'})^T``
+    (catalog 0.4 / ambiguity 10; ``N_c`` = samples of class ``c``).  Per-sample extended gradients in
+    chunks of ``chunk`` samples (memory ``chunk * C * P``)."""
+    means, wcc = dec.structure.means, dec.structure.weights
+    X, y = net.train.X.to(means.device), net.train.y.to(means.device)
+    C = wcc.shape[0]
+    tr = torch.zeros(C, C, dtype=torch.float64)
+    for s in range(0, len(X), chunk):
+        g, w = _partial_extended(net.model, X[s:s + chunk], y[s:s + chunk], C)
+        w = w * len(g) / len(X)  # weights relative to the whole data set
+        yy = y[s:s + chunk]
+        d2 = ((g - means[yy]) ** 2).sum(-1).to(torch.float64).cpu()  # (nb, C')
+        tr.index_add_(0, yy.cpu(), (w.to(torch.float64).cpu() / wcc.to(torch.float64).cpu()[yy.cpu()]) * d2)
+    wrow = wcc.to(torch.float64).cpu()
+    per_class = (wrow / wrow.sum(1, keepdim=True) * tr).sum(1)
+    counts = torch.bincount(y.cpu(), minlength=C).to(torch.float64)
+    return (per_class / counts).numpy()
+
+
+def _partial_extended(model: nn.Module, X: torch.Tensor, y: torch.Tensor, C: int):
+    """Extended gradients of a chunk that lacks some classes (the class check is for whole data sets)."""
+    from torch.func import functional_call, jacrev, vmap
+
+    from dlspectra.curvature.base import select_params
+
+    names, ps = select_params(model)
+    theta = {n: q.detach() for n, q in zip(names, ps)}
+
+    def logits(th, x):
+        return functional_call(model, th, (x.unsqueeze(0),))[0]
+
+    J = vmap(jacrev(logits), in_dims=(None, 0))(theta, X)
+    J = torch.cat([J[n].reshape(len(X), C, -1) for n in names], dim=-1)
+    with torch.no_grad():
+        p = torch.softmax(model(X), 1)
+    R = p[:, None, :] - torch.eye(C, dtype=p.dtype, device=p.device)[None]
+    return torch.einsum("nkc,ncp->nkp", R, J).detach(), p / len(X)

@@ -55,5 +55,10 @@ PRESETS: dict[str, dict[str, dict]] = {
 }
 for _fig in ("fig02", "fig07", "fig08", "fig09", "fig10", "fig11", "fig12", "fig13"):
     PRESETS[f"papyan/{_fig}"] = {"ci": LAYER_NET_CI, "paper": LAYER_NET_PAPER}
-for _fig in ("fig03", "fig04", "fig06", "fig14", "fig16", "fig17", "tab01"):
+for _fig in ("fig03", "fig14", "fig16", "fig17", "tab01"):
     PRESETS[f"papyan/{_fig}"] = {"ci": G_NET_CI, "paper": G_NET_PAPER}
+# fig04: Hess, G and E on the training data at ci (the test block doubles the cost), both at paper scale
+PRESETS["papyan/fig04"] = {"ci": dict(G_NET_CI, splits=["train"]), "paper": dict(G_NET_PAPER, splits=["train", "test"])}
+# fig06: N per class x training length (separate runs of that many epochs, same schedule shape)
+PRESETS["papyan/fig06"] = {"ci": dict(G_NET_CI, sizes=[10, 136], epoch_grid=[3, 30]),
+                           "paper": dict(G_NET_PAPER, sizes=[10, 136, 1351, 5000], epoch_grid=[10, 117, 233, 350])}

@@ -99,3 +99,22 @@ def negative_mass(x: np.ndarray, dens: np.ndarray, sigma_units: float = 0.0) -> 
 def torch_free(x) -> np.ndarray:
     """A numpy copy of a cached value (numpy arrays come back from the cache already)."""
     return x.cpu().numpy() if isinstance(x, torch.Tensor) else np.asarray(x)
+
+
+def kernel_width(x: np.ndarray, num_steps: int, kappa: float) -> float:
+    """The Gaussian kernel's std in the operator's units for a density on the grid ``x`` (Alg. 3)."""
+    from dlspectra.spectral import kernel_sigma
+
+    return kernel_sigma(num_steps, kappa) * (x[-1] - x[0]) / 2
+
+
+def upper_support(x: np.ndarray, dens: np.ndarray, q: float = 0.999) -> float:
+    """The ``q`` quantile of a density on a grid (upper edge of its bulk)."""
+    cdf = np.cumsum(dens)
+    return float(np.interp(q, cdf / cdf[-1], x))
+
+
+def peaks_near(x: np.ndarray, dens: np.ndarray, values: np.ndarray, rel: float = 0.05) -> int:
+    """How many ``values`` have a local maximum of the density within ``rel`` (relative) of them."""
+    pk = x[1:-1][(dens[1:-1] > dens[:-2]) & (dens[1:-1] >= dens[2:])]
+    return int(sum(bool(np.any(np.abs(pk - v) <= rel * abs(v))) for v in values))
