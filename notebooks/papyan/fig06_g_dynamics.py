@@ -38,7 +38,8 @@ from dlspectra.book.results import markdown_table
 from dlspectra.data import available
 from dlspectra.papers.papyan.figures import density_panel
 from dlspectra.papers.papyan.pipeline import decompose, network, within_class_traces
-from dlspectra.spectral import lanczos_log_density, lanczos_top_k
+from dlspectra.papers.papyan.spectra import top_eigs
+from dlspectra.spectral import lanczos_log_density
 
 page = start("papyan/fig06", scale, device, title="Dynamics of the structure of G")
 p = page.preset
@@ -63,7 +64,7 @@ if have:
         for n in p["sizes"]:
             net = network(p, ds, page.device, n_per_class=n, epochs=ep)
             dec = decompose(net)
-            top = lanczos_top_k(dec.G, C, num_steps=p["top_k_steps"], tol=1e-4, progress=False)
+            top = top_eigs(dec.G, C, p)
             u, d = lanczos_log_density(dec.G, num_steps=p["log_steps"], epsilon=1e-5, normalization_steps=p["normalization_steps"])
             b = dec.eigenvalues("between")
             panels[(ep, n)] = {"u": u, "d": d, "orange": top.eigenvalues, "yellow": b[:C], "green": b[C:C * C - C],

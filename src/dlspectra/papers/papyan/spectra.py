@@ -14,7 +14,7 @@ import numpy as np
 import torch
 
 from dlspectra.cache import cached
-from dlspectra.spectral import lanczos_density, lanczos_log_density, lanczos_top_k
+from dlspectra.spectral import lanczos_density, lanczos_log_density, lanczos_restarted, lanczos_top_k
 from dlspectra.spectral.density import DeflatedOperator
 
 from .pipeline import Network, decompose, operators
@@ -26,8 +26,24 @@ KNOCKOUTS = ("G", "class", "cross", "same")
 """G and G minus each low-rank piece (G minus G_within = the rank-C^2 'between' matrix: exact)."""
 
 
-def _top(op, k: int, steps: int, seed: int = 0) -> tuple[np.ndarray, bool, int]:
-    r = lanczos_top_k(op, k, num_steps=steps, tol=1e-4, seed=seed, progress=False)
+def top_eigs(op, k: int, p: dict, *, return_vectors: bool = False, which: str = "LA", tol: float = 1e-4):
+    """Top-``k`` eigenpairs with the preset's solver: ``"full"`` (Lanczos with full
+    reorthogonalisation, at most ``top_k_steps`` basis vectors) or ``"restarted"`` (thick-restart
+    Lanczos in a basis of ``3 k`` vectors, for paper-scale networks; ``top_k_steps`` products at most
+    per basis size... budget ``max_matvecs = 4 top_k_steps``)."""
+    if p.get("solver", "full") == "restarted":
+        return lanczos_restarted(op, k, max_basis=max(3 * k, k + 20), max_matvecs=4 * int(p["top_k_steps"]), tol=tol,
+                                 return_vectors=return_vectors, which=which, progress=False)
+    return lanczos_top_k(op, k, num_steps=p["top_k_steps"], tol=tol, return_vectors=return_vectors, which=which,
+                         progress=False)
+
+
+def _solver_key(p: dict) -> dict:
+    return {} if p.get("solver", "full") == "full" else {"solver": p["solver"]}
+
+
+def _top(op, k: int, p: dict) -> tuple[np.ndarray, bool, int]:
+    r = top_eigs(op, k, p)
     return r.eigenvalues, bool(r.converged), int(r.num_matvecs)
 
 
@@ -36,7 +52,7 @@ def g_knockout_spectra(p: dict, net: Network, *, top_k: int = 40) -> dict:
     the exact eigenvalues of the pieces (Gram matrices) and of ``G ⊖ G_within``. Cached."""
     key = {"net": net.trained.config.key_config(), "what": "g-knockouts", "top_k": top_k,
            "log_steps": p["log_steps"], "top_k_steps": p["top_k_steps"], "normalization_steps": p["normalization_steps"],
-           "epsilon": EPSILON, "version": 1}
+           "epsilon": EPSILON, "version": 1, **_solver_key(p)}
 
     def compute() -> dict:
         dec = decompose(net)
@@ -45,7 +61,7 @@ def g_knockout_spectra(p: dict, net: Network, *, top_k: int = 40) -> dict:
             out[f"exact_{name}"] = dec.eigenvalues(name)
         for name in KNOCKOUTS:
             op = dec.G if name == "G" else dec.knockout(name)
-            ev, conv, mv = _top(op, top_k, p["top_k_steps"])
+            ev, conv, mv = _top(op, top_k, p)
             u, d = lanczos_log_density(op, num_steps=p["log_steps"], epsilon=EPSILON,
                                        normalization_steps=p["normalization_steps"], seed=0)
             out[f"top_{name}"], out[f"conv_{name}"], out[f"mv_{name}"] = ev, np.array(conv), np.array(mv)
@@ -65,12 +81,11 @@ def hessian_spectra(p: dict, net: Network, split: str, names=("hess", "G", "E"),
     for name in names:
         key = {"net": net.trained.config.key_config(), "what": "hessian", "split": split, "op": name, "C": C,
                "num_steps": p["num_steps"], "top_k_steps": p["top_k_steps"], "kappa": p["kappa"],
-               "normalization_steps": p["normalization_steps"], "margin": p["margin"], "version": 1}
+               "normalization_steps": p["normalization_steps"], "margin": p["margin"], "version": 1, **_solver_key(p)}
 
         def compute(name=name) -> dict:
             op = operators(net, split)[name]
-            r = lanczos_top_k(op, C, num_steps=p["top_k_steps"], tol=1e-4, return_vectors=True,
-                              which="LA" if name != "E" else "LM", progress=False)
+            r = top_eigs(op, C, p, return_vectors=True, which="LA" if name != "E" else "LM")
             kw = dict(num_steps=p["num_steps"], kappa=p["kappa"], normalization_steps=p["normalization_steps"],
                       margin=p["margin"], seed=0)
             x_def, d_def = lanczos_density(DeflatedOperator(op, r.eigenvectors), **kw)
