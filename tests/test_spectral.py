@@ -417,3 +417,42 @@ def test_block_subspace_iteration_indefinite_needs_shift():
     np.testing.assert_allclose(la.eigenvalues, [3.0, 2.5, 2.0], rtol=1e-9)
     with pytest.raises(ValueError, match="block_size"):
         block_subspace_iteration(A, 3, block_size=2, progress=False)
+
+
+class _StorageCounter:
+    """Wraps an operator; at every product counts the float64 vectors of length ``dim`` held by
+    live tensors (distinct storages, via the garbage collector), independently of the solver."""
+
+    def __init__(self, op):
+        self.op, self.dim, self.device, self.dtype = op, op.dim, op.device, op.dtype
+        self.skip = {op.matrix.untyped_storage().data_ptr()}
+        self.peak = 0
+        self.calls = 0
+
+    def matvec(self, v):
+        import gc
+
+        self.calls += 1
+        if self.calls % 8:  # scanning the heap is slow: every 8th product
+            return self.op.matvec(v)
+        storages = {}
+        for obj in gc.get_objects():
+            if isinstance(obj, torch.Tensor) and obj.dtype == torch.float64 and obj.numel() >= self.dim:
+                s = obj.untyped_storage()
+                if s.data_ptr() not in self.skip:
+                    storages[s.data_ptr()] = s.nbytes()
+        self.peak = max(self.peak, sum(storages.values()) // (8 * self.dim))
+        return self.op.matvec(v)
+
+
+def test_restarted_lanczos_basis_bound_counted_independently():
+    A = _rotated(np.linspace(1, 0, 400), seed=12)
+    full = _StorageCounter(DenseOperator(A))
+    with pytest.warns(UserWarning, match="not converged"):
+        ref = lanczos_top_k(full, 10, tol=1e-8, num_steps=80, progress=False)
+    assert full.peak >= 72  # the counter sees the unrestarted basis (80 rows, last count at 72)
+    bounded = _StorageCounter(DenseOperator(A))
+    rs = lanczos_restarted(bounded, 10, max_basis=30, tol=1e-8, max_matvecs=2000, progress=False)
+    assert rs.converged and rs.num_matvecs > 100
+    assert bounded.peak <= 30 + 3, bounded.peak  # the basis plus a few working vectors
+    np.testing.assert_allclose(rs.eigenvalues, np.linspace(1, 0, 400)[:10], rtol=1e-9)
