@@ -47,6 +47,7 @@ from dlspectra.book.page import Markdown, start
 from dlspectra.book.plotting import rank_plot
 from dlspectra.book.results import markdown_table
 from dlspectra.papers.xie.pipeline import converged
+from dlspectra.papers.xie.reference.cifar_tables import TABLE9, TABLE9_D_C, floats
 from dlspectra.papers.xie.tables import comparison_table, convergence_note, fit_table, fits_trend, ordering_trend
 from dlspectra.papers.xie.cifar import paper_batch, resnet_run, resnet_setup_rows
 
@@ -90,10 +91,10 @@ fig.tight_layout()
 # with the paper size they stand for.
 
 # %%
-PAPER = {128: (0.0803, 2.146, 0.162, 0.873), 512: (0.0561, 2.146, 0.151, 0.936), 1024: (0.0647, 2.076, 0.152, 0.929),
-         1152: (0.0598, 2.060, 0.150, 0.944), 1280: (0.331, None, None, None), 2048: (0.334, None, None, None),
-         4096: (0.334, None, None, None), 16384: (0.343, None, None, None)}
-paper_rows = [[f"B = {b}", f"{v[0]:g}", "0.176", "Yes" if v[0] < 0.176 else "No",
+T9 = floats(TABLE9)  # Table 9 (K = 50, d_c printed as 0.176); B = 128 is the SGD row
+D_C9 = TABLE9_D_C.value
+PAPER = {128: T9[("cifar10", "sgd")], **{int(k[1][2:]): v for k, v in T9.items() if k[1].startswith("B=")}}
+paper_rows = [[f"B = {b}", f"{v[0]:g}", f"{D_C9:g}", "Yes" if v[0] < D_C9 else "No",
                f"{v[1]:.3f} ± {v[2]:.3f}" if v[1] else "", f"{v[3]:.3f}" if v[3] else ""] for b, v in PAPER.items()]
 Markdown("**Paper (Table 9, K = 50)**\n\n" + markdown_table(["run", "d_ks", "d_c", "power law", "β̂ ± σ", "ŝ"], paper_rows))
 
@@ -104,9 +105,9 @@ def nearest_paper(b):
 
 
 comparison_table([(f"B = {b} (≙ {equiv[b]}; paper row B = {nearest_paper(b)})",
-                   dict(zip(["d_ks", "beta", "sigma", "s"], PAPER[nearest_paper(b)]), d_c=0.176)
-                   if PAPER[nearest_paper(b)][1] else {"d_ks": PAPER[nearest_paper(b)][0], "d_c": 0.176}, r.fit)
-                  for b, r in runs.items()] + [("random", {"d_ks": 0.334, "d_c": 0.176}, random_run.fit)])
+                   dict(zip(["d_ks", "beta", "sigma", "s"], PAPER[nearest_paper(b)]), d_c=D_C9)
+                   if PAPER[nearest_paper(b)][1] else {"d_ks": PAPER[nearest_paper(b)][0], "d_c": D_C9}, r.fit)
+                  for b, r in runs.items()] + [("random", {"d_ks": T9[("cifar10", "random")][0], "d_c": D_C9}, random_run.fit)])
 
 # %%
 fit_table([*runs.values(), random_run])
@@ -153,13 +154,13 @@ claims.check("ordering", "the largest batch is further from a power law than the
              rule=f"d_ks(B={b_max}) > d_ks(B={b_min})", holds=runs[b_max].fit.d_ks > runs[b_min].fit.d_ks,
              converged=converged(runs[b_max], runs[b_min]),
              trend=ordering_trend(runs[b_max], runs[b_min], holds=runs[b_max].fit.d_ks > runs[b_min].fit.d_ks),
-             paper={"B=128": 0.0803, "B=16384": 0.343}, measured={f"B={b_min}": runs[b_min].fit.d_ks,
+             paper={"B=128": PAPER[128][0], "B=16384": PAPER[16384][0]}, measured={f"B={b_min}": runs[b_min].fit.d_ks,
                                                                   f"B={b_max}": runs[b_max].fit.d_ks})
 d_max, d_min, d_rnd = runs[b_max].fit.d_ks, runs[b_min].fit.d_ks, random_run.fit.d_ks
 claims.check("large-batch-like-random", "the largest-batch spectrum resembles the random network's (Phases II and III merge)",
              rule="|d_ks(B_max) − d_ks(random)| < |d_ks(B_max) − d_ks(B_min)|",
              holds=abs(d_max - d_rnd) < abs(d_max - d_min),
-             converged=converged(runs[b_max], runs[b_min], random_run), paper={"B=16384": 0.343, "random": 0.334},
+             converged=converged(runs[b_max], runs[b_min], random_run), paper={"B=16384": PAPER[16384][0], "random": T9[("cifar10", "random")][0]},
              measured={f"B={b_max}": d_max, "random": d_rnd, f"B={b_min}": d_min})
 page.finish()
 

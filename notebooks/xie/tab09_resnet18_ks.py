@@ -37,6 +37,7 @@ from dlspectra.data import available
 from dlspectra.book.page import Markdown, start
 from dlspectra.book.results import markdown_table
 from dlspectra.papers.xie.pipeline import converged
+from dlspectra.papers.xie.reference.cifar_tables import TABLE9, TABLE9_D_C, floats
 from dlspectra.papers.xie.tables import claim_trend, comparison_table, convergence_note, fit_table
 from dlspectra.papers.xie.cifar import paper_batch, resnet_run, resnet_setup_rows
 
@@ -52,24 +53,12 @@ page.setup(resnet_setup_rows(p))
 # loaded from the cache or computed; CIFAR-100 runs when the data are present.
 
 # %%
-PAPER = {  # Table 9: (d_ks, beta, sigma, s); d_c printed as 0.176
-    ("cifar10", "random"): (0.334, None, None, None), ("cifar10", "sgd"): (0.0803, 2.146, 0.162, 0.873),
-    ("cifar10", "vanilla-sgd"): (0.0891, 2.193, 0.169, 0.838), ("cifar10", "adam"): (0.0478, 2.062, 0.149, 0.950),
-    ("cifar10", "amsgrad"): (0.0542, 2.041, 0.147, 0.961), ("cifar10", "adabound"): (0.0588, 2.029, 0.146, 0.971),
-    ("cifar10", "yogi"): (0.116, 1.915, 0.129, 1.092), ("cifar10", "radam"): (0.168, 1.794, 0.1112, 1.259),
-    ("cifar10", "adai"): (0.103, 2.183, 0.167, 0.845), ("cifar10", "pnm"): (0.138, 2.132, 0.160, 0.884),
-    ("cifar10", "lookahead"): (0.110, 2.098, 0.155, 0.911), ("cifar10", "diffgrad"): (0.068, 2.055, 0.149, 0.948),
-    ("cifar10", "B=512"): (0.0561, 2.146, 0.151, 0.936), ("cifar10", "B=1024"): (0.0647, 2.076, 0.152, 0.929),
-    ("cifar10", "B=1152"): (0.0598, 2.060, 0.150, 0.944), ("cifar10", "B=1280"): (0.331, None, None, None),
-    ("cifar10", "B=2048"): (0.334, None, None, None), ("cifar10", "B=4096"): (0.334, None, None, None),
-    ("cifar10", "B=16384"): (0.343, None, None, None),
-    ("cifar100", "random"): (0.373, None, None, None), ("cifar100", "sgd"): (0.108, 2.299, 0.184, 0.770),
-}
+PAPER = floats(TABLE9)  # Table 9: (d_ks, beta, sigma, s); d_c printed as 0.176
 
 
 def paper_dict(key):
     d, b, s, sh = PAPER[key]
-    return {"d_ks": d, "d_c": 0.176, "beta": b, "sigma": s, "s": sh}
+    return {"d_ks": d, "d_c": TABLE9_D_C.value, "beta": b, "sigma": s, "s": sh}
 
 
 rows = []   # (label, paper key, run or None)
@@ -102,7 +91,7 @@ print("data sets not available offline:", missing or "none")
 # %%
 Markdown("**Paper (Table 9)**\n\n" + markdown_table(
     ["data set", "run", "d_ks", "d_c", "power law", "β̂ ± σ", "ŝ"],
-    [[ds, name, f"{v[0]:g}", "0.176", "Yes" if v[0] < 0.176 else "No",
+    [[ds, name, f"{v[0]:g}", f"{TABLE9_D_C.value:g}", "Yes" if v[0] < TABLE9_D_C.value else "No",
       f"{v[1]:.3f} ± {v[2]:g}" if v[1] else "", f"{v[3]:.3f}" if v[3] else ""] for (ds, name), v in PAPER.items()]))
 
 # %%

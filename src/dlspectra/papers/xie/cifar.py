@@ -23,6 +23,7 @@ from dlspectra.spectra import SpectrumSpec, build_operator, spectrum_spec
 from dlspectra.spectra import hessian_trace as spectra_hessian_trace
 from dlspectra.train import resolve_device
 from dlspectra.papers.xie.pipeline import Run, lenet_run
+from dlspectra.papers.xie.reference.cifar_tables import TABLE7, TABLE7_D_C, floats
 
 
 def resnet_preset(p: dict) -> dict:
@@ -92,26 +93,10 @@ def resnet_setup_rows(p: dict) -> list[list]:
     ]
 
 
-#: Table 7 of the paper (LeNet, K = 1000, d_c = 0.0430): (data set, run) -> (d_ks, β̂, σ, ŝ); the
-#: reference column of fig15, fig17 and tab07 (DiffGrad's ŝ 1.236 is as printed: 1/(β̂-1) = 1.245).
-TAB07_PAPER: dict[tuple[str, str], tuple[float, float | None, float | None, float | None]] = {
-    ("cifar10", "random"): (0.0663, None, None, None),
-    ("cifar10", "sgd"): (0.0279, 1.968, 0.031, 1.033),
-    ("cifar10", "vanilla-sgd"): (0.0276, 1.935, 0.030, 1.069),
-    ("cifar10", "adam"): (0.0269, 1.806, 0.025, 1.241),
-    ("cifar10", "amsgrad"): (0.0232, 1.786, 0.025, 1.271),
-    ("cifar10", "adabound"): (0.0297, 1.901, 0.028, 1.110),
-    ("cifar10", "yogi"): (0.0184, 1.806, 0.025, 1.241),
-    ("cifar10", "radam"): (0.0163, 1.733, 0.023, 1.363),
-    ("cifar10", "adai"): (0.0310, 1.918, 0.029, 1.090),
-    ("cifar10", "pnm"): (0.0347, 1.911, 0.029, 1.098),
-    ("cifar10", "lookahead"): (0.0358, 1.964, 0.030, 1.037),
-    ("cifar10", "diffgrad"): (0.0303, 1.803, 0.024, 1.236),
-    ("cifar100", "random"): (0.0944, None, None, None),
-    ("cifar100", "sgd"): (0.0315, 1.908, 0.029, 1.101),
-    ("cifar100", "vanilla-sgd"): (0.0379, 1.903, 0.029, 1.108),
-    ("cifar100", "sgd, evaluated on CIFAR-10"): (0.0306, 1.913, 0.029, 1.095),
-}
+#: Table 7 of the paper (LeNet, K = 1000, d_c = 0.0430): (data set, run) -> (d_ks, β̂, σ, ŝ), read from
+#: :mod:`dlspectra.papers.xie.reference.cifar_tables`; the reference column of fig15, fig17 and tab07
+#: (DiffGrad's ŝ 1.236 is as printed: 1/(β̂-1) = 1.245).
+TAB07_PAPER: dict[tuple[str, str], tuple[float | None, ...]] = floats(TABLE7)
 
 #: Optimizers the paper groups as adaptive (larger ŝ on CIFAR-10 LeNet) and as SGD-like (smaller ŝ).
 ADAPTIVE = ("adam", "amsgrad", "yogi", "radam", "diffgrad")
@@ -121,7 +106,7 @@ SGD_LIKE = ("sgd", "vanilla-sgd", "lookahead")
 def paper_row(dataset: str, run: str) -> dict:
     """A Table 7 row as the ``paper`` dict of :func:`dlspectra.papers.xie.pipeline.comparison_table`."""
     d, b, s, sh = TAB07_PAPER[(dataset, run)]
-    return {"d_ks": d, "d_c": 0.0430, "beta": b, "sigma": s, "s": sh}
+    return {"d_ks": d, "d_c": TABLE7_D_C.value, "beta": b, "sigma": s, "s": sh}
 
 
 def lenet_cifar_setup_rows(p: dict) -> list[list]:
