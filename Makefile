@@ -47,4 +47,4 @@ bench: env
 	$(BIN)/python bench/bench_anm.py --quick
 
 clean:
-	rm -rf _build book/_generated notebooks/*/*.ipynb
+	rm -rf _build/pages _build/book _build/html _build/results book/_generated
