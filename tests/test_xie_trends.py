@@ -78,3 +78,9 @@ def test_fits_trend_on_a_statistic_of_several_runs():
     assert {tr["moves"], flipped["moves"]} <= set(TREND_MOVES)
     if tr["moves"] != "no clear trend":
         assert tr["moves"] != flipped["moves"]
+
+
+def test_trend_reaches_the_whole_computed_top():
+    lam = 1.0 / np.arange(1, 1001) ** 1.0
+    run = _run(lam, k=200)  # a top-1000 spectrum tested at K = 200
+    assert trend_ks(run) == [50, 100, 200, 1000]
