@@ -182,7 +182,9 @@ def lanczos_top_k(
     Like every single-vector Krylov method it sees one copy of a multiple eigenvalue per Krylov
     space: with ``k`` larger than the number of distinct wanted eigenvalues it may return converged
     but non-extreme Ritz pairs (they are still eigenpairs).  Low-rank operators are handled:
-    at an invariant subspace the iteration continues from a fresh random orthogonal vector.
+    at an invariant subspace the iteration continues from a fresh random orthogonal vector, and
+    when that vector is itself invariant (the rest of the space is a multiple of the identity,
+    e.g. a null space) the convergence check runs at once instead of waiting for ``num_steps``.
 
     Memory: the float64 basis, ``num_steps * dim`` numbers (the buffer grows by doubling, so
     up to 1.5x that while it is copied); ``max_basis=`` bounds it.  Cost: one product per step
