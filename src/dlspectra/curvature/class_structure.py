@@ -29,6 +29,7 @@ vector-Jacobian product of the logits, ``vmap``-ed over ``c'`` with cotangents
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
@@ -360,7 +361,9 @@ def per_sample_extended_gradients(
     def logits(th, x):
         return functional_call(model, th, (x.unsqueeze(0),))[0]
 
-    J = vmap(jacrev(logits), in_dims=(None, 0), chunk_size=chunk_size)(theta, X)  # dict of (n, C, *shape)
+    with warnings.catch_warnings():  # torch.func's first jacrev call triggers torch's own jit deprecation notice
+        warnings.filterwarnings("ignore", message=".*torch.jit.script.*is deprecated", category=FutureWarning)
+        J = vmap(jacrev(logits), in_dims=(None, 0), chunk_size=chunk_size)(theta, X)  # dict of (n, C, *shape)
     J = _flat(J, names, 2)  # (n, C, P)
     p = _probabilities(model, X, 1024).to(dt)
     R = p[:, None, :] - torch.eye(num_classes, dtype=dt, device=dev)[None]  # (n, C', C): p_i - e_{c'}

@@ -184,7 +184,11 @@ def _partial_extended(model: nn.Module, X: torch.Tensor, y: torch.Tensor, C: int
     def logits(th, x):
         return functional_call(model, th, (x.unsqueeze(0),))[0]
 
-    J = vmap(jacrev(logits), in_dims=(None, 0))(theta, X)
+    import warnings
+
+    with warnings.catch_warnings():  # torch.func's first jacrev call triggers torch's own jit deprecation notice
+        warnings.filterwarnings("ignore", message=".*torch.jit.script.*is deprecated", category=FutureWarning)
+        J = vmap(jacrev(logits), in_dims=(None, 0))(theta, X)
     J = torch.cat([J[n].reshape(len(X), C, -1) for n in names], dim=-1)
     with torch.no_grad():
         p = torch.softmax(model(X), 1)
