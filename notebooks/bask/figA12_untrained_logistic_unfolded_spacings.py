@@ -103,6 +103,11 @@ page.finish()
 # %% [markdown]
 # ## Notes
 #
+# * **Unfolding.** The pooled counting function of eq. (10) is interpolated linearly between pooled
+#   eigenvalues: with few pooled spectra the paper's step counts put every spacing on a lattice
+#   1/m_pool, and even an exact GOE then fails a KS test. Ensemble unfolding with few spectra also
+#   widens the spacing distribution, so each KS distance is judged against a GOE control unfolded
+#   the same way (same number of spectra); the step-count KS is kept in the claims' numbers.
 # * **D1.** Because the authors' scripts never load a checkpoint, their "trained" spectra are also
 #   at a random init; here the trained comparison (Figure A.10's test spectra) really is trained.
 #   The init is PyTorch's default (Kaiming-uniform), seeded.

@@ -90,7 +90,7 @@ def _nets(*names: str, untrained: bool = False) -> tuple[dict, dict]:
 PRESETS = {
     "bask/fig01": _both(*_nets("logistic", "mlp2")),
     "bask/fig02": _both({"sizes": CI_SIZES, "goe2_samples": 100_000}, {"sizes": PAPER_SIZES, "goe2_samples": 100_000}),
-    "bask/fig03": _both(*_nets("embed")),
+    "bask/fig03": _both(*_nets("extractor", "embed")),
     "bask/fig04": _both(*_nets("mlp3")),
     "bask/fig05": _both({"gp": GP_CI}, {"gp": GP_PAPER}),
     "bask/fig06": _both({"gp": GP_CI}, {"gp": GP_PAPER}),
