@@ -91,9 +91,9 @@ if not missing:
                  rule="training loss at the evaluated weights < 0.8 × the loss at init",
                  holds=tm.metrics["train_loss"] < 0.8 * tm.metrics["init_train_loss"],
                  measured={"init": tm.metrics["init_train_loss"], "trained": tm.metrics["train_loss"]})
-    pages.claim_rank_aware(claims, "wigner-rank-aware", "rank-aware ratios (test) are GOE-like", S["test"])
+    pages.claim_rank_aware(claims, "goe-rank-aware", "ratios of the numerically non-zero eigenvalues (test) are GOE-like", S["test"])
 else:
-    for cid in ("wigner-train", "wigner-test", "train-test", "trained-weights", "wigner-rank-aware"):
+    for cid in ("wigner-train", "wigner-test", "train-test", "trained-weights", "goe-rank-aware"):
         claims.not_run(cid, cid, reason=f"data missing: {missing}")
 page.finish()
 

@@ -94,9 +94,9 @@ if not missing:
                  holds=bool(ks3.pvalue > 0.01 and abs(S["test"].ks.ks_wigner - T.ks.ks_wigner) < 0.02),
                  measured={"ks": float(ks3.statistic), "p_value": float(ks3.pvalue),
                            "ks_wigner_untrained": S["test"].ks.ks_wigner, "ks_wigner_trained": T.ks.ks_wigner})
-    pages.claim_rank_aware(claims, "wigner-rank-aware", "rank-aware ratios (test) are GOE-like", S["test"])
+    pages.claim_rank_aware(claims, "goe-rank-aware", "ratios of the numerically non-zero eigenvalues (test) are GOE-like", S["test"])
 else:
-    for cid in ("wigner-train", "wigner-test", "train-test", "trained-vs-untrained", "wigner-rank-aware"):
+    for cid in ("wigner-train", "wigner-test", "train-test", "trained-vs-untrained", "goe-rank-aware"):
         claims.not_run(cid, cid, reason=f"data missing: {missing}")
 page.finish()
 
