@@ -112,7 +112,7 @@ page.finish()
 #   at a random init; here the trained comparison (Figure A.10's test spectra) really is trained.
 #   The init is PyTorch's default (Kaiming-uniform), seeded.
 # * **Rank.** A batch Hessian of softmax regression has rank ≤ 64·9 = 576, so most of the
-#   P eigenvalues are structurally zero. In float64 those come out at round-off (~1e-13 ‖H‖), above
+#   P eigenvalues are structurally zero. In float64 most of those come out at round-off (~1e-13 ‖H‖), above
 #   the paper's 1e-20, so the "with cut-off" spacings still contain them; the rank-aware row (only
 #   |λ| > P·eps·max|λ|) is the clean test (catalog 1.6, D8). Figure A.14 sweeps the cut-off.
 # * **Scale.** At `ci` the images are average-pooled to 14×14 (P = 1,970) and the net is trained 20
