@@ -172,6 +172,10 @@ claims.check("passing-s-increases", "ordering: ŝ increases with B over all runs
              rule="ŝ strictly increasing in B over the passing runs",
              holds=all(fits[a].s_mle < fits[b].s_mle for a, b in zip(passing, passing[1:])) if len(passing) >= 2 else None,
              converged=converged(*runs.values()),
+             trend=fits_trend({b: runs[b] for b in passing}, lambda f: min(f[b].s_mle - f[a].s_mle for a, b in zip(passing, passing[1:])),
+                              holds=all(fits[a].s_mle < fits[b].s_mle for a, b in zip(passing, passing[1:])),
+                              increases_toward_paper=True, name="min over neighbouring passing B of ŝ(larger) − ŝ(smaller)")
+             if len(passing) >= 2 else None,
              paper={b: PAPER[b]["s"] for b in (128, 512, 640)}, measured={b: fits[b].s_mle for b in passing})
 trained = [b for b in runs if phases[b] != "III"]
 top = 20

@@ -126,6 +126,9 @@ claims.check("transition-location", "the transition lies between paper-equivalen
              rule="single transition, with the last accepted B ≤ 640-equivalent and the first rejected B ≥ 768-equivalent",
              holds=sharp and p["batch_equiv"][max(accepted)] <= 640 and p["batch_equiv"][min(rejected)] >= 768,
              converged=converged(*runs.values()),
+             trend=fits_trend(runs, lambda f: sum(f[b].accepted == (phases[b] == "I") for b in f),
+                              holds=sharp and p["batch_equiv"][max(accepted)] <= 640 and p["batch_equiv"][min(rejected)] >= 768,
+                              increases_toward_paper=True, name="number of rows whose verdict matches its phase"),
              measured={"last accepted ≙": p["batch_equiv"][max(accepted)] if accepted else None,
                        "first rejected ≙": p["batch_equiv"][min(rejected)] if rejected else None})
 page.finish()
