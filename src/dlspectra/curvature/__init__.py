@@ -7,7 +7,9 @@
 * :class:`GradientCovarianceOperator` -- covariance of per-sample gradients (Xie Fig. 20),
 * :class:`DenseOperator` -- wraps a dense symmetric matrix,
 * :func:`dense_hessian` -- exact ``(P, P)`` Hessian of a small model,
-* :func:`flat_params` -- the parameter vector the operators act on.
+* :func:`flat_params` -- the parameter vector the operators act on,
+* :func:`batch_hessian`, :func:`batch_hessian_spectra`, :func:`batch_gauss_newton` -- exact
+  per-batch Hessians (float64, vmap over HVPs) and their spectra (:mod:`.exact`).
 
 Every operator has ``dim``, ``device``, ``dtype``, ``num_matvecs``, ``matvec``, ``matmat``,
 ``@`` and ``to_scipy()``.  Models must be in eval mode.
@@ -58,6 +60,7 @@ from .logistic import (
     theorem81_eigenvalues,
     theorem81_levels,
 )
+from .exact import EXACT_METHODS, batch_gauss_newton, batch_hessian, batch_hessian_spectra
 
 __all__ = [
     # Papyan's class / cross-class structure (class_structure, kfac, logistic)
@@ -69,11 +72,15 @@ __all__ = [
     "symmetric_probabilities", "theorem81_eigenvalues", "theorem81_levels",
     "CurvatureOperator",
     "DenseOperator",
+    "EXACT_METHODS",
     "GGNOperator",
     "GradientCovarianceOperator",
     "HVP_METHODS",
     "HessianOperator",
     "ResidualOperator",
+    "batch_gauss_newton",
+    "batch_hessian",
+    "batch_hessian_spectra",
     "SpectrumError",
     "check_finite",
     "dense_hessian",
