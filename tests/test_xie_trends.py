@@ -84,3 +84,9 @@ def test_trend_reaches_the_whole_computed_top():
     lam = 1.0 / np.arange(1, 1001) ** 1.0
     run = _run(lam, k=200)  # a top-1000 spectrum tested at K = 200
     assert trend_ks(run) == [50, 100, 200, 1000]
+
+
+def test_trend_stops_at_the_positive_part():
+    lam = np.concatenate([1.0 / np.arange(1, 100) ** 1.0, [-1e-3]])  # 99 positive, one negative
+    run = _run(lam)
+    assert run.fit.k == 99 and trend_ks(run) == [24, 49, 99]

@@ -154,7 +154,9 @@ def trend_ks(run: Run) -> list[int]:
     """The K settings of a run's free trend: K/4, K/2 and K of its fitted K (those >= 20), and the
     whole computed top when the spectrum holds more eigenvalues than the fit tests."""
     k = run.fit.k
-    return sorted({x for x in (k // 4, k // 2, k, int(run.spectrum.eigenvalues.size)) if x >= 20})
+    lam = run.spectrum.eigenvalues
+    whole = [int(lam.size)] if lam.size > k and bool((lam > 0).all()) else []  # a fit on the positive part stops at k
+    return sorted({x for x in (k // 4, k // 2, k, *whole) if x >= 20})
 
 
 def claim_trend(run: Run, *, paper_accepts: bool, holds: bool | None, ks: list[int] | None = None) -> dict | None:
