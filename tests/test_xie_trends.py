@@ -90,3 +90,13 @@ def test_trend_stops_at_the_positive_part():
     lam = np.concatenate([1.0 / np.arange(1, 100) ** 1.0, [-1e-3]])  # 99 positive, one negative
     run = _run(lam)
     assert run.fit.k == 99 and trend_ks(run) == [24, 49, 99]
+
+
+def test_trends_read_only_converged_settings():
+    lam = 1.0 / np.arange(1, 201) ** 1.0
+    res = np.zeros(200)
+    res[150:] = 1.0  # the top 150 converged, the tail did not
+    run = _run(lam, residuals=res, k=100)
+    assert trend_ks(run) == [25, 50, 100, 200]
+    tr = k_trend(run, [50, 100, 200], paper_accepts=True)
+    assert tr["settings"] == [50, 100]  # K = 200 rests on unconverged Ritz values: left out

@@ -119,9 +119,17 @@ def k_trend(run: Run, ks: list[int], *, paper_accepts: bool) -> dict:
     """The :func:`dlspectra.book.results.scale_trend` of ``d_ks/d_c`` over K for one run (see :func:`k_fits`)."""
     from dlspectra.book.results import scale_trend
 
+    ks = converged_ks(ks, run)
     ratios = [f.d_ks / f.d_c for f in k_fits(run, ks)]
     return scale_trend("K (top eigenvalues tested)", list(ks), [round(x, 4) for x in ratios],
                        moves=trend_moves(ratios, paper_accepts), statistic=f"d_ks/d_c of {run.label}")
+
+
+def converged_ks(ks: list[int], *runs: Run) -> list[int]:
+    """The settings of ``ks`` at which the top K of every run met the tolerance (a trend is read only
+    from converged eigenvalues); the smallest setting when none did."""
+    ok = [k for k in ks if all(top_converged(r.spectrum, k, r.tol) for r in runs)]
+    return ok or list(ks[:1])
 
 
 def k_trend_table(runs: list[Run], ks: list[int]) -> Markdown:
@@ -136,11 +144,13 @@ def k_trend_table(runs: list[Run], ks: list[int]) -> Markdown:
 
 
 def k_trend_plot(ax, runs: list[Run], ks: list[int], *, paper: dict[str, float] | None = None) -> None:
-    """``d_ks/d_c`` against K (log x) for each run, the acceptance line at 1 and, if given, the paper's
-    ratio at K = 1000 per run label (``paper``: label -> d_ks/d_c)."""
+    """``d_ks/d_c`` against K (log x) for each run (open markers: the top K did not converge), the
+    acceptance line at 1 and, if given, the paper's ratio at K = 1000 per run label (``paper``: label -> d_ks/d_c)."""
     for i, run in enumerate(runs):
         ratios = [f.d_ks / f.d_c for f in k_fits(run, ks)]
-        ax.plot(ks, ratios, "o-", color=f"C{i}", label=run.label)
+        ax.plot(ks, ratios, "-", color=f"C{i}", label=run.label)
+        for k, r, ok in zip(ks, ratios, k_converged(run, ks)):  # open marker: top K not converged
+            ax.plot([k], [r], "o", color=f"C{i}", mfc=f"C{i}" if ok else "white")
         if paper and run.label in paper:
             ax.plot([1000], [paper[run.label]], "*", ms=11, color=f"C{i}", label=f"{run.label}: paper (K = 1000)")
     ax.axhline(1.0, color="0.4", lw=1, ls="--")
@@ -176,6 +186,7 @@ def ordering_trend(further: Run, closer: Run, *, holds: bool | None, ks: list[in
     if holds and further.converged and closer.converged:
         return None
     ks = ks or sorted(set(trend_ks(further)) & set(trend_ks(closer))) or [min(further.fit.k, closer.fit.k)]
+    ks = converged_ks(ks, further, closer)
     r = [a.d_ks / b.d_ks for a, b in zip(k_fits(further, ks), k_fits(closer, ks))]
     up = len(r) >= 2 and all(y > x for x, y in zip(r, r[1:]))
     down = len(r) >= 2 and all(y < x for x, y in zip(r, r[1:]))
@@ -212,6 +223,7 @@ def fits_trend(runs: dict, statistic, *, holds: bool | None, increases_toward_pa
     if ks is None:
         common = set.intersection(*(set(trend_ks(r)) for r in runs.values()))
         ks = sorted(common) or [min(r.fit.k for r in runs.values())]
+    ks = converged_ks(ks, *runs.values())
     vals = [float(statistic({key: fit_spectrum(r.spectrum, k) for key, r in runs.items()})) for k in ks]
     up = len(vals) >= 2 and all(b > a for a, b in zip(vals, vals[1:]))
     down = len(vals) >= 2 and all(b < a for a, b in zip(vals, vals[1:]))
