@@ -84,3 +84,17 @@ def test_set_claims_not_run_without_data():
     rec = ClaimRecorder("xie/test", "ci")
     xp.set_claims(rec, None, {"mean-ratio": "m"})
     assert [(c.claim_id, c.verdict) for c in rec.claims] == [("mean-ratio", NOT_RUN), ("entries-mean-ratio", NOT_RUN)]
+
+
+def test_a_corrupt_structure_file_is_recorded_as_not_run(tmp_path, monkeypatch):
+    """--skip-data-check promises that a corrupt file makes its page 'not run' (issue 14 item 8), not crash."""
+    from dlspectra.book.scales import preset
+    from dlspectra.papers.xie import protein as xp
+
+    (tmp_path / "pdb").mkdir()
+    (tmp_path / "pdb" / "4hhb.pdb").write_text("HEADER    not the real 4HHB\nEND\n")
+    monkeypatch.setenv("DLSPECTRA_DATA", str(tmp_path))
+    shown = []
+    monkeypatch.setattr(xp, "show_markdown", shown.append)
+    assert xp.hemoglobin(preset("ci", "xie/fig08")) is None
+    assert "Data corrupt" in shown[-1] and "4hhb.pdb" in shown[-1]

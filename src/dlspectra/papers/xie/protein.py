@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from dlspectra.errors import DataMissingError
+from dlspectra.errors import DataCorruptError, DataMissingError
 from dlspectra.fits import PowerLawFit
 from dlspectra.proteins import (SET_VERSION, Chain, ProteinSpectrum, SetResult, load_ca_archive, load_ca_entries, load_pdb,
                                 process_chains, protein_spectrum, rule_label)
@@ -24,6 +24,8 @@ in :mod:`dlspectra.papers.xie.reference.protein`)."""
 
 MISSING_NOTE = ("**Data missing**: the {what} is not in the data folder (`DLSPECTRA_DATA`; see the data README). "
                 "This page records its claims as *not run*.")
+CORRUPT_NOTE = ("**Data corrupt**: the {what} in the data folder does not match its checksum (replace it; see the "
+                "data README). This page records its claims as *not run*.")
 
 
 def structure_spectra(p: dict, *, cache: Any = None) -> dict[str, ProteinSpectrum]:
@@ -268,8 +270,9 @@ def hemoglobin(p: dict, *, cache: Any = None) -> Hemoglobin | None:
     """
     try:
         spectra = structure_spectra(p, cache=cache)
-    except DataMissingError:
-        show_markdown(MISSING_NOTE.format(what=f"structure file `{p['structure']['pdb']}`"))
+    except (DataMissingError, DataCorruptError) as exc:
+        note = CORRUPT_NOTE if isinstance(exc, DataCorruptError) else MISSING_NOTE
+        show_markdown(note.format(what=f"structure file `{p['structure']['pdb']}`"))
         return None
     spec = spectra["prody"]
     return Hemoglobin(spectra, {rule: spec.fit(rule) for rule in p["structure"]["k_rules"]})
@@ -379,8 +382,9 @@ def protein_set_study(p: dict, *, device: str = "cpu", progress: bool = True, ca
 
     try:
         sets = protein_sets(p, device=device, progress=progress, cache=cache)
-    except DataMissingError:
-        show_markdown(MISSING_NOTE.format(what=f"C-alpha archive `{p['set']['archive']}`"))
+    except (DataMissingError, DataCorruptError) as exc:
+        note = CORRUPT_NOTE if isinstance(exc, DataCorruptError) else MISSING_NOTE
+        show_markdown(note.format(what=f"C-alpha archive `{p['set']['archive']}`"))
         return None
     rules = tuple(p["set"]["k_rules"])
     out = ProteinSets(sets, rules)
