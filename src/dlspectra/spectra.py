@@ -115,6 +115,10 @@ def top_eigenvalues(trained: TrainedModel, spec: SpectrumSpec, device: str | tor
     device = resolve_device(device)
     cache = cache or Cache()
     key = {"train": trained.config.key_config(), "spectrum": dataclasses.asdict(spec), "_version": 2}
+    if spec.solver == "power" or spec.matrix == "gradient-covariance":
+        # entries made before the solver fixes of issue 14 (the gradient covariance centred before its
+        # product; power iteration reporting the residual of the pair it returns) are not reused
+        key["_solver_fix"] = 1
 
     def compute() -> dict:
         op = build_operator(trained, spec, device)
