@@ -102,7 +102,7 @@ if not missing:
                  measured={"min": float(lg.min()), "max": float(lg.max())})
 else:
     for cid in ("mlp-not-semicircle", "logistic-not-semicircle", "logistic-psd"):
-        claims.not_run(cid, cid, reason=f"data missing: {missing}")
+        claims.not_run(cid, cid, reason="data missing", note=f"missing: {missing}")
 page.finish()
 
 # %% [markdown]

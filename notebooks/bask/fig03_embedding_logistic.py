@@ -97,7 +97,7 @@ if not missing:
     pages.claim_rank_aware(claims, "goe-rank-aware", "ratios of the numerically non-zero batch eigenvalues follow the GOE", S)
 else:
     for cid in ("wigner", "goe-batch", "goe-full", "goe-rank-aware"):
-        claims.not_run(cid, cid, reason=f"data missing: {missing}")
+        claims.not_run(cid, cid, reason="data missing", note=f"missing: {missing}")
 page.finish()
 
 # %% [markdown]

@@ -105,7 +105,7 @@ if not missing:
                  note="ci net is 49→10→30→30→10 (P = 2,070), not the paper's 20,060: a different architecture")
 else:
     for cid in ("wigner", "goe-ratios", "goe-rank-aware", "frac-below-cutoff"):
-        claims.not_run(cid, cid, reason=f"data missing: {missing}")
+        claims.not_run(cid, cid, reason="data missing", note=f"missing: {missing}")
 page.finish()
 
 # %% [markdown]

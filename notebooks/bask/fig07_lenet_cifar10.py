@@ -103,7 +103,7 @@ if not missing:
                  note="not comparable at ci (micro-LeNet, 16×16 images, 4,000 training images, 60 epochs)")
 else:
     for cid in ("non-semicircular", "goe-ratios", "goe-rank-aware", "accuracy-69"):
-        claims.not_run(cid, cid, reason=f"data missing: {missing}")
+        claims.not_run(cid, cid, reason="data missing", note=f"missing: {missing}")
 page.finish()
 
 # %% [markdown]

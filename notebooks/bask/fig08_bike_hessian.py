@@ -105,7 +105,7 @@ if not missing:
                  note="not comparable at ci (narrower MLP, 50 epochs); the paper's value comes from a leaky split (D5)")
 else:
     for cid in ("non-semicircular", "goe-ratios", "goe-rank-aware", "test-mse"):
-        claims.not_run(cid, cid, reason=f"data missing: {missing}")
+        claims.not_run(cid, cid, reason="data missing", note=f"missing: {missing}")
 page.finish()
 
 # %% [markdown]

@@ -106,7 +106,7 @@ if not missing:
                  measured={"rank_max": int(S64.rank.max()), "P": S64.P, "kept_by_1e-10_float32": kept32})
 else:
     for cid in ("non-semicircular", "goe-paper-pipeline", "goe-genuine", "rank-64"):
-        claims.not_run(cid, cid, reason=f"data missing: {missing}")
+        claims.not_run(cid, cid, reason="data missing", note=f"missing: {missing}")
 page.finish()
 
 # %% [markdown]

@@ -96,7 +96,7 @@ if not missing:
                            S["full train"])
 else:
     for k in keys:
-        claims.not_run("goe-" + k.replace(" ", "-"), f"spacing ratios ({k}) follow the GOE", reason=f"data missing: {missing}")
+        claims.not_run("goe-" + k.replace(" ", "-"), f"spacing ratios ({k}) follow the GOE", reason="data missing", note=f"missing: {missing}")
 page.finish()
 
 # %% [markdown]

@@ -103,7 +103,7 @@ if not missing:
                  measured={"untrained": S["bs64 test"].rt.mean, "trained": T.rt.mean, "difference": d})
 else:
     for k in keys:
-        claims.not_run("goe-" + k.replace(" ", "-"), f"spacing ratios ({k}) follow the GOE", reason=f"data missing: {missing}")
+        claims.not_run("goe-" + k.replace(" ", "-"), f"spacing ratios ({k}) follow the GOE", reason="data missing", note=f"missing: {missing}")
 page.finish()
 
 # %% [markdown]

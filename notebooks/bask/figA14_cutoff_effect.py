@@ -135,7 +135,7 @@ if not missing:
 else:
     for cid in ("logistic-needs-cutoff", "logistic-cutoff-fits", "logistic-init-needs-cutoff", "logistic-init-cutoff-fits",
                 "embed-no-cutoff-fits", "more-degenerate"):
-        claims.not_run(cid, cid, reason=f"data missing: {missing}")
+        claims.not_run(cid, cid, reason="data missing", note=f"missing: {missing}")
 page.finish()
 
 # %% [markdown]
