@@ -26,17 +26,13 @@ scale = "ci"
 device = "auto"
 
 # %% tags=["hide-input"]
-import matplotlib.pyplot as plt
-import numpy as np
-from scipy import stats as st
-
 from dlspectra.book.page import start
+from dlspectra.papers.bask import logistic_pages as lp
 from dlspectra.papers.bask import pages
-from dlspectra.papers.bask.analysis import plot_spacings, stats_table, summarise
 
 page = start("bask/figA10", scale, device, title="Logistic MNIST (trained): unfolded spacings")
 p = page.preset
-NET = "logistic"
+NET = lp.TRAINED
 page.setup(pages.setup_rows(p, [NET], [["splits", "train (938 batches) and test (157); code HDF5 had 1,000 (D9)",
                                         f"train and test, {p['sizes']['batches']} batches each"]]))
 missing = pages.missing_data(p, [NET])
@@ -45,12 +41,8 @@ missing = pages.missing_data(p, [NET])
 # ## Computation
 
 # %%
-if not missing:
-    tm = pages.trained(p, NET, page.device)
-    S = {split: summarise(pages.spectra(p, NET, split, page.device), f"trained, {split}") for split in ("train", "test")}
-    print(f"training loss {tm.metrics['init_train_loss']:.3f} at init → {tm.metrics['train_loss']:.3f} "
-          f"(test accuracy {tm.metrics['test_accuracy']:.3f}): the spectra below are of the trained weights")
-else:
+study = lp.spacing_study(p, NET, page.device) if not missing else None
+if missing:
     print(f"data missing: {missing}; the claims are recorded as not run")
 
 # %% [markdown]
@@ -59,12 +51,8 @@ else:
 # Unfolded spacings (cut-off 1e-20, 35 bins) with the Wigner surmise (red) and Poisson (grey).
 
 # %%
-if not missing:
-    fig, axes = plt.subplots(1, 2, figsize=(9, 3.4))
-    for ax, split in zip(axes, ("train", "test")):
-        plot_spacings(ax, S[split].spacings, title=f"logistic regression, MNIST, {split}")
-    axes[0].legend(fontsize=8)
-    fig.tight_layout()
+if study is not None:
+    lp.spacing_figure(study)
 
 # %% [markdown]
 # ## Numbers
@@ -72,29 +60,13 @@ if not missing:
 # The paper gives no numbers for this figure; the Wigner reference is ⟨s⟩ = 1, var(s) = 0.273.
 
 # %%
-stats_table([S["train"], S["test"]]) if not missing else None
+lp.numbers(study) if study is not None else None
 
 # %% [markdown]
 # ## Verdict
 
 # %% tags=["hide-input"]
-claims = page.claims
-if not missing:
-    for split in ("train", "test"):
-        pages.claim_wigner(claims, f"wigner-{split}", f"unfolded spacings ({split} batches) follow the Wigner surmise",
-                           S[split])
-    ks2 = st.ks_2samp(S["train"].spacings, S["test"].spacings)
-    claims.check("train-test", "no discernible difference between train and test spacings",
-                 rule="two-sample KS p > 0.01", holds=bool(ks2.pvalue > 0.01),
-                 measured={"ks": float(ks2.statistic), "p_value": float(ks2.pvalue)})
-    claims.check("trained-weights", "the spectra are of trained weights (D1: the authors' code never loads them)",
-                 rule="training loss at the evaluated weights < 0.8 × the loss at init",
-                 holds=tm.metrics["train_loss"] < 0.8 * tm.metrics["init_train_loss"],
-                 measured={"init": tm.metrics["init_train_loss"], "trained": tm.metrics["train_loss"]})
-    pages.claim_rank_aware(claims, "goe-rank-aware", "ratios of the numerically non-zero eigenvalues (test) are GOE-like", S["test"])
-else:
-    for cid in ("wigner-train", "wigner-test", "train-test", "trained-weights", "goe-rank-aware"):
-        claims.not_run(cid, cid, reason="data missing", note=f"missing: {missing}")
+lp.spacing_claims(page.claims, study, NET, missing)
 page.finish()
 
 # %% [markdown]

@@ -26,17 +26,13 @@ scale = "ci"
 device = "auto"
 
 # %% tags=["hide-input"]
-import matplotlib.pyplot as plt
-import numpy as np
-from scipy import stats as st
-
 from dlspectra.book.page import start
+from dlspectra.papers.bask import logistic_pages as lp
 from dlspectra.papers.bask import pages
-from dlspectra.papers.bask.analysis import plot_spacings, stats_table, summarise
 
 page = start("bask/figA12", scale, device, title="Logistic MNIST (untrained): unfolded spacings")
 p = page.preset
-NET = "logistic_init"
+NET = lp.UNTRAINED
 page.setup(pages.setup_rows(p, [NET], [["splits", "train (938 batches) and test (157); code HDF5 had 1,000 (D9)",
                                         f"train and test, {p['sizes']['batches']} batches each"]]))
 missing = pages.missing_data(p, [NET])
@@ -45,13 +41,8 @@ missing = pages.missing_data(p, [NET])
 # ## Computation
 
 # %%
-if not missing:
-    tm = pages.trained(p, NET, page.device)
-    S = {split: summarise(pages.spectra(p, NET, split, page.device), f"untrained, {split}") for split in ("train", "test")}
-    T = summarise(pages.spectra(p, "logistic", "test", page.device), "trained, test (Fig. A.10)")
-    print(f"untrained (seeded default init): training loss {tm.metrics['train_loss']:.3f}, "
-          f"test accuracy {tm.metrics['test_accuracy']:.3f}")
-else:
+study = lp.spacing_study(p, NET, page.device) if not missing else None
+if missing:
     print(f"data missing: {missing}; the claims are recorded as not run")
 
 # %% [markdown]
@@ -60,12 +51,8 @@ else:
 # Unfolded spacings (cut-off 1e-20, 35 bins) with the Wigner surmise (red) and Poisson (grey).
 
 # %%
-if not missing:
-    fig, axes = plt.subplots(1, 2, figsize=(9, 3.4))
-    for ax, split in zip(axes, ("train", "test")):
-        plot_spacings(ax, S[split].spacings, title=f"untrained logistic regression, MNIST, {split}")
-    axes[0].legend(fontsize=8)
-    fig.tight_layout()
+if study is not None:
+    lp.spacing_figure(study)
 
 # %% [markdown]
 # ## Numbers
@@ -73,31 +60,13 @@ if not missing:
 # The paper gives no numbers for this figure; the Wigner reference is ⟨s⟩ = 1, var(s) = 0.273.
 
 # %%
-stats_table([S["train"], S["test"], T]) if not missing else None
+lp.numbers(study) if study is not None else None
 
 # %% [markdown]
 # ## Verdict
 
 # %% tags=["hide-input"]
-claims = page.claims
-if not missing:
-    for split in ("train", "test"):
-        pages.claim_wigner(claims, f"wigner-{split}", f"unfolded spacings ({split} batches) follow the Wigner surmise",
-                           S[split])
-    ks2 = st.ks_2samp(S["train"].spacings, S["test"].spacings)
-    claims.check("train-test", "no discernible difference between train and test spacings",
-                 rule="two-sample KS p > 0.01", holds=bool(ks2.pvalue > 0.01),
-                 measured={"ks": float(ks2.statistic), "p_value": float(ks2.pvalue)})
-    ks3 = st.ks_2samp(S["test"].spacings, T.spacings)
-    claims.check("trained-vs-untrained", "no discernible difference between trained and untrained spacings (test)",
-                 rule="two-sample KS p > 0.01 and |KS(Wigner) difference| < 0.02",
-                 holds=bool(ks3.pvalue > 0.01 and abs(S["test"].ks.ks_wigner - T.ks.ks_wigner) < 0.02),
-                 measured={"ks": float(ks3.statistic), "p_value": float(ks3.pvalue),
-                           "ks_wigner_untrained": S["test"].ks.ks_wigner, "ks_wigner_trained": T.ks.ks_wigner})
-    pages.claim_rank_aware(claims, "goe-rank-aware", "ratios of the numerically non-zero eigenvalues (test) are GOE-like", S["test"])
-else:
-    for cid in ("wigner-train", "wigner-test", "train-test", "trained-vs-untrained", "goe-rank-aware"):
-        claims.not_run(cid, cid, reason="data missing", note=f"missing: {missing}")
+lp.spacing_claims(page.claims, study, NET, missing)
 page.finish()
 
 # %% [markdown]

@@ -27,39 +27,22 @@ scale = "ci"
 device = "auto"
 
 # %% tags=["hide-input"]
-import matplotlib.pyplot as plt
-import numpy as np
-
 from dlspectra.book.page import start
+from dlspectra.papers.bask import logistic_pages as lp
 from dlspectra.papers.bask import pages
-from dlspectra.papers.bask.analysis import plot_ratios, stats_table, summarise
-from dlspectra.papers.bask.setups import train
-from dlspectra.papers.bask.spectra import full_logistic_spectrum
 
-NET = "logistic_init"
+NET = lp.UNTRAINED
 page = start("bask/figA13", scale, device, title="Logistic MNIST (untrained): spacing ratios")
 p = page.preset
-full_n = p["sizes"]["full_n"]
-page.setup(pages.setup_rows(p, [NET], [
-    ["full-data Hessians", "all 60,000 train / 10,000 test images; ratio cut-off: none (code, D7)",
-     f"{'all' if full_n is None else f'the first {full_n:,}'} train / test images, closed form; "
-     "cut-off 1e-10 and rank-aware"]]))
+page.setup(pages.setup_rows(p, [NET], [lp.ratio_setup_row(p)]))
 missing = pages.missing_data(p, [NET])
 
 # %% [markdown]
 # ## Computation
 
 # %%
-if not missing:
-    tm = train(p[NET], page.device)
-    S = {}
-    for split in ("train", "test"):
-        S[f"bs64 {split}"] = summarise(pages.spectra(p, NET, split, page.device), f"bs64, {split}", unfold=False)
-        S[f"full {split}"] = summarise([full_logistic_spectrum(tm, split, full_n, device=page.device)],
-                                       f"full {split}", unfold=False)
-    T = summarise(pages.spectra(p, "logistic", "test", page.device), "trained bs64 test (Fig. A.11)", unfold=False)
-    print(f"untrained (seeded init): training loss {tm.metrics['init_train_loss']:.3f} → {tm.metrics['train_loss']:.3f}")
-else:
+study = lp.ratio_study(p, NET, page.device) if not missing else None
+if missing:
     print(f"data missing: {missing}; the claims are recorded as not run")
 
 # %% [markdown]
@@ -69,41 +52,20 @@ else:
 # Poisson ratio density (grey).
 
 # %%
-if not missing:
-    fig, axes = plt.subplots(2, 2, figsize=(9, 6))
-    for ax, key in zip(axes.ravel(), ["bs64 train", "bs64 test", "full train", "full test"]):
-        plot_ratios(ax, S[key].ratios, bins=40 if key.startswith("bs64") else 35, title=f"untrained logistic MNIST, {key}")
-    fig.tight_layout()
+if study is not None:
+    lp.ratio_figure(study)
 
 # %% [markdown]
 # ## Numbers
 
 # %%
-stats_table(list(S.values()) + [T]) if not missing else None
+lp.numbers(study) if study is not None else None
 
 # %% [markdown]
 # ## Verdict
 
 # %% tags=["hide-input"]
-claims = page.claims
-keys = ["bs64 train", "bs64 test", "full train", "full test"]
-if not missing:
-    for k in keys:
-        pages.claim_goe(claims, "goe-" + k.replace(" ", "-"), f"spacing ratios ({k}) follow the GOE", S[k])
-    m = {k: S[k].rt.mean for k in keys}
-    spread = max(m.values()) - min(m.values())
-    claims.check("no-condition-effect", "no train/test or batch/full-data difference",
-                 rule="spread of ⟨r̃⟩ over the four conditions < 0.02", holds=spread < 0.02,
-                 measured={**m, "spread": spread})
-    pages.claim_rank_aware(claims, "goe-rank-aware-full-train", "rank-aware ratios of the full training Hessian are GOE-like",
-                           S["full train"])
-    d = abs(S["bs64 test"].rt.mean - T.rt.mean)
-    claims.check("trained-vs-untrained", "untrained ratios match the trained ones (bs64 test)",
-                 rule="|⟨r̃⟩ untrained − ⟨r̃⟩ trained| < 0.02", holds=d < 0.02,
-                 measured={"untrained": S["bs64 test"].rt.mean, "trained": T.rt.mean, "difference": d})
-else:
-    for k in keys:
-        claims.not_run("goe-" + k.replace(" ", "-"), f"spacing ratios ({k}) follow the GOE", reason="data missing", note=f"missing: {missing}")
+lp.ratio_claims(page.claims, study, missing)
 page.finish()
 
 # %% [markdown]
