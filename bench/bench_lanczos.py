@@ -30,17 +30,23 @@ from dlspectra.curvature import DenseOperator, HessianOperator
 from dlspectra.spectral import lanczos_top_k, power_iteration_top_k
 
 
-def rotated_powerlaw(n: int = 5000, seed: int = 0) -> tuple[torch.Tensor, np.ndarray]:
-    eigs = np.arange(1, n + 1, dtype=float) ** -1.1
-    eigs[:3] = [8.0, 5.0, 3.0]  # outliers above a power-law bulk
+def householder_rotate(eigs: np.ndarray, seed: int, reflections: int = 6) -> torch.Tensor:
+    """``Q diag(eigs) Q^T`` with Q a product of ``reflections`` seeded random Householder reflections, ``(n, n)`` float64."""
+    n = eigs.size
     rng = np.random.default_rng(seed)
     A = np.diag(eigs)
-    for _ in range(6):
+    for _ in range(reflections):
         u = rng.standard_normal(n)
         u /= np.linalg.norm(u)
         Au = A @ u
         A = A - 2 * np.outer(u, Au) - 2 * np.outer(Au, u) + 4 * (u @ Au) * np.outer(u, u)
-    return torch.tensor((A + A.T) / 2), np.sort(eigs)[::-1]
+    return torch.tensor((A + A.T) / 2)
+
+
+def rotated_powerlaw(n: int = 5000, seed: int = 0) -> tuple[torch.Tensor, np.ndarray]:
+    eigs = np.arange(1, n + 1, dtype=float) ** -1.1
+    eigs[:3] = [8.0, 5.0, 3.0]  # outliers above a power-law bulk
+    return householder_rotate(eigs, seed), np.sort(eigs)[::-1]
 
 
 def run_ours(op, K: int, tol: float):

@@ -42,7 +42,7 @@ import torch
 from torch import nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_lanczos import rotated_powerlaw, small_model  # noqa: E402
+from bench_lanczos import householder_rotate, rotated_powerlaw, small_model  # noqa: E402
 
 from dlspectra.curvature import DenseOperator, HessianOperator  # noqa: E402
 from dlspectra.spectral import lanczos_restarted, lanczos_top_k  # noqa: E402
@@ -153,14 +153,7 @@ def bench(name: str, op, ref: np.ndarray, Ks, tol: float, device: torch.device, 
 def rotated_uniform(n: int = 3000, seed: int = 1) -> tuple[torch.Tensor, np.ndarray]:
     """``Q diag(linspace(1, 0, n)) Q^T`` (Q: 6 random Householder reflections) and its eigenvalues."""
     eigs = np.linspace(1.0, 0.0, n)
-    rng = np.random.default_rng(seed)
-    A = np.diag(eigs)
-    for _ in range(6):
-        u = rng.standard_normal(n)
-        u /= np.linalg.norm(u)
-        Au = A @ u
-        A = A - 2 * np.outer(u, Au) - 2 * np.outer(Au, u) + 4 * (u @ Au) * np.outer(u, u)
-    return torch.tensor((A + A.T) / 2), eigs
+    return householder_rotate(eigs, seed), eigs
 
 
 def wide_model(device: torch.device):
