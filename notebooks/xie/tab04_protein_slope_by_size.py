@@ -61,6 +61,17 @@ xp.slope_by_size_figure(study);
 Markdown(xp.summary_tables(study, what=("s",))) if study is not None else None
 
 # %% [markdown]
+# ## Scale trend: the set size
+#
+# The claims that fail or cannot be decided here, recomputed on nested seeded subsets of each
+# reading's structures (a quarter, a half, all of this scale's set; the cached spectra re-summarised,
+# nothing new computed). Below the table, what the trend of each such claim shows (the scorecard's
+# "scale trend" column), and how many structures of each size the whole offline archive holds.
+
+# %%
+xp.set_trend_section(study, page.preset, ["s-bin1", "s-bin2", "s-bin3", "spread-shrinks"])
+
+# %% [markdown]
 # ## Verdict
 #
 # Rules (catalog `xie-tab04`), K = ⌊n/10⌋, for each reading (entry-reading claims prefixed

@@ -43,12 +43,13 @@ device = "auto"
 from dlspectra.data import available
 from dlspectra.book.page import Markdown, start
 from dlspectra.book.results import markdown_table
-from dlspectra.papers.xie.eigengaps import gap_fit
+from dlspectra.papers.xie.eigengaps import gap_fit, gap_ratio_trend
 from dlspectra.papers.xie.pipeline import converged, fit_spectrum, top_converged
 from dlspectra.papers.xie.presets.lenet_mnist import OPTIMIZER_RUNS_CI, OPTIMIZER_RUNS_PAPER
 from dlspectra.papers.xie.reference import reference
 from dlspectra.papers.xie.regimes import random_run, regime_run, setup_rows
 from dlspectra.papers.xie.sharpness import optimizer_run
+from dlspectra.papers.xie.tables import claim_trend
 
 page = start("xie/tab06", scale, device, title="KS statistics of LeNet on MNIST and Fashion-MNIST")
 p = page.preset
@@ -78,11 +79,13 @@ equiv_to_b = {e: b for b, e in p["batch_equiv"].items()}
 dev = page.device
 
 
-def compute(key):
-    """(fit, converged, source page) of a row key; (None, None, reason) when the row is not run here."""
+def compute(key, power_law):
+    """(fit, converged, source page, trend) of a row key; (None, None, reason, None) when the row is not
+    run here. ``trend(holds)``: the row's scale trend in K (sub-fits of the same spectrum), None when it
+    holds on a converged spectrum."""
     kind, arg = key
     if kind in ("random", "sgd", "gap") and not available(arg):
-        return None, None, "data missing"
+        return None, None, "data missing", None
     if kind == "random":
         run, src = random_run(p, arg, device=dev), "fig01"
     elif kind == "sgd":
@@ -91,17 +94,19 @@ def compute(key):
         run, src = regime_run(p, "mnist, SGD", device=dev), "fig01, fig03"
     elif kind == "opt":
         if arg not in o["optimizers"]:
-            return None, None, "not computed on this page"
+            return None, None, "not computed on this page", None
         run = optimizer_run(o, arg, device=dev)
-        return fit_spectrum(run.spectrum, K), top_converged(run.spectrum, K, run.tol), "fig03"
+        ok = top_converged(run.spectrum, K, run.tol)
+        return (fit_spectrum(run.spectrum, K), ok, "fig03",
+                lambda holds: None if holds and ok else claim_trend(run, paper_accepts=power_law, holds=holds))
     elif kind == "batch":
         if arg not in equiv_to_b:
-            return None, None, "not computed on this page (not in the ci grid)"
+            return None, None, "not computed on this page (not in the ci grid)", None
         b = equiv_to_b[arg]
         run, src = regime_run(p, f"B = {b}", batch_size=b, device=dev), f"fig06 (B = {b})" if b != arg else "fig06"
     elif kind == "size":
         if arg not in p["sizes"]:
-            return None, None, "not computed on this page (not in the ci grid)"
+            return None, None, "not computed on this page (not in the ci grid)", None
         run, src = regime_run(p, f"N = {arg}", train_n=arg, epochs=p["size_epochs"], split="test", device=dev), "fig05"
     elif kind == "noise":
         run, src = regime_run(p, f"{arg:.0%} noise", data_changes={"label_noise": arg}, device=dev), "fig07"
@@ -109,13 +114,17 @@ def compute(key):
         run, src = regime_run(p, "shuffled labels", data_changes={"random_labels": True}, device=dev), "fig21"
     elif kind == "gap":  # K gaps from the top K + 1 eigenvalues, which must all have converged
         base = regime_run(p, f"{arg}, SGD", dataset=arg, device=dev)
-        return (gap_fit(base.spectrum.eigenvalues[:K + 1]).fit, top_converged(base.spectrum, K + 1, base.tol), "tab02")
+        ok = top_converged(base.spectrum, K + 1, base.tol)
+        return (gap_fit(base.spectrum.eigenvalues[:K + 1]).fit, ok, "tab02",
+                lambda holds: None if holds and ok else gap_ratio_trend(base.spectrum, base.tol, K, paper_accepts=power_law,
+                                                                        label=arg))
     else:
         raise KeyError(kind)
-    return run.fit, converged(run), src
+    return run.fit, converged(run), src, lambda holds: claim_trend(run, paper_accepts=power_law, holds=holds)
 
 
-results = [compute(row.key) for row in T6]
+results = [compute(row.key, row.power_law) for row in T6]
+trends = [None if fit is None else trend(fit.accepted == r.power_law) for r, (fit, ok, src, trend) in zip(T6, results)]
 
 # %% [markdown]
 # ## Numbers: the paper's Table 6 beside this run
@@ -126,7 +135,7 @@ results = [compute(row.key) for row in T6]
 
 # %%
 rows = []
-for r, (fit, ok, src) in zip(T6, results):
+for r, (fit, ok, src, _) in zip(T6, results):
     paper = [r.d_ks.text, "Yes" if r.power_law else "No", f"{r.beta} ± {r.sigma}" if r.beta else "", r.s.text if r.s else ""]
     if fit is None:
         ours = [src, "", "", "", "", "", ""]
@@ -140,6 +149,27 @@ Markdown(markdown_table(["Dataset", "Training", "Setting", "K ours", "d_ks paper
                          "source"], rows))
 
 # %% [markdown]
+# ## Scale trend: K
+#
+# Every row computed here that does not reproduce (or rests on an unconverged spectrum), tested again
+# on the top K/4, K/2 and K eigenvalues (gaps) of its own spectrum and on the whole computed top when
+# the spectrum holds more (sub-fits, no new Hessian products; only settings whose top K converged).
+# The last column is the direction the scorecard shows: "toward the paper" when d_ks/d_c moves
+# monotonically toward the paper's side of 1 as K grows.
+
+# %%
+trend_rows = []
+for r, t in zip(T6, trends):
+    if t is not None:
+        trend_rows.append([r.dataset, r.training, r.setting, "Yes" if r.power_law else "No",
+                           ", ".join(map(str, t["settings"])), " → ".join(f"{v:.2f}" for v in t["values"]), t["moves"]])
+moves = [row[-1] for row in trend_rows]
+Markdown(markdown_table(["Dataset", "Training", "Setting", "PL paper", "K", "d_ks/d_c", "trend"], trend_rows)
+         + f"\n\nRows with a trend: {len(trend_rows)}; as K grows, toward the paper's verdict: "
+           f"{moves.count('toward the paper')}, away from it: {moves.count('away from the paper')}, no clear trend: "
+           f"{moves.count('no clear trend')}. The sweep rows' spectra hold their top 50 only (two settings).")
+
+# %% [markdown]
 # ## Verdict
 #
 # One claim per row that this page computed: its verdict (power law yes/no) equals the paper's,
@@ -149,7 +179,7 @@ Markdown(markdown_table(["Dataset", "Training", "Setting", "K ours", "d_ks paper
 
 # %% tags=["hide-input"]
 claims = page.claims
-for r, (fit, ok, src) in zip(T6, results):
+for r, (fit, ok, src, _), trend in zip(T6, results, trends):
     cid = f"{r.dataset}-{r.training}-{r.setting}".lower().replace(" ", "").replace("%", "pct").replace("=", "")
     text = f"{r.dataset}, {r.training}, {r.setting}: power law {'accepted' if r.power_law else 'rejected'}"
     rule = "d_ks < d_c" if r.power_law else "d_ks > d_c"
@@ -159,7 +189,8 @@ for r, (fit, ok, src) in zip(T6, results):
                        note=src)
         continue
     claims.check(cid, text, rule=rule, holds=fit.accepted == r.power_law, paper=paper, converged=ok,
-                 measured={"d_ks": fit.d_ks, "d_c": fit.d_c, "d_ks textbook": fit.d_ks_textbook}, note=f"source: {src}")
+                 measured={"d_ks": fit.d_ks, "d_c": fit.d_c, "d_ks textbook": fit.d_ks_textbook}, note=f"source: {src}",
+                 trend=trend)
 page.finish()
 
 # %% [markdown]

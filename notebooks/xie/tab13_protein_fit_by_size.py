@@ -79,6 +79,17 @@ if study is not None:
 Markdown(xp.summary_tables(study, what=("beta", "s", "ratio"))) if study is not None else None
 
 # %% [markdown]
+# ## Scale trend: the set size
+#
+# The claims that fail or cannot be decided here, recomputed on nested seeded subsets of each
+# reading's structures (a quarter, a half, all of this scale's set; the cached spectra re-summarised,
+# nothing new computed). Below the table, what the trend of each such claim shows (the scorecard's
+# "scale trend" column), and how many structures of each size the whole offline archive holds.
+
+# %%
+xp.set_trend_section(study, page.preset, ["all-pass", "mean-beta", "mean-s", "mean-ratio", "size-trend"])
+
+# %% [markdown]
 # ## Verdict
 #
 # Rules, with the paper's K rule for the set (K = ⌊n/10⌋), over all structures of each reading

@@ -199,18 +199,29 @@ def gap_claims(claims: Any, s: GapStudy) -> None:
     eigenvalues' by about one (0.5 ≤ ŝ_gap − ŝ_eig ≤ 1.5), and they decay faster (ŝ_gap > ŝ_eig).
 
     All three rest on every eigenvalue of the spectrum: not decided (inconclusive) unless all converged.
+    A claim that fails or is not decided carries its :func:`gap_trends` entry (sub-fits of the same
+    spectrum at the converged K of :func:`trend_counts`); the trend never changes the verdict.
     """
     ds, gf, ef, ok = s.dataset, s.gaps.fit, s.eig_fit, s.converged
     gap = s.ref["gap"]
+    trends = gap_trends(study_trend_points(s), ds)
+
+    def trend(cid: str, holds: bool) -> dict | None:
+        return None if (holds and ok) else trends[cid]
+
+    holds = {"gaps-accepted": bool(gf.accepted), "gap-slope-plus-one": bool(0.5 <= s.slope_difference <= 1.5),
+             "gaps-steeper": bool(gf.s_mle > ef.s_mle)}
     claims.check(f"{ds}-gaps-accepted", f"{ds}: the Hessian eigengaps of the trained LeNet are a power law",
-                 rule="d_ks(gaps) < d_c", holds=gf.accepted, paper=f"accepted (d_ks {gap.d_ks} < {gap.d_c})", converged=ok,
+                 rule="d_ks(gaps) < d_c", holds=holds["gaps-accepted"], paper=f"accepted (d_ks {gap.d_ks} < {gap.d_c})",
+                 converged=ok, trend=trend("gaps-accepted", holds["gaps-accepted"]),
                  measured={"d_ks": gf.d_ks, "d_c": gf.d_c, "K": gf.k, "d_ks textbook": gf.d_ks_textbook})
     claims.check(f"{ds}-gap-slope-plus-one", f"{ds}: the eigengap slope exceeds the eigenvalue slope by about 1",
-                 rule="0.5 ≤ ŝ_gap − ŝ_eig ≤ 1.5", holds=0.5 <= s.slope_difference <= 1.5, converged=ok,
-                 paper=paper_slope_difference(s.ref),
+                 rule="0.5 ≤ ŝ_gap − ŝ_eig ≤ 1.5", holds=holds["gap-slope-plus-one"], converged=ok,
+                 paper=paper_slope_difference(s.ref), trend=trend("gap-slope-plus-one", holds["gap-slope-plus-one"]),
                  measured={"s_gap": gf.s_mle, "s_eig": ef.s_mle, "difference": s.slope_difference})
     claims.check(f"{ds}-gaps-steeper", f"{ds}: eigengaps decay faster than eigenvalues",
-                 rule="ŝ_gap > ŝ_eig", holds=gf.s_mle > ef.s_mle, converged=ok,
+                 rule="ŝ_gap > ŝ_eig", holds=holds["gaps-steeper"], converged=ok,
+                 trend=trend("gaps-steeper", holds["gaps-steeper"]),
                  measured={"s_gap": gf.s_mle, "s_eig": ef.s_mle})
 
 
@@ -225,3 +236,168 @@ def slope_note(s: GapStudy) -> str:
     return (f"ŝ_gap − ŝ_eig: {s.slope_difference:.3f} (paper {paper_slope_difference(s.ref)}; Eq. 10: 1); "
             f"δ_10 / δ_100 (raw gaps): {raw:.1f}; from the fitted eigenvalue law (Eq. 10, (101/11)^(ŝ+1)): "
             f"{(101 / 11) ** (s.eig_fit.s_mle + 1):.1f}")
+
+
+# ----------------------------------------------------------------------------- scale trends in K (issue 13)
+
+MIN_TREND_GAPS = 20
+"""Fewest gaps a trend point fits (a KS test on fewer is not informative)."""
+
+
+def trend_counts(n_eigenvalues: int, fit_k: int | None = None) -> list[int]:
+    """Eigenvalue counts of a free trend in K: K/4, K/2 and K of ``fit_k`` (default: all
+    ``n_eigenvalues``), and the whole spectrum when it holds more than ``fit_k``; only counts giving
+    at least :data:`MIN_TREND_GAPS` gaps, ascending."""
+    k = n_eigenvalues if fit_k is None else min(fit_k, n_eigenvalues)
+    return sorted({c for c in (k // 4, k // 2, k, n_eigenvalues) if c - 1 >= MIN_TREND_GAPS})
+
+
+def converged_counts(spectrum: Spectrum, counts: list[int], tol: float) -> list[int]:
+    """The counts of ``counts`` whose top eigenvalues all met the Lanczos tolerance (a trend is read
+    only from converged Ritz values; see :func:`dlspectra.papers.xie.pipeline.top_converged`)."""
+    from dlspectra.papers.xie.pipeline import top_converged
+
+    return [c for c in counts if top_converged(spectrum, c, tol)]
+
+
+@dataclass(frozen=True)
+class GapTrendPoint:
+    """The gap and eigenvalue fits of the top ``k`` eigenvalues of one spectrum."""
+
+    k: int                    # eigenvalues used (k − 1 gaps)
+    gaps: PowerLawFit         # fit of the k − 1 gaps
+    eig: PowerLawFit          # fit of the k eigenvalues
+
+    @property
+    def ratio(self) -> float:
+        """d_ks / d_c of the gaps (< 1: power law accepted)."""
+        return self.gaps.d_ks / self.gaps.d_c
+
+    @property
+    def slope_difference(self) -> float:
+        """ŝ_gap − ŝ_eig at this K."""
+        return self.gaps.s_mle - self.eig.s_mle
+
+
+def gap_trend_points(spectrum: Spectrum, counts: list[int]) -> list[GapTrendPoint]:
+    """:class:`GapTrendPoint` of each count of ``counts`` (sub-fits of one spectrum, no new products).
+
+    ``ValueError`` when a count exceeds the spectrum's size.
+    """
+    from dlspectra.papers.xie.pipeline import fit_spectrum
+
+    lam = np.asarray(spectrum.eigenvalues, dtype=np.float64)
+    if counts and max(counts) > lam.size:
+        raise ValueError(f"gap trend up to {max(counts)} eigenvalues; the spectrum holds {lam.size}")
+    return [GapTrendPoint(c, gap_fit(lam[:c]).fit, fit_spectrum(spectrum, c)) for c in counts]
+
+
+def monotone_moves(values: list[float], *, toward_if: str) -> str:
+    """"toward the paper" when ``values`` (at increasing settings) strictly fall (``toward_if="down"``)
+    or strictly rise (``"up"``), "away from the paper" for the opposite, else "no clear trend"
+    (also for fewer than two finite values)."""
+    if toward_if not in ("up", "down"):
+        raise ValueError(f"toward_if must be 'up' or 'down', got {toward_if!r}")
+    v = [float(x) for x in values]
+    if len(v) < 2 or not all(np.isfinite(v)):
+        return "no clear trend"
+    up = all(b > a for a, b in zip(v, v[1:]))
+    down = all(b < a for a, b in zip(v, v[1:]))
+    if (down and toward_if == "down") or (up and toward_if == "up"):
+        return "toward the paper"
+    if up or down:
+        return "away from the paper"
+    return "no clear trend"
+
+
+K_AXIS = "K (top eigenvalues; K − 1 gaps)"
+
+
+def gap_trends(points: list[GapTrendPoint], dataset: str) -> dict[str, dict]:
+    """``{claim suffix: scale_trend}`` of the three gap claims over the K of ``points``.
+
+    ``gaps-accepted``: d_ks/d_c of the gaps (toward the paper when it falls; the paper accepts);
+    ``gap-slope-plus-one``: ŝ_gap − ŝ_eig (toward when its distance to Eq. 10's 1 falls; the value
+    itself is recorded); ``gaps-steeper``: ŝ_gap − ŝ_eig (toward when it rises).
+    """
+    from dlspectra.book.results import scale_trend
+
+    ks = [pt.k for pt in points]
+    ratio = [pt.ratio for pt in points]
+    diff = [pt.slope_difference for pt in points]
+    return {
+        "gaps-accepted": scale_trend(K_AXIS, ks, [round(x, 4) for x in ratio],
+                                     moves=monotone_moves(ratio, toward_if="down"),
+                                     statistic=f"d_ks/d_c of the {dataset} eigengaps"),
+        "gap-slope-plus-one": scale_trend(K_AXIS, ks, [round(x, 4) for x in diff],
+                                          moves=monotone_moves([abs(d - 1.0) for d in diff], toward_if="down"),
+                                          statistic=f"ŝ_gap − ŝ_eig of {dataset} (toward: closer to 1)"),
+        "gaps-steeper": scale_trend(K_AXIS, ks, [round(x, 4) for x in diff],
+                                    moves=monotone_moves(diff, toward_if="up"),
+                                    statistic=f"ŝ_gap − ŝ_eig of {dataset} (toward: larger)"),
+    }
+
+
+def study_trend_points(s: GapStudy) -> list[GapTrendPoint]:
+    """The trend points of a study: :func:`trend_counts` of its spectrum, converged ones only."""
+    spec = s.run.spectrum
+    return gap_trend_points(spec, converged_counts(spec, trend_counts(spec.eigenvalues.size), s.run.tol))
+
+
+def gap_trend_table(studies: list[GapStudy]) -> str:
+    """Markdown: per study and K of its trend, the gaps' d_ks, d_c, d_ks/d_c and verdict, ŝ_gap, ŝ_eig
+    and their difference (the paper's K = 1000 row first)."""
+    from dlspectra.book.results import markdown_table
+
+    head = ["data set", "K", "gaps", "d_ks (gaps)", "d_c", "d_ks/d_c", "power law", "ŝ_gap", "ŝ_eig", "ŝ_gap − ŝ_eig"]
+    body = []
+    for s in studies:
+        gap, eig = s.ref["gap"], s.ref["eig"]
+        body.append([f"{s.dataset} (paper)", "1000", "1000", gap.d_ks.text, gap.d_c.text,
+                     f"{gap.d_ks.value / gap.d_c.value:.2f}", "Yes" if gap.power_law else "No", gap.s.text, eig.s.text,
+                     f"{gap.s.value - eig.s.value:.3f}"])
+        for pt in study_trend_points(s):
+            g = pt.gaps
+            body.append([s.dataset, str(pt.k), str(g.k), f"{g.d_ks:.4f}", f"{g.d_c:.4f}", f"{pt.ratio:.2f}",
+                         "Yes" if g.accepted else "No", f"{g.s_mle:.3f}", f"{pt.eig.s_mle:.3f}",
+                         f"{pt.slope_difference:.3f}"])
+    return markdown_table(head, body)
+
+
+def gap_trend_sentence(studies: list[GapStudy]) -> str:
+    """One sentence per study saying what its trend in K shows (from the numbers of :func:`gap_trend_table`)."""
+    out = []
+    for s in studies:
+        pts = study_trend_points(s)
+        if len(pts) < 2:
+            out.append(f"{s.dataset}: fewer than two converged settings of K, no trend to read.")
+            continue
+        t = gap_trends(pts, s.dataset)
+        ks = " → ".join(str(pt.k) for pt in pts)
+        out.append(f"{s.dataset}, K = {ks}: d_ks/d_c of the gaps "
+                   f"{' → '.join(f'{pt.ratio:.2f}' for pt in pts)} ({t['gaps-accepted']['moves']}; the paper's "
+                   f"{s.ref['gap'].d_ks.value / s.ref['gap'].d_c.value:.2f} at K = 1000), ŝ_gap − ŝ_eig "
+                   f"{' → '.join(f'{pt.slope_difference:.2f}' for pt in pts)} "
+                   f"({t['gap-slope-plus-one']['moves']} for \"about 1\").")
+    return " ".join(out)
+
+
+def gap_trend_section(studies: list[GapStudy]) -> Any:
+    """The page's scale-trend output: :func:`gap_trend_table` and :func:`gap_trend_sentence` as one Markdown block."""
+    from dlspectra.book.page import Markdown
+
+    return Markdown(gap_trend_table(studies) + "\n\n" + gap_trend_sentence(studies))
+
+
+def gap_ratio_trend(spectrum: Spectrum, tol: float, n_gaps: int, *, paper_accepts: bool, label: str) -> dict:
+    """``trend=`` for a KS claim on the ``n_gaps`` gaps of a spectrum (Table 6's eigengap rows): d_ks/d_c
+    of the gaps of the top K/4, K/2, K (K = ``n_gaps`` + 1) and of all its eigenvalues, converged ones
+    only; "toward the paper" when the ratio strictly falls (the paper accepts) or rises (it rejects)."""
+    from dlspectra.book.results import scale_trend
+
+    counts = converged_counts(spectrum, trend_counts(spectrum.eigenvalues.size, n_gaps + 1), tol)
+    pts = gap_trend_points(spectrum, counts)
+    ratio = [pt.ratio for pt in pts]
+    return scale_trend(K_AXIS, counts, [round(x, 4) for x in ratio],
+                       moves=monotone_moves(ratio, toward_if="down" if paper_accepts else "up"),
+                       statistic=f"d_ks/d_c of the {label} eigengaps")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -537,14 +538,21 @@ def set_claims(claims: Any, study: ProteinSets | None, texts: dict[str, str]) ->
     0.10 of 0.300), ``mean-beta`` / ``mean-s`` (within 0.05 of 1.975 / 1.045), ``s-bin1..3`` (mean ŝ
     in [0.85, 1.25], bins of ≥ 10 structures), ``spread-shrinks`` (sd(ŝ) decreases with size),
     ``size-trend`` (|mean ŝ − 1| and sd(ŝ) decrease with size).
+
+    A claim that fails or cannot be decided carries the :func:`set_claim_trend` of its statistic over
+    nested subsets of the set (no new spectra); the trend never changes the verdict.
     """
     for name, prefix in [("chains", ""), ("entries", "entries-")]:
+        trend = set_trend(study, name) if study is not None else None
         for cid, text in texts.items():
             tagged = f"{text} [{READINGS[name]}]"
             if study is None:
                 claims.not_run(prefix + cid, tagged, reason="data missing")
             else:
-                claims.check(prefix + cid, tagged, **_set_claim(study, name, cid))
+                d = _set_claim(study, name, cid)
+                if d["holds"] is not True:
+                    d["trend"] = set_claim_trend(study, name, cid, trend)
+                claims.check(prefix + cid, tagged, **d)
 
 
 def show_markdown(text: str) -> None:
@@ -557,3 +565,197 @@ def show_markdown(text: str) -> None:
         display(Markdown(text))
     except ImportError:  # pragma: no cover - IPython is part of the book environment
         print(text)
+
+
+# ----------------------------------------------------------------------------- scale trends in the set size (issue 13)
+
+TREND_FRACTIONS = (0.25, 0.5, 1.0)
+"""Settings of the set-size trend: nested seeded subsets holding these fractions of a reading's structures."""
+
+
+def nested_subsets(ids: Sequence[str], fractions: Sequence[float] = TREND_FRACTIONS, *, seed: int = 0) -> list[list[str]]:
+    """Nested seeded subsets of ``ids``: the first ``round(f n)`` of one seeded permutation for each
+    fraction ``f`` of ``fractions`` (ascending, in (0, 1]), each returned in the order of ``ids``.
+
+    Each subset contains the previous one; the last is all of ``ids`` when the last fraction is 1.
+    """
+    f = [float(x) for x in fractions]
+    if not f or any(not 0 < x <= 1 for x in f) or any(b <= a for a, b in zip(f, f[1:])):
+        raise ValueError(f"fractions must be strictly increasing in (0, 1], got {fractions!r}")
+    ids = list(ids)
+    order = np.random.default_rng(seed).permutation(len(ids))
+    out = []
+    for x in f:
+        chosen = set(order[:max(1, int(round(x * len(ids))))].tolist())
+        out.append([ids[i] for i in range(len(ids)) if i in chosen])
+    return out
+
+
+@dataclass(frozen=True)
+class SetTrend:
+    """The Table 13 summary (K = ⌊n/10⌋) of one reading on nested subsets of its structures."""
+
+    reading: str
+    sizes: list[int]                 # structures in each subset (all statuses, as in the counts table)
+    summaries: list[list[dict]]      # summarize_by_size of the subset's fit rows, per subset
+
+
+def set_trend(study: ProteinSets, reading: str, *, seed: int = 0,
+              fractions: Sequence[float] = TREND_FRACTIONS) -> SetTrend:
+    """:class:`SetTrend` of ``reading`` over :func:`nested_subsets` of all its structures (those excluded
+    before the test included, so a subset is a smaller set drawn the same way). No new spectra: the
+    fits of the cached computation are re-summarised."""
+    from dlspectra.proteins import summarize_by_size
+
+    ids = [r["id"] for r in study.sets[reading].rows]
+    rows = study.fits[(reading, "tenth")]
+    subsets = nested_subsets(ids, fractions, seed=seed)
+    return SetTrend(reading, [len(s) for s in subsets],
+                    [summarize_by_size([r for r in rows if r["id"] in set(s)]) for s in subsets])
+
+
+def _pair_margins(summ: list[dict], bins: Sequence[int]) -> tuple[float, float]:
+    """Over consecutive bins of ``bins``: the largest increase of |mean ŝ − 1| and the largest
+    increase of sd(ŝ) (both < 0: the size trend holds). NaN when a bin holds fewer than 2 structures."""
+    if len(bins) < 2 or any(summ[b]["count"] < 2 for b in bins):
+        return math.nan, math.nan
+    dm = max(abs(summ[c]["mean_s"] - 1) - abs(summ[a]["mean_s"] - 1) for a, c in zip(bins, bins[1:]))
+    ds = max(summ[c]["sd_s"] - summ[a]["sd_s"] for a, c in zip(bins, bins[1:]))
+    return float(dm), float(ds)
+
+
+def set_claim_trend(study: ProteinSets, reading: str, cid: str, trend: SetTrend | None = None) -> dict:
+    """The :func:`~dlspectra.book.results.scale_trend` of a set claim (id without the reading prefix)
+    over the nested subsets of :func:`set_trend`.
+
+    When the full set cannot decide the claim (too few structures in a bin), the statistic is the
+    number of structures in the bin(s) it needs, "no clear trend" (a count says nothing about the
+    paper's value; it shows how far the set is from deciding). Otherwise: ``s-binB`` the distance of
+    mean ŝ to [0.85, 1.25] (toward the paper when it falls); ``spread-shrinks`` the largest increase
+    of sd(ŝ) between usable bins, ``size-trend`` the larger of the largest increases of |mean ŝ − 1|
+    and of sd(ŝ) (< 0: holds; toward when it falls); ``all-pass`` the fraction accepted (toward when
+    it rises); ``mean-*`` the distance to the paper's mean (toward when it falls).
+    """
+    from dlspectra.book.results import scale_trend
+    from dlspectra.papers.xie.eigengaps import monotone_moves
+    from dlspectra.proteins import SIZE_BINS
+
+    t = trend or set_trend(study, reading)
+    full = t.summaries[-1]
+    axis = f"structures in the set ({READINGS[reading].split(' (')[0]}; nested seeded subsets)"
+    usable = [b for b in range(len(SIZE_BINS)) if full[b]["count"] >= MIN_PER_BIN]
+
+    def counts(bins: Sequence[int], what: str) -> dict:
+        vals = [sum(s[b]["count"] for b in bins) for s in t.summaries]
+        return scale_trend(axis, t.sizes, vals, moves="no clear trend",
+                           statistic=f"structures with {what} (the claim needs ≥ {MIN_PER_BIN}{' each' if len(bins) > 1 else ''})")
+
+    def judged(vals: list[float], toward_if: str, name: str) -> dict:
+        return scale_trend(axis, t.sizes, [None if not np.isfinite(v) else round(float(v), 4) for v in vals],
+                           moves=monotone_moves(vals, toward_if=toward_if), statistic=name)
+
+    if cid.startswith("s-bin"):
+        b = int(cid[len("s-bin"):]) - 1
+        if b not in usable:
+            return counts([b], bin_label(SIZE_BINS[b]))
+        dist = [max(0.85 - s[b]["mean_s"], s[b]["mean_s"] - 1.25, 0.0) for s in t.summaries]
+        return judged(dist, "down", f"distance of mean ŝ ({bin_label(SIZE_BINS[b])}) to [0.85, 1.25]")
+    if cid in ("spread-shrinks", "size-trend"):
+        if len(usable) < 2:
+            missing = [b for b in range(1, len(SIZE_BINS)) if b not in usable][:1]
+            return counts(missing, bin_label(SIZE_BINS[missing[0]]) + ", the second bin to compare")
+        m = [_pair_margins(s, usable) for s in t.summaries]
+        if cid == "spread-shrinks":
+            return judged([x[1] for x in m], "down", "largest increase of sd(ŝ) to a larger bin (< 0: holds)")
+        return judged([max(x) for x in m], "down",
+                      "larger of the largest increases of |mean ŝ − 1| and of sd(ŝ) to a larger bin (< 0: holds)")
+    if cid == "all-pass":
+        return judged([s[-1]["accepted"] for s in t.summaries], "up", "fraction accepted (K = ⌊n/10⌋)")
+    if cid.startswith("mean-"):
+        w = cid.split("-")[1]
+        key, ref = ("mean_ratio", PAPER_SET["ratio"]["mean"][3]) if w == "ratio" else (f"mean_{w}", PAPER_SET[w]["mean"][3])
+        return judged([abs(s[-1][key] - ref) for s in t.summaries], "down", f"|{key} − {ref:.3f}|")
+    raise KeyError(f"unknown protein-set claim {cid!r}")
+
+
+def set_trend_markdown(study: ProteinSets | None, readings: Sequence[str] = ("chains", "entries")) -> str:
+    """Markdown: per reading and nested subset, the structures, and per 3N bin the count, mean ŝ and sd(ŝ)."""
+    from dlspectra.book.results import markdown_table
+    from dlspectra.proteins import SIZE_BINS
+
+    if study is None:
+        return ""
+    head = ["reading", "structures", *[f"{bin_label(b)}: n, mean ŝ ± sd" for b in SIZE_BINS]]
+    body = []
+    for name in readings:
+        t = set_trend(study, name)
+        for n, summ in zip(t.sizes, t.summaries):
+            cells = []
+            for r in summ[:-1]:
+                if r["count"] == 0:
+                    cells.append("0")
+                else:
+                    sd = f" ± {r['sd_s']:.3f}" if np.isfinite(r["sd_s"]) else ""
+                    cells.append(f"{r['count']}, {r['mean_s']:.3f}{sd}")
+            body.append([READINGS[name].split(" (")[0], str(n), *cells])
+    return markdown_table(head, body)
+
+
+def archive_size_counts(p: dict) -> dict[str, list[int]]:
+    """How many of all the archive's qualifying chains (and entries, chains joined) fall in each 3N bin
+    by size alone (before the six-zero-mode screen, no spectra): the most any offline set could hold.
+
+    ``{"chains": [n per bin], "entries": [n per bin]}`` for the preset's archive.
+    """
+    from dlspectra.proteins import SIZE_BINS, size_bin
+
+    s, e = p["set"], p["entries"]
+    chains = load_ca_archive(s["archive"], qualifying_only=s["qualifying_only"])
+    entries = load_ca_entries(e["archive"], qualifying_only=e["qualifying_only"])
+    out = {}
+    for name, items, lo, hi in (("chains", chains, s["min_residues"], s["max_residues"]),
+                                ("entries", entries, e["min_residues"], e["max_residues"])):
+        dofs = [3 * len(c.coords) for c in items if lo <= len(c.coords) <= hi]
+        out[name] = [sum(1 for d in dofs if size_bin(d) == b) for b in range(len(SIZE_BINS))]
+    return out
+
+
+def set_trend_sentence(study: ProteinSets | None, p: dict, cids: Sequence[str]) -> str:
+    """Prose: what the set-size trends of those claims of ``cids`` (ids without the reading prefix) show
+    that fail or cannot be decided, for both readings, with the archive's size-only counts (what a
+    larger offline set could add)."""
+    if study is None:
+        return ""
+    from dlspectra.proteins import SIZE_BINS
+
+    caps = archive_size_counts(p)
+    parts = []
+    for name in ("chains", "entries"):
+        t = set_trend(study, name)
+        for cid in cids:
+            if _set_claim(study, name, cid)["holds"] is True:
+                continue
+            tr = set_claim_trend(study, name, cid, t)
+            vals = " → ".join("—" if v is None else (f"{v:g}" if isinstance(v, int) else f"{v:.3f}") for v in tr["values"])
+            parts.append(f"{READINGS[name].split(' (')[0]} `{cid}`: {tr['statistic']} at "
+                         f"{' → '.join(map(str, t.sizes))} structures: {vals} ({tr['moves']})")
+    bins = ", ".join(f"{bin_label(b)}: {caps['chains'][i]} chains / {caps['entries'][i]} entries"
+                     for i, b in enumerate(SIZE_BINS))
+    cap = p["entries"].get("subset_max_residues")
+    cap_text = ("" if cap is None else f"; this scale's entry subset is capped at {cap} residues (3N ≤ {3 * cap}), "
+                "which keeps whole entries out of the bins above that (their dense ANM problems cost tens of "
+                "seconds each on this machine)")
+    lead = "; ".join(parts) + "." if parts else "Every claim of this page is decided and holds: no trend needed."
+    return (lead + " By size alone (before the six-zero-mode screen) the whole offline archive "
+            f"holds {bins}: a bin with fewer than {MIN_PER_BIN} there cannot be decided from the data on disk "
+            f"at any scale{cap_text}.")
+
+
+def set_trend_section(study: ProteinSets | None, p: dict, cids: Sequence[str]) -> Any:
+    """The page's scale-trend output: :func:`set_trend_markdown` and :func:`set_trend_sentence` of ``cids``
+    as one Markdown block (None when the data is missing)."""
+    from dlspectra.book.page import Markdown
+
+    if study is None:
+        return None
+    return Markdown(set_trend_markdown(study) + "\n\n" + set_trend_sentence(study, p, cids))

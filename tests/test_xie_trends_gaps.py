@@ -1,0 +1,204 @@
+"""Scale trends of the eigengap, protein and KS-table pages (issue 13): directions on synthetic
+numbers, nested seeded subsets, and that a trend never changes a verdict."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from dlspectra.book.results import ClaimRecorder
+from dlspectra.fits import power_law_fit
+from dlspectra.papers.xie import eigengaps as eg
+from dlspectra.papers.xie import protein as xp
+from dlspectra.papers.xie.pipeline import Run
+from dlspectra.spectra import Spectrum
+
+
+def spectrum(lam: np.ndarray, *, residuals: np.ndarray | None = None, converged: bool = True) -> Spectrum:
+    lam = np.sort(np.asarray(lam, dtype=float))[::-1]
+    res = np.zeros_like(lam) if residuals is None else residuals
+    return Spectrum(lam, res, num_matvecs=0, converged=converged, seconds=0.0)
+
+
+def pareto_spectrum(k: int, seed: int = 0) -> Spectrum:
+    rng = np.random.default_rng(seed)
+    return spectrum(rng.pareto(1.0, size=k) + 1.0)
+
+
+# ----------------------------------------------------------------------------- directions
+
+
+@pytest.mark.parametrize("values, toward_if, expected", [
+    ([3.0, 2.0, 1.0], "down", "toward the paper"),
+    ([1.0, 2.0, 3.0], "down", "away from the paper"),
+    ([1.0, 2.0, 3.0], "up", "toward the paper"),
+    ([3.0, 2.0, 1.0], "up", "away from the paper"),
+    ([1.0, 3.0, 2.0], "down", "no clear trend"),
+    ([1.0, 1.0, 1.0], "down", "no clear trend"),
+    ([1.0], "down", "no clear trend"),
+    ([1.0, float("nan"), 0.5], "down", "no clear trend"),
+])
+def test_monotone_moves(values, toward_if, expected):
+    assert eg.monotone_moves(values, toward_if=toward_if) == expected
+
+
+def test_monotone_moves_rejects_bad_direction():
+    with pytest.raises(ValueError):
+        eg.monotone_moves([1.0, 2.0], toward_if="sideways")
+
+
+def test_trend_counts():
+    assert eg.trend_counts(100) == [25, 50, 100]
+    assert eg.trend_counts(100, 51) == [25, 51, 100]   # tab06's gap row: K = 50 gaps from 51 values
+    assert eg.trend_counts(40) == [40]                 # 10 and 20 values give fewer than 20 gaps
+    assert eg.trend_counts(1000) == [250, 500, 1000]
+
+
+def test_converged_counts_drops_unconverged_tail():
+    lam = np.linspace(10.0, 1.0, 100)
+    res = np.zeros(100)
+    res[60:] = 1.0  # far above tol * λ_1
+    s = spectrum(lam, residuals=res, converged=False)
+    assert eg.converged_counts(s, [25, 50, 100], 1e-6) == [25, 50]
+
+
+# ----------------------------------------------------------------------------- gap trends
+
+
+def test_gap_trend_points_match_direct_fits():
+    s = pareto_spectrum(120, seed=3)
+    pts = eg.gap_trend_points(s, [30, 60, 120])
+    for pt in pts:
+        direct = power_law_fit(np.sort(np.diff(-s.eigenvalues[:pt.k]))[::-1])
+        assert pt.gaps.k == pt.k - 1
+        assert pt.gaps.d_ks == pytest.approx(direct.d_ks)
+        assert pt.eig.k == pt.k
+        assert pt.slope_difference == pytest.approx(pt.gaps.s_mle - pt.eig.s_mle)
+    with pytest.raises(ValueError):
+        eg.gap_trend_points(s, [200])
+
+
+def test_gap_trends_directions_from_the_numbers():
+    pts = [SimpleNamespace(k=k, ratio=r, slope_difference=d)
+           for k, r, d in [(25, 2.0, 3.0), (50, 1.5, 2.0), (100, 1.2, 1.5)]]
+    t = eg.gap_trends(pts, "toy")
+    assert t["gaps-accepted"]["moves"] == "toward the paper"       # d_ks/d_c falls toward < 1
+    assert t["gap-slope-plus-one"]["moves"] == "toward the paper"  # |diff − 1|: 2, 1, 0.5
+    assert t["gaps-steeper"]["moves"] == "away from the paper"     # the difference shrinks
+    assert t["gaps-accepted"]["settings"] == [25, 50, 100]
+    assert t["gaps-accepted"]["values"] == [2.0, 1.5, 1.2]
+
+
+def _study(s: Spectrum, dataset: str = "mnist") -> eg.GapStudy:
+    fit = power_law_fit(s.eigenvalues)
+    run = Run(f"{dataset}, SGD", trained=None, spectrum=s, fit=fit, tol=1e-6)
+    return eg.GapStudy(dataset, run, eg.gap_fit(s.eigenvalues), eg.gap_fit(s.eigenvalues), s.eigenvalues.size)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_gap_claims_trend_never_changes_the_verdict(seed):
+    s = pareto_spectrum(100, seed=seed)
+    study = _study(s)
+    rec = ClaimRecorder("xie/test", "ci")
+    eg.gap_claims(rec, study)
+    by = {c.claim_id: c for c in rec.claims}
+    holds = {"gaps-accepted": study.gaps.fit.accepted,
+             "gap-slope-plus-one": 0.5 <= study.slope_difference <= 1.5,
+             "gaps-steeper": study.gaps.fit.s_mle > study.eig_fit.s_mle}
+    for cid, h in holds.items():
+        c = by[f"mnist-{cid}"]
+        assert c.verdict == ("reproduced" if h else "not reproduced")
+        assert (c.trend is None) == bool(h)
+        if c.trend is not None:
+            assert c.trend["settings"] == [25, 50, 100]
+
+
+def test_gap_claims_unconverged_stay_inconclusive_with_converged_trend():
+    lam = np.sort(np.random.default_rng(5).pareto(1.0, 100) + 1.0)[::-1]
+    res = np.zeros(100)
+    res[70:] = 1e3
+    study = _study(spectrum(lam, residuals=res, converged=False))
+    rec = ClaimRecorder("xie/test", "ci")
+    eg.gap_claims(rec, study)
+    for c in rec.claims:
+        assert c.verdict == "inconclusive"
+        assert c.trend["settings"] == [25, 50]   # the unconverged K = 100 is not a trend point
+
+
+def test_gap_ratio_trend_of_a_table6_row():
+    s = pareto_spectrum(100, seed=7)
+    t = eg.gap_ratio_trend(s, 1e-6, 50, paper_accepts=True, label="mnist")
+    assert t["settings"] == [25, 51, 100]
+    ratios = [eg.gap_fit(s.eigenvalues[:k]).fit for k in (25, 51, 100)]
+    assert t["values"] == [round(f.d_ks / f.d_c, 4) for f in ratios]
+
+
+# ----------------------------------------------------------------------------- protein set trends
+
+
+def test_nested_subsets_are_nested_seeded_and_complete():
+    ids = [f"c{i}" for i in range(101)]
+    a = xp.nested_subsets(ids, seed=0)
+    assert [len(x) for x in a] == [25, 50, 101]   # round(0.25 * 101), round(0.5 * 101), all
+    assert set(a[0]) <= set(a[1]) <= set(a[2]) == set(ids)
+    assert all(x == sorted(x, key=ids.index) for x in a)      # kept in the set's order
+    assert xp.nested_subsets(ids, seed=0) == a                 # seeded
+    assert xp.nested_subsets(ids, seed=1)[0] != a[0]
+    for bad in [(0.5, 0.25), (0.0, 1.0), (0.5, 1.5), ()]:
+        with pytest.raises(ValueError):
+            xp.nested_subsets(ids, bad)
+
+
+def _fake_study(rows: list[dict]) -> xp.ProteinSets:
+    res = SimpleNamespace(rows=[{"id": r["id"], "status": r["status"]} for r in rows])
+    return xp.ProteinSets({"chains": res}, ("tenth",), fits={("chains", "tenth"): [r for r in rows if r["status"] == "ok"]})
+
+
+def _row(i: int, dof: int, s: float) -> dict:
+    return {"id": f"p{i}", "status": "ok", "dof": dof, "beta": 1 + 1 / s, "s": s, "ratio": 0.3, "accepted": True}
+
+
+def test_set_claim_trend_counts_an_empty_bin_without_direction():
+    rows = [_row(i, 600, 1.0 + 0.01 * (i % 7)) for i in range(40)] + [_row(40, 1500, 1.1)]
+    rows.append({"id": "x", "status": "extra_zero_modes", "dof": 900})
+    t = xp.set_claim_trend(_fake_study(rows), "chains", "s-bin2")
+    assert t["settings"] == [10, 21, 42]
+    assert t["values"][-1] == 1 and t["values"] == sorted(t["values"])
+    assert t["moves"] == "no clear trend"
+    assert xp.set_claim_trend(_fake_study(rows), "chains", "spread-shrinks")["moves"] == "no clear trend"
+
+
+def test_set_claim_trend_judges_a_decidable_claim_from_the_numbers():
+    rng = np.random.default_rng(0)
+    rows = [_row(i, 600, float(rng.normal(1.0, 0.2))) for i in range(200)]
+    rows += [_row(200 + i, 1500, float(rng.normal(1.0, 0.1))) for i in range(60)]
+    study = _fake_study(rows)
+    t = xp.set_claim_trend(study, "chains", "spread-shrinks")
+    assert t["moves"] in ("toward the paper", "away from the paper", "no clear trend")
+    assert all(v < 0 for v in t["values"])       # sd shrinks at every subset size here
+    full = xp.set_trend(study, "chains").summaries[-1]
+    assert t["values"][-1] == pytest.approx(full[1]["sd_s"] - full[0]["sd_s"], abs=1e-4)
+    m = xp.set_claim_trend(study, "chains", "mean-s")
+    assert m["values"][-1] == pytest.approx(abs(full[-1]["mean_s"] - xp.PAPER_SET["s"]["mean"][3]), abs=1e-4)
+
+
+def test_set_claims_attach_trends_only_to_failing_claims():
+    from dlspectra.proteins import summarize_by_size
+
+    rows = [_row(i, 600, 1.0 + 0.01 * (i % 7)) for i in range(40)]
+    fits = [r for r in rows if r["status"] == "ok"]
+    sets = {name: SimpleNamespace(rows=[{"id": r["id"], "status": r["status"]} for r in rows],
+                                  counts=lambda: {"total": len(rows)}) for name in ("chains", "entries")}
+    study = xp.ProteinSets(sets, ("tenth",), fits={(n, "tenth"): fits for n in sets},
+                           summary={(n, "tenth"): summarize_by_size(fits) for n in sets},
+                           textbook={(n, "tenth"): summarize_by_size(fits) for n in sets})
+    rec = ClaimRecorder("xie/test", "ci")
+    xp.set_claims(rec, study, {"s-bin1": "bin 1", "s-bin2": "bin 2"})
+    by = {c.claim_id: c for c in rec.claims}
+    for prefix in ("", "entries-"):
+        assert by[prefix + "s-bin1"].verdict == "reproduced" and by[prefix + "s-bin1"].trend is None
+        c = by[prefix + "s-bin2"]
+        assert c.verdict == "inconclusive"                  # 0 structures in the bin: the trend does not decide it
+        assert c.trend["values"] == [0, 0, 0] and c.trend["moves"] == "no clear trend"
