@@ -229,10 +229,12 @@ claims.check("transition", "the power law holds iff B ≤ 640 (transition betwee
                               name="number of runs whose verdict matches its phase"), measured={b: ("Yes" if fits[b].accepted else "No") for b in runs},
              paper="Yes for B ≤ 640, No for B ≥ 768")
 for b in ph3:
+    fails_to_train = train_metric(runs[b], "train", "loss") > max(1.0, 5 * train_metric(runs[base_b], "train", "loss"))
     claims.check(f"phase3-training-fails-B{b}", "Phase III (full batch): the training loss is not optimised well",
                  rule="final training loss > 1.0 (chance level ln 10 = 2.30) and > 5 × the B = 128 baseline's",
-                 holds=train_metric(runs[b], "train", "loss") > max(1.0, 5 * train_metric(runs[base_b], "train", "loss")),
-                 converged=None,
+                 holds=fails_to_train, converged=None,
+                 note="" if fails_to_train else no_trend(
+                     "a training loss does not depend on K, and its cheap axis (epochs) would need new training runs"),
                  measured={"full batch": train_metric(runs[b], "train", "loss"),
                            "baseline": train_metric(runs[base_b], "train", "loss")})
     claims.check(f"phase3-rejected-B{b}", "Phase III (full batch): the power law is rejected",
@@ -244,6 +246,11 @@ for b in ph3:
     claims.check(f"phase3-like-random-B{b}", "Phase III: the full-batch spectrum resembles the random initialisation",
                  rule="mean |log λ_k(full) − log λ_k(random)| < mean |log λ_k(full) − log λ_k(B=128)| over the top K",
                  holds=d_rand < d_base, converged=converged(runs[b], rand, runs[base_b]), measured={"to random": d_rand, "to B=128": d_base},
+                 trend=statistic_trend([runs[b], rand, runs[base_b]], lambda k, b=b: (
+                     log_spectrum_distance(runs[b].spectrum.eigenvalues, runs[base_b].spectrum.eigenvalues, k)
+                     - log_spectrum_distance(runs[b].spectrum.eigenvalues, rand.spectrum.eigenvalues, k)),
+                     holds=d_rand < d_base, increases_toward_paper=True,
+                     name="log-distance(full, B=128) − log-distance(full, random) over the top K"),
                  paper={"d_ks full batch": PAPER[60000]["d_ks"], "d_ks random": table6_row(("random", "mnist")).d_ks.value})
     claims.check(f"full-vs-small-B{b}", "ordering: the full-batch spectrum is further from a power law than the smallest batch",
                  rule="d_ks(full batch) > d_ks(smallest B)", holds=fits[b].d_ks > fits[min(runs)].d_ks, converged=converged(runs[b], runs[min(runs)]),
