@@ -181,7 +181,7 @@ page.finish()
 #
 # For each claim that is not reproduced or inconclusive, its statistic recomputed at increasing K
 # on the top K eigenvalues of the same converged spectra (no new Hessian products), and whether it
-# moves toward the paper's verdict as K grows toward the paper's 50 (for ResNet18 the paper's K is 50 as well):
+# moves toward the paper's verdict as K grows to the paper's own K = 50 for ResNet18:
 
 # %% tags=["hide-input"]
 print(trends_sentence(claims.claims))
