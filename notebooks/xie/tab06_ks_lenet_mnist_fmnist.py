@@ -167,7 +167,9 @@ moves = [row[-1] for row in trend_rows]
 Markdown(markdown_table(["Dataset", "Training", "Setting", "PL paper", "K", "d_ks/d_c", "trend"], trend_rows)
          + f"\n\nRows with a trend: {len(trend_rows)}; as K grows, toward the paper's verdict: "
            f"{moves.count('toward the paper')}, away from it: {moves.count('away from the paper')}, no clear trend: "
-           f"{moves.count('no clear trend')}. The sweep rows' spectra hold their top 50 only (two settings).")
+           f"{moves.count('no clear trend')}. Rows with fewer than three settings: "
+           f"{sum(len(row[4].split(', ')) < 3 for row in trend_rows)} (a setting needs at least 20 values, a converged "
+           "top K and, above the tested K, a spectrum that holds more).")
 
 # %% [markdown]
 # ## Verdict

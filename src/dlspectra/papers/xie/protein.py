@@ -743,8 +743,8 @@ def set_trend_sentence(study: ProteinSets | None, p: dict, cids: Sequence[str]) 
                      for i, b in enumerate(SIZE_BINS))
     cap = p["entries"].get("subset_max_residues")
     cap_text = ("" if cap is None else f"; this scale's entry subset is capped at {cap} residues (3N ≤ {3 * cap}), "
-                "which keeps whole entries out of the bins above that (their dense ANM problems cost tens of "
-                "seconds each on this machine)")
+                "which keeps whole entries out of the bins above that (the cost of an entry's dense ANM "
+                "eigenproblem grows as (3N)³)")
     lead = "; ".join(parts) + "." if parts else "Every claim of this page is decided and holds: no trend needed."
     return (lead + " By size alone (before the six-zero-mode screen) the whole offline archive "
             f"holds {bins}: a bin with fewer than {MIN_PER_BIN} there cannot be decided from the data on disk "
