@@ -207,7 +207,7 @@ def test_lock_timeout_names_key_and_lock_file(tmp_path):
             cache.get_or_compute("ns", {"k": 1}, lambda: {"x": np.ones(1)})
     finally:
         holder.release()
-    assert config_key({"k": 1}) in str(err.value) and str(lock_file) in str(err.value)
+    assert Cache.entry_key({"k": 1}) in str(err.value) and str(lock_file) in str(err.value)
     assert cache.get_or_compute("ns", {"k": 1}, lambda: {"x": np.ones(1)})["x"][0] == 1.0  # free again
 
 
@@ -274,3 +274,24 @@ def test_holder_killed_mid_compute_releases_lock_and_leaves_no_entry(tmp_path):
     assert not payload.exists() and not meta.exists()
     value = cache.get_or_compute("ns", {"shared": 1}, lambda: {"x": np.arange(4.0)})  # not blocked by the dead
     assert value["x"].sum() == 6.0 and cache.load("ns", {"shared": 1}, "npz") is not None
+
+
+def test_entry_key_includes_the_thread_count(tmp_path):
+    """Entries computed with another torch thread count are other entries (their numbers round
+    differently); the same config at the same count finds its entry again."""
+    import torch
+
+    cache = Cache(tmp_path)
+    before = torch.get_num_threads()
+    try:
+        torch.set_num_threads(1)
+        cache.save("ns", {"k": 1}, "json", {"threads": 1})
+        one = cache.paths("ns", {"k": 1}, "json")[0]
+        torch.set_num_threads(2)
+        assert cache.load("ns", {"k": 1}, "json") is None
+        assert cache.paths("ns", {"k": 1}, "json")[0] != one
+        torch.set_num_threads(1)
+        assert cache.load("ns", {"k": 1}, "json") == {"threads": 1}
+        assert json.loads(cache.paths("ns", {"k": 1}, "json")[1].read_text())["compute"] == {"torch_threads": 1}
+    finally:
+        torch.set_num_threads(before)

@@ -2,7 +2,9 @@
 
 An entry is identified by a *namespace* (``"checkpoints"``, ``"spectra"``, ...) and the *config*
 that produced it (any JSON-serialisable mapping). Its key is the SHA-256 of the canonical JSON of
-the config. Each entry is two files::
+the config together with the *compute fingerprint* (:func:`compute_fingerprint`: the torch CPU
+thread count, which changes the rounding of CPU reductions and so, through training, the numbers
+themselves). Each entry is two files::
 
     <root>/<namespace>/<key>.<ext>        the payload (npz, json or torch)
     <root>/<namespace>/<key>.meta.json    the config, the payload's SHA-256 and its size
@@ -84,6 +86,22 @@ def cache_root() -> Path:
         return Path(env).expanduser()
     repo = repo_root()
     return (repo / ".cache" / "dlspectra") if repo else Path.home() / ".cache" / "dlspectra"
+
+
+def compute_fingerprint() -> dict:
+    """What, besides an entry's config, changes the value computed on one machine: the torch CPU
+    thread count (``torch.get_num_threads()``).
+
+    CPU kernels split their reductions by thread, so the same config computed with 1 and with 2
+    threads rounds differently; training amplifies that into different weights (measured: one
+    LeNet epoch gives parameters summing to 9.860124458 with 1 thread and 9.860124548 with 2, and
+    a few epochs later different d_ks). Keying on it keeps a build's numbers those of its own
+    thread count: a cache filled by 2-thread runs is not read by 1-thread workers (they compute
+    their own entries), and two builds with the same thread count share every entry.
+    """
+    import torch
+
+    return {"torch_threads": int(torch.get_num_threads())}
 
 
 def _jsonable(obj: Any) -> Any:
@@ -201,17 +219,23 @@ class Cache:
         self.lock_timeout = float(lock_timeout) if lock_timeout is not None else None
         self._warned_readonly = False
 
+    @staticmethod
+    def entry_key(config: Any) -> str:
+        """The file key of the entry of ``config`` computed here: :func:`config_key` of the config
+        and this process's :func:`compute_fingerprint`."""
+        return config_key({"config": config, "compute": compute_fingerprint()})
+
     def paths(self, namespace: str, config: Any, kind: str) -> tuple[Path, Path]:
         """(payload path, meta path) of an entry."""
         if kind not in _KINDS:
             raise ValueError(f"unknown cache kind {kind!r}; valid: {sorted(_KINDS)}")
-        key = config_key(config)
+        key = self.entry_key(config)
         folder = self.root / namespace
         return folder / f"{key}.{_KINDS[kind]}", folder / f"{key}.meta.json"
 
     def lock_path(self, namespace: str, config: Any) -> Path:
         """The lock file of an entry (``<root>/<namespace>/<key>.lock``)."""
-        return self.root / namespace / f"{config_key(config)}.lock"
+        return self.root / namespace / f"{self.entry_key(config)}.lock"
 
     def load(self, namespace: str, config: Any, kind: str) -> Any | None:
         """The stored value, or None when absent, corrupt or unsafe (such an entry is deleted)."""
@@ -243,7 +267,7 @@ class Cache:
         payload, meta = self.paths(namespace, config, kind)
         data = _serialise(kind, value)
         info = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data), "kind": kind,
-                "config": _jsonable(config)}
+                "config": _jsonable(config), "compute": compute_fingerprint()}
         try:
             atomic_write_bytes(payload, data)
             atomic_write_text(meta, json.dumps(info, indent=1, sort_keys=True))
@@ -278,7 +302,7 @@ class Cache:
             lock.acquire()
         except filelock.Timeout:
             raise CacheLockTimeout(
-                f"waited {timeout:g} s for cache entry {namespace}/{config_key(config)} "
+                f"waited {timeout:g} s for cache entry {namespace}/{self.entry_key(config)} "
                 f"(lock file {lock_file}): another process is still computing it, or a holder died "
                 f"and left the lock file behind (a filesystem without OS locks). If no process "
                 f"uses it, delete {lock_file}; raise ${LOCK_TIMEOUT_ENV} to wait longer.") from None
