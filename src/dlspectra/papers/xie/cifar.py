@@ -6,6 +6,10 @@ optimizers (fig15, fig17, tab07), built on :func:`dlspectra.papers.xie.pipeline.
   three ResNet pages share every cached model and spectrum.
 * :func:`optimizer_run`: LeNet on CIFAR-10 with one optimizer (the paper's CIFAR learning rate),
   spectrum from the preset's ``cifar_hessian`` block (shared by fig15, fig17 and tab07).
+* :func:`optimizer_runs`: every optimizer of the preset, a training that diverges (NaN loss) handled
+  as App. B of the paper reads (see :data:`GRID_SELECTED`): recorded, never a crash. Its
+  :class:`LrOutcome` per optimizer says which learning rate each run was trained at.
+* :func:`optimizer_styles`: a distinct colour and marker per optimizer (11 in one legend).
 * :func:`hessian_trace`: cached Hutchinson estimate of Tr(H) over the same samples as the spectrum.
 * :func:`paper_batch`: the paper batch size a ci batch size stands for (same B/N).
 """
@@ -19,10 +23,13 @@ import numpy as np
 import torch
 
 from dlspectra.cache import Cache
+from dlspectra.optim import PAPER_LR_CIFAR
 from dlspectra.spectra import SpectrumSpec, build_operator, spectrum_spec
 from dlspectra.spectra import hessian_trace as spectra_hessian_trace
 from dlspectra.train import resolve_device
+from dlspectra.papers.xie.fcn import PAPER_LR_GRID
 from dlspectra.papers.xie.pipeline import Run, lenet_run
+from dlspectra.papers.xie.recipes import xie_train_config
 from dlspectra.papers.xie.reference.cifar_tables import TABLE7, TABLE7_D_C, floats
 
 
@@ -53,6 +60,132 @@ def optimizer_run(p: dict, optimizer: str = "sgd", dataset: str = "cifar10", *, 
                          spectrum=cifar_spec(p), progress=progress)
     return lenet_run(p, dataset, optimizer=optimizer, label=label or optimizer, device=device,
                      spectrum=cifar_spec(p), progress=progress)
+
+
+GRID_SELECTED = ("sgd", "vanilla-sgd", "adai", "pnm", "lookahead")
+"""Optimizers whose learning rate the paper selected from its grid. App. B: "We select the optimal
+learning rate for each experiment from {0.0001, 0.001, 0.01, 0.1, 1, 10} for SGD and use the default
+learning rate for adaptive gradient methods"; the optimizers not at the adaptive default 0.001 (on
+CIFAR: Vanilla SGD, Adai, PNM at 1; SGD, Lookahead at 0.1) got a grid value. When one of them
+diverges (NaN loss) at the paper's CIFAR rate, the rate that selection could have chosen at this
+scale is the next grid value below at which training does not diverge (as
+:func:`dlspectra.papers.xie.fcn.fcn_run_trainable` does); an adaptive optimizer that diverges at its
+default rate is recorded as diverged, with no other rate tried."""
+
+
+@dataclasses.dataclass(frozen=True)
+class LrOutcome:
+    """Which learning rate an optimizer's LeNet was trained at.
+
+    ``paper_lr``: the paper's CIFAR rate; ``lr``: the rate of the run the page uses (None: training
+    diverged at every rate tried, there is no run); ``diverged``: the rates at which training
+    diverged, in the order tried; ``message``: the last divergence message.
+    """
+
+    optimizer: str
+    paper_lr: float
+    lr: float | None
+    diverged: tuple[float, ...] = ()
+    message: str = ""
+
+    @property
+    def changed(self) -> bool:
+        """Whether the run is not at the paper's rate (a divergence moved it, or there is none)."""
+        return self.lr != self.paper_lr
+
+
+def _rates(optimizer: str, dataset: str) -> list[float]:
+    """The rates :func:`optimizer_runs` tries for ``optimizer``, the paper's first."""
+    paper = PAPER_LR_CIFAR[optimizer]
+    if optimizer not in GRID_SELECTED:
+        return [paper]
+    return [paper] + [x for x in PAPER_LR_GRID if x < paper]
+
+
+def optimizer_runs(p: dict, optimizers: list[str] | None = None, dataset: str = "cifar10", *,
+                   device: str = "auto", progress: bool = True, label_prefix: str = "",
+                   cache: Cache | None = None) -> tuple[dict[str, Run], dict[str, LrOutcome]]:
+    """:func:`optimizer_run` for each of ``optimizers`` (default ``p["optimizers"]``) on ``dataset``.
+
+    A training that diverges (:class:`FloatingPointError` from :func:`dlspectra.train.train_model`)
+    is recorded in the cache (namespace ``training-diverged``, keyed by the training config), so a
+    warm page does not train it again; the next rate of :data:`GRID_SELECTED`'s rule is tried.
+    Returns ``(runs, outcomes)``: ``runs`` holds the optimizers that trained (in order), ``outcomes``
+    every optimizer's :class:`LrOutcome`.
+    """
+    cache = cache or Cache()
+    runs: dict[str, Run] = {}
+    outcomes: dict[str, LrOutcome] = {}
+    for opt in optimizers if optimizers is not None else p["optimizers"]:
+        paper_lr = PAPER_LR_CIFAR[opt]
+        diverged: list[float] = []
+        message = ""
+        for lr in _rates(opt, dataset):
+            changes = {} if lr == paper_lr else {"lr": lr}  # the paper's rate: the cache key of optimizer_run
+            key = {"train": xie_train_config(p, dataset, optimizer=opt, **changes).key_config(), "_version": 1}
+            record = cache.load("training-diverged", key, "json")
+            if record is None:
+                try:
+                    runs[opt] = lenet_run(p, dataset, optimizer=opt, label=f"{label_prefix}{opt}", device=device,
+                                          spectrum=cifar_spec(p), progress=progress, **changes)
+                except FloatingPointError as exc:
+                    record = cache.save("training-diverged", key, "json", {"message": str(exc)})
+            if record is None:
+                outcomes[opt] = LrOutcome(opt, paper_lr, lr, tuple(diverged), message)
+                break
+            diverged.append(lr)
+            message = str(record["message"])
+        else:
+            outcomes[opt] = LrOutcome(opt, paper_lr, None, tuple(diverged), message)
+    return runs, outcomes
+
+
+def lr_rows(outcomes: dict[str, LrOutcome], runs: dict[str, Run]) -> list[list[str]]:
+    """Rows (optimizer, paper lr, lr trained at, diverged at, test accuracy) of a page's lr table."""
+    rows = []
+    for opt, o in outcomes.items():
+        acc = runs[opt].test_accuracy if opt in runs else None
+        rows.append([opt, f"{o.paper_lr:g}", "— (no run)" if o.lr is None else f"{o.lr:g}",
+                     ", ".join(f"{x:g}" for x in o.diverged) or "—",
+                     "—" if acc is None else f"{100 * acc:.1f} %"])
+    return rows
+
+
+LR_HEAD = ["optimizer", "paper lr (CIFAR)", "trained at", "diverged at (NaN loss)", "test acc."]
+
+
+def lr_note(outcomes: dict[str, LrOutcome], among: list[str] | None = None) -> str:
+    """A claim note naming the optimizers of ``among`` (default all) not trained at the paper's rate:
+    those with no run (training diverged at every rate tried) and those trained at a lower grid
+    rate after a divergence; "" when every one is at the paper's rate."""
+    moved = [o for o in outcomes.values() if o.changed and (among is None or o.optimizer in among)]
+    parts = []
+    for o in moved:
+        at = ", ".join(f"{x:g}" for x in o.diverged)
+        parts.append(f"{o.optimizer}: training diverged at lr {at}, no spectrum" if o.lr is None else
+                     f"{o.optimizer} trained at lr {o.lr:g} (diverged at {at}; the paper's grid, App. B)")
+    return "; ".join(parts)
+
+
+def all_hold(present: list[bool], missing: int) -> bool | None:
+    """A claim "for every optimizer": False when it fails on a run that exists, None (inconclusive)
+    when it holds on every existing run but ``missing`` optimizers have no run, else True."""
+    if not all(present):
+        return False
+    return None if missing else True
+
+
+def optimizer_styles(names: list[str]) -> dict[str, dict]:
+    """``{name: {"color", "marker"}}``: distinct colours (the tab20 palette, dark shades first) and
+    markers for up to 20 optimizers, in the order given."""
+    import matplotlib
+
+    cmap = matplotlib.colormaps["tab20"]
+    order = list(range(0, 20, 2)) + list(range(1, 20, 2))
+    markers = "osD^vP*X<>hpd8H1234+x"
+    if len(names) > len(order):
+        raise ValueError(f"optimizer_styles: at most {len(order)} names, got {len(names)}")
+    return {n: {"color": cmap(order[i]), "marker": markers[i]} for i, n in enumerate(names)}
 
 
 def hessian_trace(run: Run, spec: SpectrumSpec, num_probes: int, device: str = "auto", *,
@@ -109,10 +242,16 @@ def paper_row(dataset: str, run: str) -> dict:
     return {"d_ks": d, "d_c": TABLE7_D_C.value, "beta": b, "sigma": s, "s": sh}
 
 
-def lenet_cifar_setup_rows(p: dict) -> list[list]:
-    """Setup rows of the LeNet-CIFAR optimizer pages (fig15, fig17, tab07), read from the preset."""
+def lenet_cifar_setup_rows(p: dict, outcomes: dict[str, LrOutcome] | None = None) -> list[list]:
+    """Setup rows of the LeNet-CIFAR optimizer pages (fig15, fig17, tab07), read from the preset and,
+    for the learning rates, from the :func:`optimizer_runs` ``outcomes`` (when given)."""
     c = p["lenet"]["cifar10"]
     h = p["cifar_hessian"]
+    moved = [o for o in (outcomes or {}).values() if o.changed]
+    lrs = "same" if not moved else "same, except " + "; ".join(
+        f"{o.optimizer}: diverged at {', '.join(f'{x:g}' for x in o.diverged)}, "
+        + ("no run" if o.lr is None else f"trained at {o.lr:g} (next value of the paper's grid, App. B)")
+        for o in moved) + " — ci change"
     return [
         ["model", "LeNet-5 (ReLU)", "LeNet-5 (ReLU), PyTorch default init (62,006 params)"],
         ["training data", "CIFAR-10, 50,000 images, flip + crop augmentation",
@@ -120,7 +259,8 @@ def lenet_cifar_setup_rows(p: dict) -> list[list]:
          + (" (offline subset of CIFAR-10: 4,000 train / 1,000 test)" if c["train_n"] else "") + ", flip + crop"],
         ["optimizers", "11: SGD, Vanilla SGD, Adam, AMSGrad, AdaBound, Yogi, RAdam, Adai, PNM, Lookahead, DiffGrad",
          f"{len(p['optimizers'])}: " + ", ".join(p["optimizers"])],
-        ["learning rates", "SGD, Lookahead 0.1; Vanilla SGD, Adai, PNM 1; adaptive 0.001", "same"],
+        ["learning rates", "SGD, Lookahead 0.1; Vanilla SGD, Adai, PNM 1; adaptive 0.001 (SGD-type selected "
+         "from {1e-4, ..., 10}, App. B)", lrs],
         ["recipe", "batch 128, wd 5e-4, momentum 0.9, lr /10 at epochs 80 and 160", "same (lr /10 at 40 %/80 %)"],
         ["epochs", "not stated for CIFAR-10 (schedule implies 200)", str(c["epochs"])],
         ["Hessian over", "the training set (not stated which part)",
