@@ -207,7 +207,7 @@ def test_lock_timeout_names_key_and_lock_file(tmp_path):
             cache.get_or_compute("ns", {"k": 1}, lambda: {"x": np.ones(1)})
     finally:
         holder.release()
-    assert Cache.entry_key({"k": 1}) in str(err.value) and str(lock_file) in str(err.value)
+    assert Cache.entry_key("ns", {"k": 1}) in str(err.value) and str(lock_file) in str(err.value)
     assert cache.get_or_compute("ns", {"k": 1}, lambda: {"x": np.ones(1)})["x"][0] == 1.0  # free again
 
 
@@ -293,5 +293,8 @@ def test_entry_key_includes_the_thread_count(tmp_path):
         torch.set_num_threads(1)
         assert cache.load("ns", {"k": 1}, "json") == {"threads": 1}
         assert json.loads(cache.paths("ns", {"k": 1}, "json")[1].read_text())["compute"] == {"torch_threads": 1}
+        cache.save("anm_chunks", {"k": 1}, "json", {"any": 1})  # thread-independent: shared across counts
+        torch.set_num_threads(2)
+        assert cache.load("anm_chunks", {"k": 1}, "json") == {"any": 1}
     finally:
         torch.set_num_threads(before)

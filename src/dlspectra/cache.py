@@ -4,7 +4,8 @@ An entry is identified by a *namespace* (``"checkpoints"``, ``"spectra"``, ...) 
 that produced it (any JSON-serialisable mapping). Its key is the SHA-256 of the canonical JSON of
 the config together with the *compute fingerprint* (:func:`compute_fingerprint`: the torch CPU
 thread count, which changes the rounding of CPU reductions and so, through training, the numbers
-themselves). Each entry is two files::
+themselves; the ANM namespaces of :data:`THREAD_INDEPENDENT` are keyed by the config alone). Each
+entry is two files::
 
     <root>/<namespace>/<key>.<ext>        the payload (npz, json or torch)
     <root>/<namespace>/<key>.meta.json    the config, the payload's SHA-256 and its size
@@ -86,6 +87,12 @@ def cache_root() -> Path:
         return Path(env).expanduser()
     repo = repo_root()
     return (repo / ".cache" / "dlspectra") if repo else Path.home() / ".cache" / "dlspectra"
+
+
+THREAD_INDEPENDENT = frozenset({"anm_chunks", "anm_structure"})
+"""Namespaces keyed by their config alone: ANM spectra of parsed coordinates, float64 NumPy/LAPACK
+with no torch reduction and no training to amplify a rounding difference, so a serial build and
+1-thread Dask workers share them (``tests/test_cluster.py`` checks that the two agree)."""
 
 
 def compute_fingerprint() -> dict:
@@ -220,22 +227,25 @@ class Cache:
         self._warned_readonly = False
 
     @staticmethod
-    def entry_key(config: Any) -> str:
+    def entry_key(namespace: str, config: Any) -> str:
         """The file key of the entry of ``config`` computed here: :func:`config_key` of the config
-        and this process's :func:`compute_fingerprint`."""
+        and this process's :func:`compute_fingerprint` (the config alone in the namespaces of
+        :data:`THREAD_INDEPENDENT`)."""
+        if namespace in THREAD_INDEPENDENT:
+            return config_key(config)
         return config_key({"config": config, "compute": compute_fingerprint()})
 
     def paths(self, namespace: str, config: Any, kind: str) -> tuple[Path, Path]:
         """(payload path, meta path) of an entry."""
         if kind not in _KINDS:
             raise ValueError(f"unknown cache kind {kind!r}; valid: {sorted(_KINDS)}")
-        key = self.entry_key(config)
+        key = self.entry_key(namespace, config)
         folder = self.root / namespace
         return folder / f"{key}.{_KINDS[kind]}", folder / f"{key}.meta.json"
 
     def lock_path(self, namespace: str, config: Any) -> Path:
         """The lock file of an entry (``<root>/<namespace>/<key>.lock``)."""
-        return self.root / namespace / f"{self.entry_key(config)}.lock"
+        return self.root / namespace / f"{self.entry_key(namespace, config)}.lock"
 
     def load(self, namespace: str, config: Any, kind: str) -> Any | None:
         """The stored value, or None when absent, corrupt or unsafe (such an entry is deleted)."""
@@ -267,7 +277,9 @@ class Cache:
         payload, meta = self.paths(namespace, config, kind)
         data = _serialise(kind, value)
         info = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data), "kind": kind,
-                "config": _jsonable(config), "compute": compute_fingerprint()}
+                "config": _jsonable(config)}
+        if namespace not in THREAD_INDEPENDENT:
+            info["compute"] = compute_fingerprint()
         try:
             atomic_write_bytes(payload, data)
             atomic_write_text(meta, json.dumps(info, indent=1, sort_keys=True))
@@ -302,7 +314,7 @@ class Cache:
             lock.acquire()
         except filelock.Timeout:
             raise CacheLockTimeout(
-                f"waited {timeout:g} s for cache entry {namespace}/{self.entry_key(config)} "
+                f"waited {timeout:g} s for cache entry {namespace}/{self.entry_key(namespace, config)} "
                 f"(lock file {lock_file}): another process is still computing it, or a holder died "
                 f"and left the lock file behind (a filesystem without OS locks). If no process "
                 f"uses it, delete {lock_file}; raise ${LOCK_TIMEOUT_ENV} to wait longer.") from None
