@@ -81,7 +81,7 @@ for ax, (opt, r) in zip(axes.flat, runs.items()):
     rank_plot(ax, r.spectrum.eigenvalues, label=opt, fit=r.fit, color=style[opt]["color"])
     ax.set_title(f"{opt}: ŝ = {r.fit.s_mle:.3f}", fontsize=8)
     ax.legend(fontsize=6)
-    ax.tick_params(labelsize=7)
+    ax.tick_params(which="both", labelsize=7)
     ax.xaxis.label.set_size(7)
     ax.yaxis.label.set_size(7)
 for ax in list(axes.flat)[n:]:
