@@ -125,6 +125,24 @@ def phase(batch_equiv: int, p: dict) -> str:
     return "I" if batch_equiv <= 640 else "II"
 
 
+def batch_runs_by_paper_b(p: dict) -> dict[int, int]:
+    """``{paper batch size: batch size of the run that stands for it}``, the inverse of the preset's
+    ``batch_equiv`` (ci: 128 -> 11, ..., 60,000 -> 5,000; the ci baseline 128 ≙ 1,536 is a key too).
+    Raises ValueError when two runs of ``p["batch_sizes"]`` stand for the same paper size, or a run
+    has no ``batch_equiv`` entry (a table row would otherwise read the wrong run)."""
+    equiv = p["batch_equiv"]
+    missing = [b for b in p["batch_sizes"] if b not in equiv]
+    if missing:
+        raise ValueError(f"batch sizes {missing} have no batch_equiv entry")
+    out: dict[int, int] = {}
+    for b in p["batch_sizes"]:
+        e = equiv[b]
+        if e in out:
+            raise ValueError(f"batch sizes {out[e]} and {b} both stand for the paper's B = {e}")
+        out[e] = b
+    return out
+
+
 def setup_rows(p: dict, *, knob: list[str], hessian_over: tuple[str, str] | None = None,
                epochs: tuple[str, str] | None = None, baseline_spectrum: bool = True) -> list[list[str]]:
     """The "paper vs this run" rows of a regime page, read from the preset: the LeNet/MNIST

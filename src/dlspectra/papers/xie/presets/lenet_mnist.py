@@ -29,21 +29,19 @@ comparison; any page that wants the *same cached models and spectra* uses them a
 baseline recipe (same data, epochs, batch 128, weight decay 5e-4, schedule) at the paper's learning
 rate for it (:data:`dlspectra.optim.PAPER_LR`).
 
-``ci``: 5 of the 11 optimizers, chosen to span the paper's range of ŝ (SGD 1.009, vanilla SGD
-1.094, Adam 1.145, DiffGrad 1.198 — the largest) plus Lookahead (1.018), which the paper names with
-SGD as the smallest; each extra optimizer costs about 12 s of training and ≤ 400 + 50
-Hessian-vector products on a quiet 2-core CPU, which the book's CI budget does not leave room
-for. Spectra of the non-baseline models K = 50 by
-≤ 400 Lanczos steps (the sweep setting of :mod:`dlspectra.papers.xie.presets.regimes`), every fit at
-K = 50 (d_c = 0.192); Hutchinson trace with 50 Rademacher probes over the same 512 samples.
-``paper``: all 11, K = 1000, trace with 200 probes over the full training set.
+``ci``: all 11 of the paper's optimizers (:data:`OPTIMIZERS_CI` is :data:`OPTIMIZERS_PAPER`, same
+order); each optimizer beyond the SGD baseline costs about 21 s cold on a quiet 2-core CPU (training
+plus its K = 50 spectrum and the Hutchinson trace of fig16). Spectra of the non-baseline models
+K = 50 by ≤ 400 Lanczos steps (the sweep setting of :mod:`dlspectra.papers.xie.presets.regimes`),
+every fit at K = 50 (d_c = 0.192); Hutchinson trace with 50 Rademacher probes over the same 512
+samples. ``paper``: the same 11, K = 1000, trace with 200 probes over the full training set.
 """
 
 from dlspectra.papers.xie.presets.common import _CI, _PAPER
 
 OPTIMIZERS_PAPER = ["sgd", "vanilla-sgd", "adam", "amsgrad", "adabound", "yogi", "radam", "adai", "pnm",
                     "lookahead", "diffgrad"]
-OPTIMIZERS_CI = ["sgd", "vanilla-sgd", "adam", "diffgrad", "lookahead"]
+OPTIMIZERS_CI = list(OPTIMIZERS_PAPER)  # all 11, the paper's order
 
 OPTIMIZER_RUNS_CI = dict(_CI, optimizers=OPTIMIZERS_CI, opt_hessian={"k": 50, "max_steps": 400}, fit_k=50,
                          trace_probes=50)

@@ -13,9 +13,11 @@ its top 50 so that every row of a page is tested at the same K.
 
 * batch size (fig06/tab03): the paper's transition (pass for B <= 640, fail for B >= 768 at
   N = 60,000) is read as a fraction of the training set, B/N (i.e. steps per epoch; the paper's
-  own Phase III is B = N, full batch). B_ci = B_paper x 5,000/60,000: 640 -> 53, 768 -> 64,
-  60,000 -> 5,000. The grid 32 (Phase I), 64 (= 768: first failing size), 128 (the baseline;
-  = 1,536, Phase II), 512 (= 6,144, Phase II) and 5,000 (full batch, Phase III) crosses it.
+  own Phase III is B = N, full batch). The ci grid is every batch size of the paper mapped so,
+  B_ci = round(B_paper x 5,000/60,000): 128 -> 11, 512 -> 43, 640 -> 53 (Phase I), 768 -> 64,
+  1024 -> 85, 8192 -> 683, 16384 -> 1365, 32768 -> 2731, 50000 -> 4167 (Phase II), 60,000 -> 5,000
+  (full batch, Phase III), plus the ci baseline B = 128 (fig01's run, no new cost; it stands for
+  1,536, Phase II). Each new size costs about 10-15 s cold (training + K = 50 spectrum).
 * training-set size (fig05): the paper's recipe for these runs, 50 epochs (the catalog's ci advice:
   small sets train cheaply), on its three smallest sizes 600, 800, 1,000, which hold the claimed
   transition (600 fails, >= 800 pass); 3,000 and 6,000 at 50 epochs would cost 1-2 min of CPU each.
@@ -24,7 +26,7 @@ its top 50 so that every row of a page is tested at the same K.
   random labels for fig21b.
 """
 
-from dlspectra.papers.xie.presets.common import _CI, _PAPER
+from dlspectra.papers.xie.presets.common import CI_LENET, _CI, _PAPER
 
 CI_REGIME_HESSIAN = {"k": 50, "max_steps": 400}  # a budget: Lanczos stops once the top 50 converge
 PAPER_REGIME_HESSIAN: dict = {}  # the paper's K = 1000 for everything
@@ -33,9 +35,15 @@ _CI_R = dict(_CI, regime_hessian=CI_REGIME_HESSIAN, fit_k=50)
 _PAPER_R = dict(_PAPER, regime_hessian=PAPER_REGIME_HESSIAN, fit_k=1000)
 
 BATCH_PAPER = [128, 512, 640, 768, 1024, 8192, 16384, 32768, 50000, 60000]
-BATCH_CI = [32, 64, 128, 512, 5000]
-# the paper's batch size each ci size stands for (B x 60,000 / 5,000), for the tables
-BATCH_CI_EQUIV = {32: 384, 64: 768, 128: 1536, 512: 6144, 5000: 60000}
+CI_N = CI_LENET["mnist"]["train_n"]  # 5,000: the ci baseline's training set
+BASELINE_B = 128  # the baseline's batch size at both scales (fig01's run)
+# the ci size of each paper size at the same B/N; and the paper size each ci size stands for
+_CI_OF_PAPER = {b: round(b * CI_N / 60000) for b in BATCH_PAPER}
+BATCH_CI_EQUIV = dict(sorted({**{c: b for b, c in _CI_OF_PAPER.items()},
+                              BASELINE_B: BASELINE_B * 60000 // CI_N}.items()))
+"""ci batch size -> the paper batch size at the same B/N: 11 -> 128, ..., 5000 -> 60000, and the
+baseline 128 -> 1536 (not one of the paper's sizes)."""
+BATCH_CI = list(BATCH_CI_EQUIV)
 BATCH_PAPER_EQUIV = {b: b for b in BATCH_PAPER}
 
 SIZES_PAPER = [600, 800, 1000, 3000, 6000]
