@@ -171,10 +171,13 @@ page.finish()
 #
 # * **KS rule.** Accepted when $d_{ks} < d_c$ (the tables' rule; the paper's Section 2.3 states the
 #   reverse). At K = 50, d_c = 0.192 is lenient; the per-optimizer d_ks values are more telling.
-# * **Outliers.** After 6 epochs the models other than SGD-momentum show about nine eigenvalues
-#   (C − 1 for C = 10 classes) far above the rest, the "∼ 10 outliers" of Section 2.2; the K = 50
+# * **Outliers.** After 6 epochs several of the models show about nine eigenvalues (C − 1 for
+#   C = 10 classes) far above the rest (panel (a)), the "∼ 10 outliers" of Section 2.2; the K = 50
 #   test includes them (the paper tests K = 1000, where ten outliers weigh far less), which is
 #   why their d_ks sits closer to d_c and their fitted lines pass above the bulk.
+# * **Short training.** At `ci` some optimizers are far from trained after 6 epochs on 5,000
+#   images at the paper's learning rates (see the test accuracies printed above); their ŝ is that
+#   of an unfinished training, which weighs on the orderings and on the ŝ band.
 # * **Optimizers.** Implementations and the Lookahead reading (around SGD-momentum, k = 5, α = 0.5)
 #   are described in `dlspectra.optim`; weight decay is the coupled L2 term for all. Both scales
 #   run all 11.

@@ -30,9 +30,10 @@
 # and random labels — `xie/fig21` (training-set Hessian, the table's default); eigengaps —
 # `xie/tab02`. Every row is tested at one sample size, K = 50 at `ci` (d_c = 0.192; the paper's
 # 1000 at `paper`), so the random, baseline and eigengap rows differ from the K = 100 values on the
-# fig01/tab01/tab02 pages. At `ci` the batch sizes are the paper's mapped by B/N (B × 5,000/60,000,
-# see `xie/fig06`), a subset of the optimizers and of the training-set sizes is run, and the other
-# rows are shown as *not computed on this page*. Expected at `ci`: the trained-model rows pass; many
+# fig01/tab01/tab02 pages. At `ci` all 11 optimizers run, and every batch-size row reads the run
+# at the paper's B/N (B_ci = round(B × 5,000/60,000), see `xie/fig06`: 128 → 11, …, 60,000 → 5,000);
+# of the training-set sizes the three smallest are run (`xie/fig05`), and the other two rows are
+# shown as *not computed on this page*. Expected at `ci`: the trained-model rows pass; many
 # of the rejection rows are not expected to reproduce at K = 50 after 6 epochs (see the source pages).
 
 # %% tags=["parameters"]
@@ -47,7 +48,7 @@ from dlspectra.papers.xie.eigengaps import gap_fit, gap_ratio_trend
 from dlspectra.papers.xie.pipeline import converged, fit_spectrum, top_converged
 from dlspectra.papers.xie.presets.lenet_mnist import OPTIMIZER_RUNS_CI, OPTIMIZER_RUNS_PAPER
 from dlspectra.papers.xie.reference import reference
-from dlspectra.papers.xie.regimes import random_run, regime_run, setup_rows
+from dlspectra.papers.xie.regimes import batch_runs_by_paper_b, random_run, regime_run, setup_rows
 from dlspectra.papers.xie.sharpness import optimizer_run
 from dlspectra.papers.xie.tables import claim_trend
 
@@ -70,12 +71,12 @@ page.setup(setup_rows(p, knob=["settings", f"{len(T6)} rows: random, 11 optimize
 # ## Computation
 #
 # Each row's run, with the settings of its source page (cache hits when the book runs in order).
-# The optimizer runs are those of `dlspectra.papers.xie.presets.lenet_mnist` at this scale; the
-# others stay *not computed on this page*.
+# The optimizer runs are those of `dlspectra.papers.xie.presets.lenet_mnist` at this scale; a row
+# whose setting no source page runs at this scale stays *not computed on this page*.
 
 # %% tags=["hide-input"]
 o = OPTIMIZER_RUNS_CI if scale == "ci" else OPTIMIZER_RUNS_PAPER
-equiv_to_b = {e: b for b, e in p["batch_equiv"].items()}
+equiv_to_b = batch_runs_by_paper_b(p)  # paper B -> the run at the same B/N (raises if two runs claim one B)
 dev = page.device
 
 
@@ -103,7 +104,8 @@ def compute(key, power_law):
         if arg not in equiv_to_b:
             return None, None, "not computed on this page (not in the ci grid)", None
         b = equiv_to_b[arg]
-        run, src = regime_run(p, f"B = {b}", batch_size=b, device=dev), f"fig06 (B = {b})" if b != arg else "fig06"
+        run = regime_run(p, f"B = {b}", batch_size=b, device=dev)
+        src = f"fig06 (B = {b} ≙ {arg})" if b != arg else "fig06"
     elif kind == "size":
         if arg not in p["sizes"]:
             return None, None, "not computed on this page (not in the ci grid)", None
@@ -204,12 +206,15 @@ page.finish()
 #   tests all 99 gaps of the K = 100 spectrum at `ci`, so its eigengap verdicts may differ from
 #   these; likewise the fig01/tab01 pages test K = 100.
 # * **Optimizers.** The rows run are those of the optimizer pages' preset at this scale
-#   (`dlspectra.papers.xie.presets.lenet_mnist`); the others are not computed here and recorded as not run.
+#   (`dlspectra.papers.xie.presets.lenet_mnist`): all 11 at both scales.
 # * **Which Hessian.** Training set for every row (the table's default) except the training-set
 #   sizes (test set, as Figure 5 says); Table 6 does not say which Hessian its label-noise rows use.
-# * **Batch sizes at `ci`.** The paper's B at the same B/N: ci B = 64, 5,000 stand for the paper's
-#   768 and 60,000; the other ci batch sizes (32, 128, 512 ≙ 384, 1,536, 6,144) have no row of
-#   their own in Table 6 and are on the `xie/fig06` and `xie/tab03` pages.
+# * **Batch sizes at `ci`.** Each batch-size row reads the ci run at the paper's B/N (the source
+#   column names it: ci B = 11, 43, 53, 64, 85, 683, 1,365, 2,731, 4,167, 5,000 for the paper's
+#   128 … 60,000). The paper prints its baseline twice (the SGD row and B = 128, one run); at `ci`
+#   these are two runs: the optimizer rows train at batch 128, the optimizer pages' recipe (≙ 1,536
+#   by B/N), while the B = 128 row reads B = 11, the run at the paper's B/N. The ci baseline
+#   (B = 128 ≙ 1,536) has no batch row of its own and is on the `xie/fig06` and `xie/tab03` pages.
 # * **KS rule**: accepted iff $d_{ks} < d_c$ (see `xie/fig01` on the paper's contradictory sentence).
 #   $d_{ks}$ is computed as the `powerlaw` package does (the paper's tool): the fitted CDF against the
 #   empirical CDF at one point per eigenvalue. The textbook two-sided statistic, also evaluated just
