@@ -44,6 +44,7 @@ book: env mathjax
 bench: env
 	$(BIN)/python bench/bench_hvp.py --quick
 	$(BIN)/python bench/bench_lanczos.py --quick
+	$(BIN)/python bench/bench_reorth.py --quick
 	$(BIN)/python bench/bench_anm.py --quick
 
 clean:
