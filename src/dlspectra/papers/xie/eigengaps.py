@@ -24,6 +24,7 @@ from dlspectra.spectra import Spectrum
 from dlspectra.papers.xie.pipeline import Run, lenet_run
 from dlspectra.papers.xie.reference import KsRow
 from dlspectra.papers.xie.reference.eigengaps import EIGENGAPS
+from dlspectra.papers.xie.tables import trend_direction
 
 
 @dataclass(frozen=True)
@@ -298,16 +299,7 @@ def monotone_moves(values: list[float], *, toward_if: str) -> str:
     (also for fewer than two finite values)."""
     if toward_if not in ("up", "down"):
         raise ValueError(f"toward_if must be 'up' or 'down', got {toward_if!r}")
-    v = [float(x) for x in values]
-    if len(v) < 2 or not all(np.isfinite(v)):
-        return "no clear trend"
-    up = all(b > a for a, b in zip(v, v[1:]))
-    down = all(b < a for a, b in zip(v, v[1:]))
-    if (down and toward_if == "down") or (up and toward_if == "up"):
-        return "toward the paper"
-    if up or down:
-        return "away from the paper"
-    return "no clear trend"
+    return trend_direction(values, increases_toward_paper=toward_if == "up")
 
 
 K_AXIS = "K (top eigenvalues; K − 1 gaps)"

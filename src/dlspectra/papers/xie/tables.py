@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
 import numpy as np
 
 from dlspectra.book.page import Markdown
@@ -97,22 +99,27 @@ def k_converged(run: Run, ks: list[int]) -> list[bool]:
     return [top_converged(run.spectrum, k, run.tol) for k in ks]
 
 
+def trend_direction(values: Sequence[float], *, increases_toward_paper: bool) -> str:
+    """"toward the paper" when ``values`` strictly rise (``increases_toward_paper``) or strictly fall
+    (otherwise), "away from the paper" for the reverse, "no clear trend" for anything else (ties, a
+    turn, fewer than two values)."""
+    v = [float(x) for x in values]
+    if len(v) < 2 or not all(np.isfinite(v)):
+        return "no clear trend"
+    up = all(b > a for a, b in zip(v, v[1:]))
+    down = all(b < a for a, b in zip(v, v[1:]))
+    good, bad = (up, down) if increases_toward_paper else (down, up)
+    return "toward the paper" if good else "away from the paper" if bad else "no clear trend"
+
+
 def trend_moves(ratios: list[float], paper_accepts: bool) -> str:
     """Whether ``d_ks/d_c`` at increasing settings moves toward the paper's verdict.
 
     The paper accepts (ratio < 1): "toward the paper" when the ratio strictly decreases, "away from the
-    paper" when it strictly increases; rejects (ratio > 1): the reverse; anything else "no clear trend".
+    paper" when it strictly increases; rejects (ratio > 1): the reverse; anything else "no clear trend"
+    (:func:`trend_direction`).
     """
-    r = [float(x) for x in ratios]
-    if len(r) < 2:
-        return "no clear trend"
-    up = all(b > a for a, b in zip(r, r[1:]))
-    down = all(b < a for a, b in zip(r, r[1:]))
-    if (down and paper_accepts) or (up and not paper_accepts):
-        return "toward the paper"
-    if (up and paper_accepts) or (down and not paper_accepts):
-        return "away from the paper"
-    return "no clear trend"
+    return trend_direction(ratios, increases_toward_paper=not paper_accepts)
 
 
 def k_trend(run: Run, ks: list[int], *, paper_accepts: bool) -> dict:
@@ -169,6 +176,16 @@ def trend_ks(run: Run) -> list[int]:
     return sorted({x for x in (k // 4, k // 2, k, *whole) if x >= 20})
 
 
+def common_trend_ks(runs: Iterable[Run]) -> list[int]:
+    """The K settings :func:`trend_ks` gives every run (K/4, K/2, K of
+    each fitted K, those >= 20); the smallest fitted K alone when they share none."""
+    runs = list(runs)
+    if not runs:
+        raise ValueError("common_trend_ks needs at least one run")
+    common = set.intersection(*(set(trend_ks(r)) for r in runs))
+    return sorted(common) or [min(r.fit.k for r in runs)]
+
+
 def claim_trend(run: Run, *, paper_accepts: bool, holds: bool | None, ks: list[int] | None = None) -> dict | None:
     """``trend=`` for a claim on one run's KS verdict: :func:`k_trend` over ``ks`` (default
     :func:`trend_ks`: sub-fits of the same spectrum, no new products) when the claim fails, cannot be
@@ -185,13 +202,10 @@ def ordering_trend(further: Run, closer: Run, *, holds: bool | None, ks: list[in
 
     if holds and further.converged and closer.converged:
         return None
-    ks = ks or sorted(set(trend_ks(further)) & set(trend_ks(closer))) or [min(further.fit.k, closer.fit.k)]
-    ks = converged_ks(ks, further, closer)
+    ks = converged_ks(ks or common_trend_ks([further, closer]), further, closer)
     r = [a.d_ks / b.d_ks for a, b in zip(k_fits(further, ks), k_fits(closer, ks))]
-    up = len(r) >= 2 and all(y > x for x, y in zip(r, r[1:]))
-    down = len(r) >= 2 and all(y < x for x, y in zip(r, r[1:]))
-    moves = "toward the paper" if up else "away from the paper" if down else "no clear trend"
-    return scale_trend("K (top eigenvalues tested)", ks, [round(x, 4) for x in r], moves=moves,
+    return scale_trend("K (top eigenvalues tested)", ks, [round(x, 4) for x in r],
+                       moves=trend_direction(r, increases_toward_paper=True),
                        statistic=f"d_ks({further.label}) / d_ks({closer.label})")
 
 
@@ -220,14 +234,8 @@ def fits_trend(runs: dict, statistic, *, holds: bool | None, increases_toward_pa
 
     if holds and all(r.converged for r in runs.values()):
         return None
-    if ks is None:
-        common = set.intersection(*(set(trend_ks(r)) for r in runs.values()))
-        ks = sorted(common) or [min(r.fit.k for r in runs.values())]
-    ks = converged_ks(ks, *runs.values())
+    ks = converged_ks(common_trend_ks(runs.values()) if ks is None else ks, *runs.values())
     vals = [float(statistic({key: fit_spectrum(r.spectrum, k) for key, r in runs.items()})) for k in ks]
-    up = len(vals) >= 2 and all(b > a for a, b in zip(vals, vals[1:]))
-    down = len(vals) >= 2 and all(b < a for a, b in zip(vals, vals[1:]))
-    good, bad = (up, down) if increases_toward_paper else (down, up)
-    moves = "toward the paper" if good else "away from the paper" if bad else "no clear trend"
-    return scale_trend("K (top eigenvalues tested)", list(ks), [round(v, 4) for v in vals], moves=moves,
+    return scale_trend("K (top eigenvalues tested)", list(ks), [round(v, 4) for v in vals],
+                       moves=trend_direction(vals, increases_toward_paper=increases_toward_paper),
                        statistic=name)

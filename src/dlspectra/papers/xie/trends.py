@@ -23,34 +23,11 @@ from dlspectra.book.results import INCONCLUSIVE, NOT_REPRODUCED, format_value, m
 
 from .pipeline import Run, fit_spectrum, top_converged
 from .regimes import count_outliers
-from .tables import trend_ks
+from .tables import common_trend_ks, trend_direction  # noqa: F401 - re-exported: the pages' trend helpers
 
 K_AXIS = "K (top eigenvalues tested)"
 NO_TREND = "no scale trend: "
 """Prefix of a claim note that says why the claim carries no trend (read back by :func:`trends_table`)."""
-
-
-def trend_direction(values: Sequence[float], *, increases_toward_paper: bool) -> str:
-    """"toward the paper" when ``values`` strictly rise (``increases_toward_paper``) or strictly fall
-    (otherwise), "away from the paper" for the reverse, "no clear trend" for anything else (ties, a
-    turn, fewer than two values)."""
-    v = [float(x) for x in values]
-    if len(v) < 2 or not all(np.isfinite(v)):
-        return "no clear trend"
-    up = all(b > a for a, b in zip(v, v[1:]))
-    down = all(b < a for a, b in zip(v, v[1:]))
-    good, bad = (up, down) if increases_toward_paper else (down, up)
-    return "toward the paper" if good else "away from the paper" if bad else "no clear trend"
-
-
-def common_trend_ks(runs: Iterable[Run]) -> list[int]:
-    """The K settings :func:`dlspectra.papers.xie.tables.trend_ks` gives every run (K/4, K/2, K of
-    each fitted K, those >= 20); the smallest fitted K alone when they share none."""
-    runs = list(runs)
-    if not runs:
-        raise ValueError("common_trend_ks needs at least one run")
-    common = set.intersection(*(set(trend_ks(r)) for r in runs))
-    return sorted(common) or [min(r.fit.k for r in runs)]
 
 
 def converged_settings(ks: Iterable[int], runs: Iterable[Run]) -> list[int]:
