@@ -43,7 +43,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from dlspectra.book.page import start
-from dlspectra.book.plotting import rank_plot
+from dlspectra.book.plotting import distinct_styles, rank_plot
 from dlspectra.papers.xie.pipeline import converged
 from dlspectra.papers.xie.reference.ks_tables import table6_row
 from dlspectra.papers.xie.tables import claim_trend, comparison_table, fits_trend, convergence_note, fit_table, lenet_setup_rows
@@ -80,12 +80,11 @@ for opt, r in runs.items():
 # the fitted β̂, through (K, λ_K)). Right: ŝ against test error, one point per optimizer.
 
 # %%
-COLORS = [*plt.get_cmap("tab10").colors, "black"]  # 11 distinct colours, one per optimizer
-MARKERS = ["o", "s", "^", "v", "D", "P", "X", "<", ">", "*", "h"]
+style = distinct_styles(list(runs))  # one colour and marker per optimizer, as on the CIFAR pages
 fig, (ax, ax_s) = plt.subplots(1, 2, figsize=(12, 4.8), gridspec_kw={"width_ratios": [1.5, 1]})
-for i, (opt, r) in enumerate(runs.items()):
+for opt, r in runs.items():
     rank_plot(ax, r.spectrum.eigenvalues[:p["fit_k"]], label=f"{opt} (ŝ = {r.fit.s_mle:.3f})", fit=r.fit,
-              color=COLORS[i % len(COLORS)], marker=MARKERS[i % len(MARKERS)])
+              **style[opt])
 for line in ax.get_lines():
     line.set_markersize(2.5)
 ax.set_title(f"LeNet on MNIST: top {p['fit_k']} Hessian eigenvalues")
@@ -94,8 +93,8 @@ ax.legend(*zip(*handles), fontsize=6.5, markerscale=2, loc="upper left", bbox_to
           title="optimizer (line: its fit)", title_fontsize=7)
 s_hat = np.array([r.fit.s_mle for r in runs.values()])
 err = np.array([1 - r.test_accuracy for r in runs.values()])
-for i, (opt, x, y) in enumerate(zip(runs, s_hat, err)):
-    ax_s.scatter([x], [100 * y], color=COLORS[i % len(COLORS)], marker=MARKERS[i % len(MARKERS)], s=30)
+for opt, x, y in zip(runs, s_hat, err):
+    ax_s.scatter([x], [100 * y], **style[opt], s=30)
     ax_s.annotate(opt, (x, 100 * y), fontsize=6.5, xytext=(3, 3), textcoords="offset points")
 ax_s.set_xlabel("ŝ = 1/(β̂ − 1)")
 ax_s.set_ylabel("test error (%)")

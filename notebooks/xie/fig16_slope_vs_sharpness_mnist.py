@@ -41,6 +41,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from dlspectra.book.page import Markdown, start
+from dlspectra.book.plotting import distinct_styles
 from dlspectra.book.results import markdown_table
 from dlspectra.papers.xie.pipeline import converged
 from dlspectra.papers.xie.reference.ks_tables import table6_row
@@ -76,13 +77,12 @@ tr_topk = np.array([r.spectrum.eigenvalues[:p["fit_k"]].sum() for r in runs.valu
 # trace are the Hutchinson standard errors.
 
 # %%
-COLORS = [*plt.get_cmap("tab10").colors, "black"]  # 11 distinct colours, one per optimizer (as fig03)
-MARKERS = ["o", "s", "^", "v", "D", "P", "X", "<", ">", "*", "h"]
+style = distinct_styles(list(runs))  # one colour and marker per optimizer, as on the CIFAR pages
 fig, axes = plt.subplots(1, 2, figsize=(11, 4.4))
 axes[1].errorbar(tr, s_hat, xerr=[traces[o][1] for o in runs], fmt="none", ecolor="0.6", lw=1)
 for ax, xs in zip(axes, (lam_max, tr)):
-    for i, (opt, x, y) in enumerate(zip(runs, xs, s_hat)):
-        ax.scatter([x], [y], color=COLORS[i % len(COLORS)], marker=MARKERS[i % len(MARKERS)], s=30,
+    for opt, x, y in zip(runs, xs, s_hat):
+        ax.scatter([x], [y], **style[opt], s=30,
                    label=opt if ax is axes[1] else None)
         ax.annotate(opt, (x, y), fontsize=6.5, xytext=(3, 3), textcoords="offset points")
     ax.set_ylabel("ŝ = 1/(β̂ − 1)")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -56,3 +57,15 @@ def histogram_with_reference(ax: plt.Axes, samples: np.ndarray, bins: int | Sequ
     for name, (x, y) in (references or {}).items():
         ax.plot(x, y, lw=1.5, label=name)
     ax.set_ylabel("density")
+
+
+def distinct_styles(names: Sequence[str]) -> dict[str, dict]:
+    """``{name: {"color", "marker"}}``: distinct colours (the tab20 palette, dark shades first) and
+    markers for up to 20 series (e.g. the 11 optimizers of Xie et al.), in the order given; the
+    same name gets the same style on every page that lists the same names."""
+    cmap = matplotlib.colormaps["tab20"]
+    order = list(range(0, 20, 2)) + list(range(1, 20, 2))
+    markers = "osD^vP*X<>hpd8H1234+x"
+    if len(names) > len(order):
+        raise ValueError(f"distinct_styles: at most {len(order)} names, got {len(names)}")
+    return {n: {"color": cmap(order[i]), "marker": markers[i]} for i, n in enumerate(names)}

@@ -27,6 +27,7 @@ from dlspectra.optim import PAPER_LR_CIFAR
 from dlspectra.spectra import SpectrumSpec, build_operator, spectrum_spec
 from dlspectra.spectra import hessian_trace as spectra_hessian_trace
 from dlspectra.train import resolve_device
+from dlspectra.book.plotting import distinct_styles as optimizer_styles  # noqa: F401 - the pages' name
 from dlspectra.papers.xie.fcn import PAPER_LR_GRID
 from dlspectra.papers.xie.pipeline import Run, lenet_run
 from dlspectra.papers.xie.recipes import xie_train_config
@@ -173,19 +174,6 @@ def all_hold(present: list[bool], missing: int) -> bool | None:
     if not all(present):
         return False
     return None if missing else True
-
-
-def optimizer_styles(names: list[str]) -> dict[str, dict]:
-    """``{name: {"color", "marker"}}``: distinct colours (the tab20 palette, dark shades first) and
-    markers for up to 20 optimizers, in the order given."""
-    import matplotlib
-
-    cmap = matplotlib.colormaps["tab20"]
-    order = list(range(0, 20, 2)) + list(range(1, 20, 2))
-    markers = "osD^vP*X<>hpd8H1234+x"
-    if len(names) > len(order):
-        raise ValueError(f"optimizer_styles: at most {len(order)} names, got {len(names)}")
-    return {n: {"color": cmap(order[i]), "marker": markers[i]} for i, n in enumerate(names)}
 
 
 def hessian_trace(run: Run, spec: SpectrumSpec, num_probes: int, device: str = "auto", *,
