@@ -43,7 +43,8 @@ from dlspectra.errors import DlspectraError, UnknownNameError
 from dlspectra.book import pagecache
 from dlspectra.book.execute import NotebookFailed, run_notebook, run_notebook_safely, stop_running_kernels
 from dlspectra.book.paths import find_checkout, pages_dir, resolve_settings, staging_dir
-from dlspectra.book.results import PAPERS, ClaimRecorder, render_scorecard, results_root
+from dlspectra.book.results import PAPERS, ClaimRecorder, results_root
+from dlspectra.book.scorecard import render_scorecard
 from dlspectra.book.scales import FIGURE_IDS, SCALES, check_figure_id, check_scale
 
 NOTEBOOK_RE = re.compile(r"^(?P<fig>(fig|tab|figA|thm)\w*?\d+|decomp)_(?P<slug>[a-z0-9_]+)\.py$")

@@ -69,9 +69,43 @@ class Page:
         """The setup table: one row per setting, paper value beside ours."""
         return Markdown(markdown_table(list(head), [[str(c) for c in r] for r in rows]))
 
+    def declare(self, registry) -> list:
+        """Declare this page's claims from a paper's registry (``{"xie/fig01": [ClaimSpec, ...]}``)
+        or from a list of :class:`~dlspectra.book.rules.ClaimSpec`; returns the specs in order."""
+        specs = registry.get(self.figure_id) if isinstance(registry, dict) else registry
+        if specs is None:
+            raise DlspectraError(f"{self.figure_id}: the claims registry has no entry for this page; "
+                                 f"it has {sorted(registry)}")
+        return self.claims.declare(specs)
+
     def finish(self):
-        """Save the claims JSON and return the claims table for display."""
+        """Save the claims JSON (refused with the reason when a declared claim is left undecided or
+        a failure carries no ladder) and return the claims table for display.
+
+        Before the table it displays the page's identity checks and, when a claim that fails or is
+        inconclusive carries one, the ladder table and figure (:mod:`dlspectra.book.ladder`).
+        """
+        from dlspectra.book.ladder import ladder_figure, ladder_table
+
         self.claims.save()
+        try:
+            from IPython.display import display
+        except ImportError:  # outside Jupyter: the caller prints the returned table
+            display = None
+        if display is not None:
+            if self.claims.checks:
+                display(Markdown("**Identity checks** (hold by construction; not claims of the paper, not counted):\n\n"
+                                 + self.claims.checks_table()))
+            failing = [c for c in self.claims.claims if c.verdict in ("not reproduced", "inconclusive")]
+            if any(c.ladder for c in failing):
+                display(Markdown("**Ladders** of the claims that fail or cannot decide at this scale "
+                                 "(the paper's setting is the top rung):\n\n" + ladder_table(failing)))
+                fig = ladder_figure(failing)
+                if fig is not None:
+                    import matplotlib.pyplot as plt
+
+                    display(fig)
+                    plt.close(fig)
         return self.claims.table()
 
 

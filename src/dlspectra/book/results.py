@@ -1,24 +1,29 @@
-"""The claims registry and the reproduction scorecard.
+"""Claims: what each page records, and how it is written to disk.
 
-A notebook records each checkable claim of its paper with :class:`ClaimRecorder`::
+A page declares its claims as data (:class:`~dlspectra.book.rules.ClaimSpec`, each with its
+:class:`~dlspectra.book.rules.Rule`), then decides each from its measured value::
 
     rec = ClaimRecorder("xie/fig01", scale)
-    rec.check("mnist-trained-power-law", "Trained LeNet on MNIST: the KS test accepts a power law",
-              rule="d_ks < d_c", holds=fit.d_ks < fit.d_c,
-              paper={"d_ks": 0.009, "d_c": 0.043}, measured={"d_ks": fit.d_ks, "d_c": fit.d_c})
+    rec.declare(SPECS)                                   # before any number is computed
+    rec.decide("mnist-trained-accepted", fit.d_ks / fit.d_c, converged=run.converged,
+               ladder=climb(SPECS[0].rule, "epochs", [5, 10, 20], ratios, paper_setting=50))
+    rec.not_run_rest("data missing")                     # what a missing data set leaves undecided
     rec.save()
 
-The rule is a sentence shown to the reader, and ``holds`` is the same rule evaluated in code on the
-line next to it (``None`` when the statistic cannot decide at this scale: verdict "inconclusive").
-Verdicts (DESIGN.md): ``reproduced``, ``not reproduced``, ``inconclusive``,
-``not run: data missing``, ``not run: scale``.
+The verdict comes from the rule (``reproduced``, ``not reproduced``, ``inconclusive`` when the rule
+cannot decide or a spectrum behind it did not converge; ``not run: data missing``, ``not run:
+scale``). A claim that fails or is inconclusive carries a :class:`~dlspectra.book.ladder.Ladder` over
+the axis it declared, or the declared reason it has none: :meth:`ClaimRecorder.save` refuses a page
+that leaves a declared claim undecided or a failure without either. An identity that holds by
+construction is not a claim: :meth:`ClaimRecorder.identity` records it as a check, shown on the
+page and never counted, and a failing check stops the page.
 
 Each notebook writes one JSON per scale, atomically, to
 ``$DLSPECTRA_RESULTS/<scale>/<paper>/<figure>.json`` (default ``<book>/_build/results``). Under
 ``dlspectra book`` the kernel writes into a private folder and the runner copies the file into
-the results folder only when the page finished, stamped with the run's id; the scorecard then
-counts it only while that run is the page's current one (:mod:`dlspectra.book.pagecache`).
-:func:`render_scorecard` turns the folder into the book's scorecard page.
+the results folder only when the page finished, stamped with the run's id; the scorecard
+(:mod:`dlspectra.book.scorecard`) counts it only while that run is the page's current one
+(:mod:`dlspectra.book.pagecache`).
 """
 
 from __future__ import annotations
@@ -30,10 +35,14 @@ import math
 import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from collections.abc import Iterable
 from typing import Any
 
 from dlspectra.cache import _jsonable, atomic_write_text, repo_root
 from dlspectra.errors import DlspectraError
+from dlspectra.book.ladder import TREND_MOVES, Ladder, ladder_summary
+from dlspectra.book.reference import Reference
+from dlspectra.book.rules import ClaimSpec, Estimate
 
 REPRODUCED = "reproduced"
 NOT_REPRODUCED = "not reproduced"
@@ -76,11 +85,28 @@ class Claim:
     converged: bool | None = None
     """Whether every spectrum behind the claim converged (None: no spectrum, or not stated)."""
     trend: Any = None
-    """A scale trend (see :meth:`ClaimRecorder.check`), or None."""
+    """A legacy K trend (:func:`scale_trend`, pages not yet on declared rules), or None."""
+    quote: str = ""
+    """The paper's words the rule encodes (declared claims)."""
+    where: str = ""
+    """Where the quote stands in the paper."""
+    statistic: str = ""
+    ladder: Any = None
+    """The claim's :class:`~dlspectra.book.ladder.Ladder` as a dict, or None."""
+    no_ladder: str = ""
+    """Why the claim has no ladder (declared with it), shown when it fails."""
+    declared: bool = False
 
 
-TREND_MOVES = ("toward the paper", "away from the paper", "no clear trend")
-"""What a scale trend's ``moves`` says: whether the statistic moves toward the paper's verdict as the setting grows."""
+@dataclass
+class Check:
+    """An identity that holds by construction (e.g. rank ≤ C², Σ_c′ w g = 0): shown on the page, never counted."""
+
+    check_id: str
+    text: str
+    holds: bool
+    measured: Any = None
+    why: str = ""
 
 
 def scale_trend(axis: str, settings: list, values: list, *, moves: str, statistic: str = "") -> dict:
@@ -106,10 +132,111 @@ class ClaimRecorder:
     title: str = ""
     page: str = ""  # doc path of the page, e.g. "notebooks/xie/fig01_trained_vs_random"
     claims: list[Claim] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+    specs: dict[str, ClaimSpec] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if "/" not in self.notebook_id:
             raise ValueError(f"notebook id must look like 'xie/fig01', got {self.notebook_id!r}")
+
+    # -- declared claims -------------------------------------------------------------------
+    def declare(self, specs: Iterable[ClaimSpec]) -> list[ClaimSpec]:
+        """Declare the page's claims (before any number is computed); returns them in order."""
+        out = []
+        for spec in specs:
+            if not isinstance(spec, ClaimSpec):
+                raise TypeError(f"declare() takes ClaimSpec values, got {type(spec).__name__}")
+            if spec.claim_id in self.specs:
+                raise ValueError(f"claim {spec.claim_id!r} declared twice in {self.notebook_id}")
+            self.specs[spec.claim_id] = spec
+            out.append(spec)
+        return out
+
+    def spec(self, claim_id: str) -> ClaimSpec:
+        try:
+            return self.specs[claim_id]
+        except KeyError:
+            raise DlspectraError(f"{self.notebook_id}: claim {claim_id!r} was not declared; declared: "
+                                 f"{sorted(self.specs)}") from None
+
+    def decide(self, claim_id: str, value: Any, *, converged: bool | None = None, ladder: Ladder | None = None,
+               measured: Any = None, note: str = "", text: str = "", paper: Any = None) -> Claim:
+        """Decide a declared claim from ``value``, the statistic its rule reads (a float or an
+        :class:`~dlspectra.book.rules.Estimate`).
+
+        ``converged=False`` (a spectrum behind the claim did not converge) makes it inconclusive.
+        ``ladder``: required when the claim fails or is inconclusive, unless its spec declares
+        ``no_ladder``; its axis must be the declared one. ``measured``: further numbers shown
+        beside the value (default: the value itself). ``text``/``paper`` override the spec's
+        (e.g. a per-data-set id built from one spec).
+        """
+        spec = self.spec(claim_id)
+        rule = spec.rule
+        holds = rule.holds(value)
+        if converged is False:
+            verdict = INCONCLUSIVE
+            why = "not decided: a spectrum behind this claim did not converge to its tolerance"
+            if holds is not None:
+                why += f" (the unconverged values would say {'holds' if holds else 'fails'})"
+            note = f"{why}. {note}".strip()
+        elif holds is None:
+            verdict = INCONCLUSIVE
+        else:
+            verdict = REPRODUCED if holds else NOT_REPRODUCED
+        if ladder is not None:
+            if not isinstance(ladder, Ladder):
+                raise TypeError(f"claim {claim_id!r}: ladder must come from dlspectra.book.ladder.climb(...)")
+            if spec.ladder is not None and ladder.axis not in (spec.ladder, "K re-read") or \
+                    spec.ladder is None and ladder.axis != "K re-read":
+                raise DlspectraError(f"{self.notebook_id}: claim {claim_id!r} declared a ladder over "
+                                     f"{spec.ladder!r} but was given one over {ladder.axis!r}")
+        shown = measured if measured is not None else (value.as_dict() if isinstance(value, Estimate) else value)
+        paper_value = paper if paper is not None else spec.paper
+        if isinstance(paper_value, Reference):
+            paper_value = str(paper_value)
+        claim = Claim(claim_id, text or spec.text, rule.sentence, verdict, _jsonable(paper_value), _jsonable(shown),
+                      note, None if converged is None else bool(converged), None, rule.quote, rule.where,
+                      rule.statistic, _jsonable(ladder.as_dict()) if ladder is not None else None, spec.no_ladder,
+                      True)
+        return self._add(claim)
+
+    def not_run_rest(self, reason: str, *, note: str = "") -> list[Claim]:
+        """Record every declared claim not yet decided as not run (``reason``: ``"data missing"`` or ``"scale"``)."""
+        done = {c.claim_id for c in self.claims}
+        out = []
+        for cid, spec in self.specs.items():
+            if cid not in done:
+                c = self.not_run(cid, spec.text, reason=reason, rule=spec.rule.sentence, paper=spec.paper, note=note)
+                c.quote, c.where, c.statistic, c.declared = spec.rule.quote, spec.rule.where, spec.rule.statistic, True
+                out.append(c)
+        return out
+
+    def identity(self, check_id: str, text: str, *, holds: bool, measured: Any = None, why: str = "") -> Check:
+        """Record an identity that holds by construction (a check of the code, not a claim of the paper).
+
+        It is shown on the page in its own table and never counted in the scorecard; a check that
+        fails makes :meth:`save` raise, naming it (it is a defect, not a finding).
+        """
+        if any(c.check_id == check_id for c in self.checks):
+            raise ValueError(f"check {check_id!r} recorded twice in {self.notebook_id}")
+        chk = Check(check_id, text, bool(holds), _jsonable(measured), why)
+        self.checks.append(chk)
+        return chk
+
+    def problems(self) -> list[str]:
+        """What :meth:`save` refuses: declared claims left undecided, failing declared claims with
+        neither a ladder nor a declared reason, failing identity checks."""
+        out = []
+        done = {c.claim_id for c in self.claims}
+        out += [f"claim {cid!r} was declared but neither decided nor recorded as not run" for cid in self.specs
+                if cid not in done]
+        for c in self.claims:
+            if c.declared and c.verdict in (NOT_REPRODUCED, INCONCLUSIVE) and not c.ladder and not c.no_ladder:
+                out.append(f"claim {c.claim_id!r} is {c.verdict} but carries no ladder (declared axis "
+                           f"{self.specs[c.claim_id].ladder!r}); pass ladder=climb(...)")
+        out += [f"identity check {c.check_id!r} fails: {c.text} (measured {format_value(c.measured)})"
+                for c in self.checks if not c.holds]
+        return out
 
     def _add(self, claim: Claim) -> Claim:
         if any(c.claim_id == claim.claim_id for c in self.claims):
@@ -156,14 +283,18 @@ class ClaimRecorder:
     def as_dict(self) -> dict:
         return {"notebook": self.notebook_id, "scale": self.scale, "title": self.title, "page": self.page,
                 "written": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-                "claims": [asdict(c) for c in self.claims]}
+                "claims": [asdict(c) for c in self.claims], "checks": [asdict(c) for c in self.checks]}
 
     def path(self, root: Path | None = None) -> Path:
         paper, fig = self.notebook_id.split("/", 1)
         return (root or results_root()) / self.scale / paper / f"{fig}.json"
 
     def save(self, root: Path | None = None) -> Path:
-        """Write the claims JSON atomically; returns its path."""
+        """Write the claims JSON atomically; returns its path. Raises :class:`DlspectraError` listing
+        :meth:`problems` (nothing is written then)."""
+        bad = self.problems()
+        if bad:
+            raise DlspectraError(f"{self.notebook_id}: the claims cannot be saved:\n  - " + "\n  - ".join(bad))
         p = self.path(root)
         atomic_write_text(p, json.dumps(self.as_dict(), indent=1))
         return p
@@ -171,6 +302,13 @@ class ClaimRecorder:
     def table(self) -> "ClaimTable":
         """A displayable table (HTML in Jupyter, markdown in text) of the recorded claims."""
         return ClaimTable(self.claims, self.scale)
+
+    def checks_table(self) -> str:
+        """Markdown table of the identity checks (empty string when there are none)."""
+        if not self.checks:
+            return ""
+        return markdown_table(["identity (holds by construction, not counted)", "measured", "holds", "why"],
+                              [[c.text, format_value(c.measured), "yes" if c.holds else "NO", c.why] for c in self.checks])
 
 
 def format_value(value: Any) -> str:
@@ -202,10 +340,17 @@ class ClaimTable:
     scale: str
 
     def _rows(self) -> list[list[str]]:
-        return [[c.text, c.rule, format_value(c.paper), format_value(c.measured), self.scale,
-                 f"{_BADGE[c.verdict]} {c.verdict}"] for c in self.claims]
+        rows = []
+        for c in self.claims:
+            rule = c.rule + (f" — “{c.quote}” ({c.where})" if c.quote else "")
+            lad = ""
+            if c.verdict in (NOT_REPRODUCED, INCONCLUSIVE):
+                lad = ladder_summary(c.ladder) if c.ladder else (f"no ladder: {c.no_ladder}" if c.no_ladder else "")
+            rows.append([c.text, rule, format_value(c.paper), format_value(c.measured), self.scale,
+                         f"{_BADGE[c.verdict]} {c.verdict}", lad])
+        return rows
 
-    _HEAD = ["claim", "rule", "paper", "this run", "scale", "verdict"]
+    _HEAD = ["claim", "rule (the paper's words)", "paper", "this run", "scale", "verdict", "ladder"]
 
     def _repr_html_(self) -> str:
         head = "".join(f"<th>{h}</th>" for h in self._HEAD)
@@ -228,118 +373,12 @@ def markdown_table(head: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
-# ----------------------------------------------------------------------------- scorecard
 
 
-def scan_results(scale: str, root: Path | None = None) -> tuple[list[dict], list[str]]:
-    """Every readable claims JSON of ``scale`` (sorted by notebook id) and one line per file skipped.
+# The scorecard moved to :mod:`dlspectra.book.scorecard`; these names stay importable from here.
+def __getattr__(name: str):
+    if name in ("scan_results", "load_results", "verdict_counts", "format_trend", "render_scorecard"):
+        from dlspectra.book import scorecard
 
-    A file that is not valid JSON, or not a claims record of this scale, is skipped and reported,
-    never fatal (a truncated file from a killed run, a stray file dropped into the folder).
-    """
-    folder = (root or results_root()) / scale
-    out, skipped = [], []
-    for p in sorted(folder.glob("*/*.json")):
-        try:
-            data = json.loads(p.read_text())
-        except (OSError, ValueError) as exc:
-            skipped.append(f"{p}: not valid JSON ({type(exc).__name__}); ignored")
-            continue
-        if not (isinstance(data, dict) and isinstance(data.get("notebook"), str)
-                and isinstance(data.get("claims"), list) and data.get("scale") == scale
-                and all(isinstance(c, dict) and c.get("verdict") in VERDICTS for c in data["claims"])):
-            skipped.append(f"{p}: not a claims file of scale {scale!r}; ignored")
-            continue
-        out.append(data)
-    return sorted(out, key=lambda r: r["notebook"]), skipped
-
-
-def load_results(scale: str, root: Path | None = None) -> list[dict]:
-    """Every readable claims JSON of ``scale``, sorted by notebook id (see :func:`scan_results`)."""
-    return scan_results(scale, root)[0]
-
-
-def verdict_counts(results: list[dict]) -> dict[str, int]:
-    counts = {v: 0 for v in VERDICTS}
-    for r in results:
-        for c in r["claims"]:
-            counts[c["verdict"]] += 1
-    return counts
-
-
-def format_trend(claim: dict) -> str:
-    """The scale-trend cell of a claim: empty for a reproduced or not-run claim, else the trend or "no trend"."""
-    if claim.get("verdict") not in (NOT_REPRODUCED, INCONCLUSIVE):
-        return ""
-    t = claim.get("trend")
-    if not t:
-        return "no trend computed"
-    pairs = ", ".join(f"{format_value(s)}: {format_value(v)}" for s, v in zip(t["settings"], t["values"]))
-    stat = f" {t['statistic']}" if t.get("statistic") else ""
-    return f"{t['moves']} ({t['axis']}{stat} — {pairs})"
-
-
-def _link(notebook: str, page: str | None) -> str:
-    return f"{{doc}}`{notebook} </{page}>`" if page else notebook
-
-
-def render_scorecard(scale: str, root: Path | None = None, failed: dict[str, str] | None = None, *,
-                     accept=None, pages: list[dict] | None = None, notes: list[str] | None = None) -> str:
-    """Markdown (MyST) body of the scorecard: totals, one row per page, then every claim per paper.
-
-    ``failed``: notebooks that failed in this build (id -> error line), listed first.
-    ``accept``: ``f(result) -> None | reason``; a claims file with a reason is not counted and is
-    listed with it (the runner passes one that accepts only pages current in this build).
-    ``pages``: every page of the book, in order, as ``{"notebook", "page", "status"}``; when given,
-    the per-page table lists each of them (status: ``ok`` or why its claims are not counted).
-    ``notes``: further lines listed under "not counted".
-    """
-    scanned, skipped = scan_results(scale, root)
-    results, rejected = [], list(skipped)
-    for r in scanned:
-        why = accept(r) if accept is not None else None
-        if why:
-            rejected.append(f"`{r['notebook']}`: {why}")
-        else:
-            results.append(r)
-    rejected += list(notes or [])
-    lines = [f"Scale **`{scale}`**; generated {_dt.datetime.now(_dt.timezone.utc):%Y-%m-%d %H:%M} UTC "
-             f"from {len(results)} executed notebook(s).", ""]
-    if failed:
-        lines += ["```{warning}", "These notebooks failed in this build; their claims are not counted:", ""]
-        lines += [f"- `{k}`: {v}" for k, v in sorted(failed.items())]
-        lines += ["```", ""]
-    if rejected:
-        lines += ["```{note}", "Not counted (claims that this build did not produce at this scale):", ""]
-        lines += [f"- {x}" for x in rejected]
-        lines += ["```", ""]
-    if not results and not pages:
-        return "\n".join(lines + ["No results yet: run `dlspectra book` (or `make book`)."]) + "\n"
-    total = verdict_counts(results)
-    lines += ["## Totals", "", markdown_table(["paper", *VERDICTS], [
-        [key, *[str(verdict_counts([r for r in results if r["notebook"].startswith(key + "/")])[v]) for v in VERDICTS]]
-        for key in PAPERS if any(r["notebook"].startswith(key + "/") for r in results)]
-        + [["**all**", *[f"**{total[v]}**" for v in VERDICTS]]]), ""]
-    by_id = {r["notebook"]: r for r in results}
-    rows = []
-    for pg in pages if pages is not None else [{"notebook": r["notebook"], "page": r.get("page"), "status": "ok"}
-                                                 for r in results]:
-        r = by_id.get(pg["notebook"])
-        counts = verdict_counts([r]) if r else None
-        rows.append([_link(pg["notebook"], pg.get("page") or (r or {}).get("page")),
-                     *[str(counts[v]) if counts else "—" for v in VERDICTS], pg.get("status", "ok")])
-    if rows:
-        lines += ["## Pages", "", markdown_table(["page", *VERDICTS, "status"], rows), ""]
-    for key, title in PAPERS.items():
-        papers_results = [r for r in results if r["notebook"].startswith(key + "/")]
-        if not papers_results:
-            continue
-        lines += [f"## {title}", ""]
-        rows = []
-        for r in papers_results:
-            link = _link(r["notebook"], r.get("page"))
-            for c in r["claims"]:
-                rows.append([link, c["text"], format_value(c["paper"]), format_value(c["measured"]), r["scale"],
-                             f"{_BADGE[c['verdict']]} {c['verdict']}", format_trend(c)])
-        lines += [markdown_table(["figure", "claim", "paper", "this run", "scale", "verdict", "scale trend"], rows), ""]
-    return "\n".join(lines) + "\n"
+        return getattr(scorecard, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
