@@ -87,10 +87,11 @@ def test_scorecard_has_one_row_per_page_and_a_trend_column(tmp_path):
     pages = [{"notebook": "xie/fig01", "page": "notebooks/xie/fig01_x", "status": "ok"},
              {"notebook": "xie/fig02", "page": "notebooks/xie/fig02_y", "status": "failed: code cell 2: E"}]
     md = render_scorecard("ci", tmp_path, pages=pages)
-    page_rows = md[md.index("## Pages"):md.index("## Xie")]
+    page_rows = md[md.index("**Pages**"):md.index("**Claims**")]
     assert "| {doc}`xie/fig01 </notebooks/xie/fig01_x>` | 1 | 2 | 0 | 0 | 0 | ok |" in page_rows
     assert "xie/fig02" in page_rows and "failed: code cell 2: E" in page_rows
-    assert md.index("## Pages") < md.index("passes")
+    assert md.index("## Xie") < md.index("**Pages**") < md.index("passes")
+    assert 'class="dlspectra-chart"' in md and 'href="../notebooks/xie/fig01_x.html"' in md
     assert "toward the paper (K d_ks/d_c — 100: 1.4, 300: 1.1)" in md
     assert "no trend computed" in md
     assert md.count("no trend computed") == 1  # the reproduced claim has no trend cell

@@ -12,10 +12,10 @@ import json
 from pathlib import Path
 
 from dlspectra.book.ladder import ladder_summary
-from dlspectra.book.results import (_BADGE, INCONCLUSIVE, NOT_REPRODUCED, PAPERS, VERDICTS, format_value,
-                                    markdown_table, results_root)
+from dlspectra.book.results import (_BADGE, INCONCLUSIVE, NOT_REPRODUCED, NOT_RUN_DATA, NOT_RUN_SCALE, PAPERS,
+                                    REPRODUCED, VERDICTS, format_value, markdown_table, results_root)
 
-__all__ = ["scan_results", "load_results", "verdict_counts", "format_trend", "render_scorecard"]
+__all__ = ["scan_results", "load_results", "verdict_counts", "format_trend", "verdict_chart", "render_scorecard"]
 
 def scan_results(scale: str, root: Path | None = None) -> tuple[list[dict], list[str]]:
     """Every readable claims JSON of ``scale`` (sorted by notebook id) and one line per file skipped.
@@ -70,19 +70,74 @@ def format_trend(claim: dict) -> str:
     return f"{t['moves']} ({t['axis']}{stat} — {pairs})"
 
 
-def _link(notebook: str, page: str | None) -> str:
-    return f"{{doc}}`{notebook} </{page}>`" if page else notebook
+def _link(notebook: str, page: str | None, text: str | None = None) -> str:
+    return f"{{doc}}`{text or notebook} </{page}>`" if page else (text or notebook)
+
+
+CHART_PAGE_PREFIX = "../"
+"""From the scorecard's HTML (``book/scorecard.html``) to the book's root, for the chart's links."""
+
+_SHORT = {REPRODUCED: "✓", NOT_REPRODUCED: "✗", INCONCLUSIVE: "~", NOT_RUN_DATA: "· data", NOT_RUN_SCALE: "· scale"}
+
+
+def _verdict_css(verdict: str) -> str:
+    return "".join(ch if ch.isalnum() else "-" for ch in verdict.lower()).replace("--", "-").strip("-")
+
+
+def page_title(page: dict, result: dict | None) -> str:
+    """A page's title for the scorecard: its heading without the "Xie et al., Figure 3 — " part
+    (the id says it), else its claims record's ``title``, else ''."""
+    heading = (page.get("title") or "").strip()
+    if heading and heading != page.get("notebook"):
+        return heading.split(" — ", 1)[-1].strip()
+    return ((result or {}).get("title") or "").strip()
+
+
+def verdict_chart(rows: list[tuple[dict, dict | None]]) -> str:
+    """The chart of one paper: per page a bar of its verdicts stacked (one colour per verdict),
+    the page's id and title beside it (a link to the page), its number of claims after it.
+
+    ``rows``: ``(page, result)`` as :func:`render_scorecard` pairs them (``result`` None: not
+    counted, the page's status shows instead). One HTML block (no blank line) for the MyST page.
+    """
+    import html
+
+    most = max([len(r["claims"]) for _, r in rows if r] or [1]) or 1
+    keys = "".join(f'<span class="dls-key"><i class="dls-c-{_verdict_css(v)}"></i>{html.escape(v)}</span>'
+                   for v in VERDICTS)
+    out = [f'<div class="dlspectra-chart" role="figure" aria-label="verdicts per page"><div class="dls-legend">{keys}</div>']
+    for pg, r in rows:
+        fid = pg["notebook"].split("/", 1)[-1]
+        title = page_title(pg, r)
+        label = html.escape(f"{fid} · {title}" if title else fid)
+        href = f'{CHART_PAGE_PREFIX}{pg["page"]}.html' if pg.get("page") else ""
+        name = (f'<a class="dls-label" href="{html.escape(href)}" title="{label}">{label}</a>' if href
+                else f'<span class="dls-label" title="{label}">{label}</span>')
+        if r is None:
+            bar = f'<div class="dls-bar"><span class="dls-none">{html.escape(pg.get("status", "not counted"))}</span></div>'
+            n = ""
+        else:
+            counts = verdict_counts([r])
+            parts = [f'<span class="dls-c-{_verdict_css(v)}" style="width:{100 * counts[v] / most:.2f}%"></span>'
+                     for v in VERDICTS if counts[v]]
+            tip = ", ".join(f"{counts[v]} {v}" for v in VERDICTS if counts[v]) or "no claims"
+            bar = f'<div class="dls-bar" title="{html.escape(tip)}">{"".join(parts)}</div>'
+            n = str(len(r["claims"]))
+        out.append(f'<div class="dls-row">{name}{bar}<span class="dls-n">{n}</span></div>')
+    return "".join(out) + "</div>"
 
 
 def render_scorecard(scale: str, root: Path | None = None, failed: dict[str, str] | None = None, *,
                      accept=None, pages: list[dict] | None = None, notes: list[str] | None = None) -> str:
-    """Markdown (MyST) body of the scorecard: totals, one row per page, then every claim per paper.
+    """Markdown (MyST) body of the scorecard: the totals, then per paper a chart of the verdicts
+    per page (:func:`verdict_chart`), the table of its pages and the table of its claims.
 
     ``failed``: notebooks that failed in this build (id -> error line), listed first.
     ``accept``: ``f(result) -> None | reason``; a claims file with a reason is not counted and is
     listed with it (the runner passes one that accepts only pages current in this build).
-    ``pages``: every page of the book, in order, as ``{"notebook", "page", "status"}``; when given,
-    the per-page table lists each of them (status: ``ok`` or why its claims are not counted).
+    ``pages``: every page of the book, in order, as ``{"notebook", "page", "status"}`` (and
+    optionally ``"title"``); when given, each paper's chart and page table list each of them
+    (status: ``ok`` or why its claims are not counted).
     ``notes``: further lines listed under "not counted".
     """
     scanned, skipped = scan_results(scale, root)
@@ -112,25 +167,32 @@ def render_scorecard(scale: str, root: Path | None = None, failed: dict[str, str
         for key in PAPERS if any(r["notebook"].startswith(key + "/") for r in results)]
         + [["**all**", *[f"**{total[v]}**" for v in VERDICTS]]]), ""]
     by_id = {r["notebook"]: r for r in results}
-    rows = []
-    for pg in pages if pages is not None else [{"notebook": r["notebook"], "page": r.get("page"), "status": "ok"}
-                                                 for r in results]:
-        r = by_id.get(pg["notebook"])
-        counts = verdict_counts([r]) if r else None
-        rows.append([_link(pg["notebook"], pg.get("page") or (r or {}).get("page")),
-                     *[str(counts[v]) if counts else "—" for v in VERDICTS], pg.get("status", "ok")])
-    if rows:
-        lines += ["## Pages", "", markdown_table(["page", *VERDICTS, "status"], rows), ""]
+    listed = pages if pages is not None else [{"notebook": r["notebook"], "page": r.get("page"), "status": "ok"}
+                                              for r in results]
     for key, title in PAPERS.items():
-        papers_results = [r for r in results if r["notebook"].startswith(key + "/")]
-        if not papers_results:
+        paper_pages = [pg for pg in listed if pg["notebook"].startswith(key + "/")]
+        paper_results = [r for r in results if r["notebook"].startswith(key + "/")]
+        if not paper_pages and not paper_results:
             continue
         lines += [f"## {title}", ""]
-        rows = []
-        for r in papers_results:
-            link = _link(r["notebook"], r.get("page"))
-            for c in r["claims"]:
-                rows.append([link, c["text"], format_value(c["paper"]), format_value(c["measured"]), r["scale"],
-                             f"{_BADGE[c['verdict']]} {c['verdict']}", format_trend(c)])
-        lines += [markdown_table(["figure", "claim", "paper", "this run", "scale", "verdict", "scale trend"], rows), ""]
+        if paper_pages:
+            pairs = [(pg, by_id.get(pg["notebook"])) for pg in paper_pages]
+            lines += [verdict_chart(pairs), ""]
+            rows = []
+            for pg, r in pairs:
+                counts = verdict_counts([r]) if r else None
+                name = _link(pg["notebook"], pg.get("page") or (r or {}).get("page"))
+                t = page_title(pg, r)
+                rows.append([f"{name} {t}".strip(), *[str(counts[v]) if counts else "—" for v in VERDICTS],
+                             pg.get("status", "ok")])
+            lines += ["**Pages** (✓ reproduced, ✗ not reproduced, ~ inconclusive, · not run: data missing, or "
+                      "beyond this scale)", "", markdown_table(["page", *[_SHORT[v] for v in VERDICTS], "status"], rows), ""]
+        if paper_results:
+            rows = []
+            for r in paper_results:
+                link = _link(r["notebook"], r.get("page"))
+                for c in r["claims"]:
+                    rows.append([link, c["text"], format_value(c["paper"]), format_value(c["measured"]),
+                                 f"{_BADGE[c['verdict']]} {c['verdict']}", format_trend(c)])
+            lines += ["**Claims**", "", markdown_table(["page", "claim", "paper", "this run", "verdict", "ladder"], rows), ""]
     return "\n".join(lines) + "\n"
