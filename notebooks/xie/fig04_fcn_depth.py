@@ -54,7 +54,7 @@ rows = fcn_setup_rows(
     p, "1/2/4-layer FCN, hidden width 100, ReLU",
     f"{'/'.join(map(str, p['depths']))} weight layers (784 → {p['width']} … → 10), ReLU, PyTorch default init")
 rows.insert(-2, ["K tested", "1000", f"{p['fit_k']} for every network" + "".join(
-    f"; the {d}Layer-FCN's top {c['k']} also computed (scale trend)" for d, c in p.get("fcn_k", {}).items())])
+    f"; the {d}Layer-FCN's top {c['k']} also computed (the paper's K)" for d, c in p.get("fcn_k", {}).items())])
 page.setup(rows)
 
 # %% [markdown]
@@ -162,7 +162,8 @@ page.finish()
 #   nine (nearly) equal non-zero eigenvalues, so each eigenvalue of the pixel second-moment matrix
 #   appears about nine times — the ~9 leading outliers in the figure are its top (mean-image)
 #   direction. The rest follows the decay of the MNIST pixel covariance, which is why the verdict
-#   of the random softmax regression depends on K (see the K trend; paper, K = 1000: fails).
+#   of the random softmax regression depends on K (see the single-layer section and the claim's
+#   K re-read; paper, K = 1000: fails).
 # * **Recipe.** The paper gives no FCN hyper-parameters; we use its MNIST recipe (SGD-momentum 0.9,
 #   lr 0.1, batch 128, weight decay 5e-4, lr ÷10 at 40 %/80 %), catalog 0.3.
 # * **KS rule.** $d_{ks} < d_c$ ⇒ power law accepted (Table 5's caption, App. D.4 and every table;

@@ -132,8 +132,7 @@ page.finish()
 #   12.6 %, against 1.3 % at width 100; see the table above for this run), which by itself pushes
 #   the tested set toward the bulk. The paper does not discuss it.
 # * **K at `ci`.** K = 200 tests only the first 2.5 % (width 10) to 0.25 % (width 100) of the
-#   spectrum, the steep head the paper's K = 1000 goes beyond; the K trend above shows in which
-#   direction each verdict moves as K grows.
+#   spectrum, the steep head the paper's K = 1000 goes beyond.
 # * **Recipe.** No FCN hyper-parameters in the paper; the MNIST recipe is used (catalog 0.3).
 # * **KS rule.** $d_{ks} < d_c$ ⇒ power law accepted (the tables' reading; Section 2.3 states the
 #   opposite). $\hat s = 1/(\hat\beta - 1)$.

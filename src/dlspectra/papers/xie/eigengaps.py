@@ -6,8 +6,11 @@
   entry, no new Hessian work), the fit of all its gaps, the fit of the resolved gaps only (our
   diagnostic) and the eigenvalue fit, as a :class:`GapStudy`.
 * :func:`gap_setup` (the setup table), :func:`gap_figure` (the two panels of Figs. 2/12),
-  :func:`gap_numbers` (paper beside this run, with notes), :func:`gap_claims` (the three claims
-  each page records per data set, undecided when the spectrum did not converge).
+  :func:`gap_numbers` (paper beside this run, with notes), :func:`gap_claims` (decides the three
+  claims each page declares per data set, :mod:`dlspectra.papers.xie.claims.eigengaps`;
+  inconclusive when the spectrum did not converge).
+* :func:`ladder_studies` — the ladder of a gap claim that fails: the same trained baseline with
+  its Hessian over fewer training images (:func:`sample_rungs`), the paper's training set on top.
 
 The paper's values come from :mod:`dlspectra.papers.xie.reference.eigengaps` (Table 6's rows).
 """
