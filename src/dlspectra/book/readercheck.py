@@ -72,6 +72,7 @@ const finish = () => {
   const inside = (el) => flagged.some((f) => f.contains(el));
   for (const el of col.querySelectorAll('*')) {
     if (inside(el)) continue;
+    if (el.closest('mjx-assistive-mml')) continue;  // MathJax's copy for screen readers, clipped to nothing
     const st = getComputedStyle(el);
     if (st.display === 'none' || st.visibility === 'hidden' || st.position === 'fixed') continue;
     if (el.closest('details:not([open])') && !el.matches('details, summary') && !el.closest('summary')) continue;
