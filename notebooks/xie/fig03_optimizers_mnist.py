@@ -76,30 +76,31 @@ for opt, r in runs.items():
 # %% [markdown]
 # ## Figure
 #
-# Left: each optimizer's spectrum on log-log axes with its fitted power law (lines: the rank law of
-# the fitted β̂, through (K, λ_K)). Right: ŝ against test error, one point per optimizer.
+# (a) each optimizer's spectrum on log-log axes with its fitted power law (lines: the rank law of
+# the fitted β̂, through (K, λ_K)). (b) ŝ against test error, one point per optimizer.
 
 # %%
+from dlspectra.book.plotting import label_points, legend_below
+
 style = distinct_styles(list(runs))  # one colour and marker per optimizer, as on the CIFAR pages
-fig, (ax, ax_s) = plt.subplots(1, 2, figsize=(12, 4.8), gridspec_kw={"width_ratios": [1.5, 1]})
+fig, (ax, ax_s) = plt.subplots(2, 1, figsize=(7.5, 9.6), gridspec_kw={"height_ratios": [1.25, 1]})
 for opt, r in runs.items():
     rank_plot(ax, r.spectrum.eigenvalues[:p["fit_k"]], label=f"{opt} (ŝ = {r.fit.s_mle:.3f})", fit=r.fit,
               **style[opt])
 for line in ax.get_lines():
-    line.set_markersize(2.5)
-ax.set_title(f"LeNet on MNIST: top {p['fit_k']} Hessian eigenvalues")
+    line.set_markersize(3.5)
+ax.set_title(f"(a) LeNet on MNIST: top {p['fit_k']} Hessian eigenvalues")
 handles = [(h, lab) for h, lab in zip(*ax.get_legend_handles_labels()) if not lab.startswith("fit ")]
-ax.legend(*zip(*handles), fontsize=6.5, markerscale=2, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0,
-          title="optimizer (line: its fit)", title_fontsize=7)
+legend_below(ax, *zip(*handles), ncol=3, markerscale=1.5, title="optimizer (line: its fit)")
 s_hat = np.array([r.fit.s_mle for r in runs.values()])
 err = np.array([1 - r.test_accuracy for r in runs.values()])
 for opt, x, y in zip(runs, s_hat, err):
     ax_s.scatter([x], [100 * y], **style[opt], s=30)
-    ax_s.annotate(opt, (x, 100 * y), fontsize=6.5, xytext=(3, 3), textcoords="offset points")
 ax_s.set_xlabel("ŝ = 1/(β̂ − 1)")
 ax_s.set_ylabel("test error (%)")
-ax_s.set_title("ŝ as a predictor of test performance")
+ax_s.set_title("(b) ŝ as a predictor of test performance")
 fig.tight_layout()
+label_points(ax_s, s_hat, 100 * err, list(runs))  # lifted where they would overlap
 
 # %% [markdown]
 # ## Numbers
