@@ -216,18 +216,18 @@ def legend_below(ax: plt.Axes, handles=None, labels=None, *, ncol: int = 3, titl
 
 
 def label_points(ax: plt.Axes, xs: Sequence[float], ys: Sequence[float], labels: Sequence[str], *,
-                 fontsize: float = 8.0) -> list:
+                 fontsize: float = 8.0) -> None:
     """Label each point (xs[i], ys[i]) with labels[i] just above and right of it; where labels of
     nearby points would overlap, the later ones are lifted (with a thin leader line) until none do.
 
-    Call after the axes' limits are final (the overlap is judged on screen). Returns the annotations.
+    Call after the axes' limits are final (the overlap is judged on screen). The labels are
+    annotations of ``ax`` (``ax.texts``); nothing is returned, so a page's last line shows nothing.
     """
     ax.figure.canvas.draw()  # final limits and transforms
     pts = ax.transData.transform(np.column_stack([np.asarray(xs, float), np.asarray(ys, float)]))
     to_pt = 72.0 / ax.figure.dpi
     height = 1.25 * fontsize
     placed: list[tuple[float, float, float]] = []  # (x, y, width) of placed labels, in points
-    out = []
     for i in np.lexsort((pts[:, 0], pts[:, 1])):
         x, y = pts[i] * to_pt
         width = 0.6 * fontsize * len(str(labels[i]))
@@ -236,9 +236,8 @@ def label_points(ax: plt.Axes, xs: Sequence[float], ys: Sequence[float], labels:
             dy += height
         placed.append((x, y + dy, width))
         arrow = {"arrowstyle": "-", "lw": 0.5, "color": "0.5"} if dy > 3.0 else None
-        out.append(ax.annotate(str(labels[i]), (xs[i], ys[i]), xytext=(3, dy), textcoords="offset points",
-                               fontsize=fontsize, arrowprops=arrow))
-    return out
+        ax.annotate(str(labels[i]), (xs[i], ys[i]), xytext=(3, dy), textcoords="offset points", fontsize=fontsize,
+                    arrowprops=arrow)
 
 
 # -- plots ------------------------------------------------------------------------------------
