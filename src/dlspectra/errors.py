@@ -22,3 +22,13 @@ class UnknownNameError(DlspectraError, KeyError):
 
 class SpectrumError(DlspectraError, ValueError):
     """A spectrum is unusable (NaN or infinite values, too few eigenvalues, ...)."""
+
+
+class UsageError(DlspectraError, ValueError):
+    """A call refused before any work is done (no training, no product): the data, model, loss or an
+    argument breaks the library's contract. The message names the cause and the fix."""
+
+
+class SolverWarning(UserWarning):
+    """A solver's result needs care: not converged, or an eigenvalue it should have found lies
+    outside the space it searched (a missed copy of a repeated eigenvalue)."""

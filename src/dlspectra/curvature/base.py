@@ -7,27 +7,83 @@ dtype or device are converted first, so a float64 Lanczos basis can be fed to a 
 
 from __future__ import annotations
 
+import warnings
+from contextlib import contextmanager
 from typing import Iterable, Sequence
 
 import numpy as np
 import torch
 from torch import nn
 
-try:  # the lead's exception hierarchy; fall back to ValueError when it is absent
-    from dlspectra.errors import SpectrumError
-except Exception:  # pragma: no cover - only without dlspectra.errors
-    class SpectrumError(ValueError):  # type: ignore[no-redef]
-        """A spectrum or operator product is unusable (NaN or infinite values)."""
-
+from dlspectra.errors import SpectrumError, UsageError
 
 __all__ = [
     "CurvatureOperator",
     "DenseOperator",
+    "ProjectedOperator",
     "SpectrumError",
+    "check_eval_mode",
     "check_finite",
     "flat_params",
+    "quiet_torch_func",
     "select_params",
 ]
+
+
+@contextmanager
+def quiet_torch_func():
+    """Silence torch's own deprecation notice of ``torch.jit.script``, which ``torch.func`` prints
+    (as a ``FutureWarning``) the first time a forward-mode derivative is traced in a process."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r".*torch\.jit\.script.*", category=FutureWarning)
+        yield
+
+
+_STOCHASTIC_MODULES = (nn.modules.batchnorm._BatchNorm, nn.modules.dropout._DropoutNd, nn.Dropout)
+
+
+def check_eval_mode(model: nn.Module) -> None:
+    """Refuse a model whose curvature would not be a fixed matrix.
+
+    Curvature is that of the model in eval mode: BatchNorm uses its running statistics and Dropout
+    is off (Papyan 2020, App. D.3), so every product is the same deterministic matrix.
+
+    Raises
+    ------
+    dlspectra.errors.UsageError
+        A BatchNorm or Dropout module is in training mode (the fix: ``model.eval()``), or a
+        BatchNorm layer has no running statistics (``track_running_stats=False``: it normalises
+        with each batch's own statistics even in eval mode).
+
+    Warns
+    -----
+    UserWarning
+        The model is in training mode but has no such module (the operator is unaffected).
+
+    Examples
+    --------
+    >>> from torch import nn
+    >>> check_eval_mode(nn.Sequential(nn.Linear(2, 2), nn.Dropout()).eval())
+    """
+    bad = [n or type(m).__name__ for n, m in model.named_modules()
+           if isinstance(m, _STOCHASTIC_MODULES) and m.training]
+    if bad:
+        raise UsageError(
+            "curvature needs the model in eval mode (BatchNorm uses running statistics, Dropout off); "
+            f"modules in training mode: {bad[:5]}. Call model.eval() first.")
+    no_stats = [n or type(m).__name__ for n, m in model.named_modules()
+                if isinstance(m, nn.modules.batchnorm._BatchNorm)
+                and (not m.track_running_stats or m.running_mean is None or m.running_var is None)]
+    if no_stats:
+        raise UsageError(
+            "curvature needs BatchNorm layers with running statistics: in eval mode a "
+            "BatchNorm built with track_running_stats=False normalises with each batch's own "
+            f"statistics, so the products would depend on the batching; such layers: {no_stats[:5]}. "
+            "Use running statistics (track_running_stats=True, estimated on the training data) or "
+            "a per-sample normalisation (LayerNorm, GroupNorm).")
+    if model.training:
+        warnings.warn("model is in training mode; call model.eval() (no BatchNorm/Dropout found, "
+                      "so the curvature is unaffected)", stacklevel=3)
 
 
 def check_finite(x: torch.Tensor | np.ndarray, what: str) -> None:
@@ -84,7 +140,7 @@ class CurvatureOperator:
             x = torch.as_tensor(np.asarray(x))
         if x.ndim != ndim or x.shape[0] != self.dim:
             want = "(dim,)" if ndim == 1 else "(dim, m)"
-            raise ValueError(
+            raise UsageError(
                 f"{type(self).__name__}: expected a tensor of shape {want} with dim={self.dim}, "
                 f"got {tuple(x.shape)}"
             )
@@ -95,7 +151,7 @@ class CurvatureOperator:
     def matvec(self, v: torch.Tensor) -> torch.Tensor:
         """Return ``A @ v``; ``v`` of shape ``(dim,)`` -> ``(dim,)`` in ``self.dtype`` on ``self.device``."""
         v = self._prepare(v, 1)
-        with torch.enable_grad():  # model operators differentiate; works under an outer no_grad
+        with torch.enable_grad(), quiet_torch_func():  # model operators differentiate, even under no_grad
             out = self._matvec(v).detach()
         self.num_matvecs += 1
         check_finite(out, f"product of {type(self).__name__} with a vector")
@@ -104,7 +160,7 @@ class CurvatureOperator:
     def matmat(self, V: torch.Tensor) -> torch.Tensor:
         """Return ``A @ V``; ``V`` of shape ``(dim, m)`` -> ``(dim, m)``."""
         V = self._prepare(V, 2)
-        with torch.enable_grad():
+        with torch.enable_grad(), quiet_torch_func():
             out = self._matmat(V).detach()
         self.num_matvecs += V.shape[1]
         check_finite(out, f"product of {type(self).__name__} with a matrix")
@@ -160,13 +216,13 @@ class DenseOperator(CurvatureOperator):
         if not matrix.is_floating_point():  # int / bool: compute in float64
             matrix = matrix.to(torch.float64)
         if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
-            raise ValueError(f"DenseOperator needs a square matrix, got shape {tuple(matrix.shape)}")
+            raise UsageError(f"DenseOperator needs a square matrix, got shape {tuple(matrix.shape)}")
         check_finite(matrix, "matrix given to DenseOperator")
         if check_symmetric:
             scale = float(matrix.abs().max()) or 1.0
             asym = float((matrix - matrix.T).abs().max())
             if asym > 1e-6 * scale:
-                raise ValueError(f"DenseOperator: matrix is not symmetric (max |A - A^T| = {asym:.3g})")
+                raise UsageError(f"DenseOperator: matrix is not symmetric (max |A - A^T| = {asym:.3g})")
         super().__init__(matrix.shape[0], matrix.device, matrix.dtype)
         self.matrix = matrix
 
@@ -175,6 +231,53 @@ class DenseOperator(CurvatureOperator):
 
     def _matmat(self, V: torch.Tensor) -> torch.Tensor:
         return self.matrix @ V
+
+
+class ProjectedOperator(CurvatureOperator):
+    """``(I - Q Q^T) A (I - Q Q^T)`` for an orthonormal block ``Q`` ``(dim, r)``.
+
+    Papyan's projection knock-out ``A ⦀ B`` (Sec. 3; ``Q`` an orthonormal basis of ``B``'s column
+    space) and the deflation of the top-C outliers before a bulk density (Fig. 17).
+
+    Parameters
+    ----------
+    op : CurvatureOperator, object with matvec/dim/device/dtype, or a dense symmetric matrix
+        The operator ``A``.
+    Q : torch.Tensor
+        ``(dim, r)`` with orthonormal columns (cast to ``op``'s dtype and device).
+
+    Raises
+    ------
+    dlspectra.errors.UsageError
+        ``Q`` is not ``(dim, r)``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> P = ProjectedOperator(torch.diag(torch.tensor([3.0, 2.0, 1.0])), torch.eye(3)[:, :1])
+    >>> P.matvec(torch.ones(3)).tolist()
+    [0.0, 2.0, 1.0]
+    """
+
+    def __init__(self, op, Q: torch.Tensor) -> None:
+        if isinstance(op, (torch.Tensor, np.ndarray)):
+            op = DenseOperator(op)
+        if Q.ndim != 2 or Q.shape[0] != op.dim:
+            raise UsageError(f"Q must be (dim={op.dim}, r), got {tuple(Q.shape)}")
+        super().__init__(op.dim, op.device, op.dtype)
+        self.op = op
+        self.Q = Q.to(device=op.device, dtype=op.dtype)
+
+    def _project(self, x: torch.Tensor) -> torch.Tensor:
+        return x - self.Q @ (self.Q.T @ x)
+
+    def _matvec(self, v: torch.Tensor) -> torch.Tensor:
+        return self._project(self.op.matvec(self._project(v)).to(self.dtype))
+
+    def _matmat(self, X: torch.Tensor) -> torch.Tensor:
+        if not hasattr(self.op, "matmat"):
+            return super()._matmat(X)
+        return self._project(self.op.matmat(self._project(X)).to(self.dtype))
 
 
 def select_params(
@@ -196,16 +299,16 @@ def select_params(
         for p in params:
             if isinstance(p, str):
                 if p not in by_name:
-                    raise ValueError(f"model has no parameter named {p!r}")
+                    raise UsageError(f"model has no parameter named {p!r}")
                 sel.append((p, by_name[p]))
             elif id(p) in by_id:
                 sel.append((by_id[id(p)], p))
             else:
-                raise ValueError("params must be parameters of the model (or their names)")
+                raise UsageError("params must be parameters of the model (or their names)")
         order = {n: i for i, (n, _) in enumerate(named)}
         sel = sorted(dict(sel).items(), key=lambda item: order[item[0]])  # model order, no repeats
     if not sel:
-        raise ValueError("no parameters selected (none requires grad?)")
+        raise UsageError("no parameters selected (none requires grad?)")
     return [n for n, _ in sel], [p for _, p in sel]
 
 

@@ -1,6 +1,6 @@
 """Papyan's Lanczos approximate spectrum (App. C, Algs. 2-4) and his log-spectrum (App. C.7).
 
-Defaults and their sources (catalog-papyan.md, section 0.6):
+Defaults and their sources (Papyan 2020, App. C and D.2):
 
 * ``normalization_steps = 32`` and ``margin = 0.05``: M0 and tau of Normalization (Alg. 4,
   App. D.2 "M0 = 32, tau = 0.05").
@@ -15,8 +15,9 @@ Defaults and their sources (catalog-papyan.md, section 0.6):
 * Log-spectrum: ``kappa = 1.04`` is *not* in the paper ("a different value of kappa"); it is the
   value curvlinops obtained by tweaking while reproducing Fig. 15b.  ``epsilon = 1e-5`` follows
   the paper's Fig. 6 ("log(G + 1e-5 I)").  Weights are the plain push-forward ``y_m[1]^2`` at
-  nodes ``log(|theta_m| + epsilon)``; the paper's "scale the bumps by 1/theta" is available as
-  ``inverse_weights=True`` but was verified (catalog) to mis-estimate the distribution.
+  nodes ``log(|theta_m| + epsilon)``; the paper's "scale the bumps by 1/theta" (App. C.7) is
+  available as ``inverse_weights=True``; it does not integrate to the push-forward distribution
+  (the weights of a Gaussian quadrature of ``lambda`` are not those of ``log lambda``).
 """
 
 from __future__ import annotations
@@ -28,37 +29,76 @@ import numpy as np
 import torch
 from scipy.linalg import eigh_tridiagonal
 
-from dlspectra.curvature.base import CurvatureOperator, check_finite
+from dlspectra.curvature.base import ProjectedOperator, check_finite
+from dlspectra.errors import UsageError
 
-from .lanczos import _start_vector, as_operator, lanczos_tridiagonal
+from ._base import as_operator, lanczos_tridiagonal, start_vector
 
 __all__ = ["lanczos_density", "lanczos_log_density", "spectrum_bounds", "kernel_sigma", "DeflatedOperator"]
+
+DeflatedOperator = ProjectedOperator
+"""``(I - Q Q^T) A (I - Q Q^T)``: the projection knock-out of an orthonormal ``(dim, r)`` block
+``Q`` (e.g. the top-C eigenvectors from :func:`subspace_iteration`), Papyan Sec. 3 / Fig. 17;
+the same class as :class:`dlspectra.curvature.ProjectedOperator`."""
+
+_DELAY = 1.0
+"""Seconds before a density's progress bar appears: short runs show none."""
 
 
 def kernel_sigma(num_steps: int, kappa: float) -> float:
     """Papyan's Gaussian kernel width in normalised units, ``2 / ((M - 1) sqrt(8 ln kappa))``
     (Alg. 3, step 3).  Examples: M=128 -> 0.005312, M=256 -> 0.002646 (kappa = 3)."""
     if kappa <= 1:
-        raise ValueError(f"kappa must be > 1, got {kappa}")
+        raise UsageError(f"kappa must be > 1, got {kappa}")
     if num_steps < 2:
-        raise ValueError(f"num_steps must be >= 2, got {num_steps}")
+        raise UsageError(f"num_steps must be >= 2, got {num_steps}")
     return 2.0 / ((num_steps - 1) * math.sqrt(8.0 * math.log(kappa)))
 
 
-def _ritz(op: Any, num_steps: int, v0: torch.Tensor, reorthogonalize: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _ritz(op: Any, num_steps: int, v0: torch.Tensor, reorthogonalize: bool,
+          on_step=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Ritz values, squared first components of the T-eigenvectors, and residual bounds."""
-    alpha, beta, _ = lanczos_tridiagonal(op, num_steps, v0, reorthogonalize=reorthogonalize)
+    alpha, beta, _ = lanczos_tridiagonal(op, num_steps, v0, reorthogonalize=reorthogonalize, on_step=on_step)
     theta, S = eigh_tridiagonal(alpha, beta[:-1])
     check_finite(theta, "Lanczos Ritz values")
     return theta, S[0] ** 2, beta[-1] * np.abs(S[-1])
 
 
+def _ritz_runs(op: Any, num_steps: int, num_repeats: int, seed: int, reorthogonalize: bool, bar):
+    """``(theta, weights)`` of ``num_repeats`` Lanczos runs from seeded Gaussian start vectors."""
+    if isinstance(num_repeats, bool) or not isinstance(num_repeats, (int, np.integer)) or num_repeats < 1:
+        raise UsageError(f"num_repeats must be an int >= 1, got {num_repeats!r}")
+    g = torch.Generator().manual_seed(int(seed) + 1)
+    for _ in range(num_repeats):
+        v0 = torch.randn(op.dim, generator=g, dtype=torch.float64).to(op.device)
+        theta, w, _ = _ritz(op, num_steps, v0, reorthogonalize, on_step=lambda: bar.update(1))
+        yield theta, w
+
+
+def _bar(enabled: bool, total: int, desc: str):
+    from ..progress import progress_bar
+
+    return progress_bar(total=total, enabled=enabled, desc=desc, unit="product", leave=False, delay=_DELAY)
+
+
 def spectrum_bounds(op: Any, *, num_steps: int = 32, margin: float = 0.05, seed: int = 0) -> tuple[float, float]:
     """Papyan's Normalization (Alg. 4, after Lin, Saad & Yang 2016): estimates of
     ``(lambda_min, lambda_max)`` from ``num_steps`` FastLanczos steps, each pushed outwards by its
-    Ritz residual ``beta_M |y_m[M]|`` and then by ``margin * (lambda_max - lambda_min)``."""
-    op = as_operator(op)
-    theta, _, res = _ritz(op, min(num_steps, op.dim), _start_vector(op.dim, op.device, seed), False)
+    Ritz residual ``beta_M |y_m[M]|`` and then by ``margin * (lambda_max - lambda_min)``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> lo, hi = spectrum_bounds(torch.diag(torch.tensor([0.0, 1.0, 2.0])))
+    >>> lo <= 0.0 and hi >= 2.0
+    True
+    """
+    return _bounds(as_operator(op), num_steps, margin, seed, None)
+
+
+def _bounds(op: Any, num_steps: int, margin: float, seed: int, bar) -> tuple[float, float]:
+    on_step = None if bar is None else (lambda: bar.update(1))
+    theta, _, res = _ritz(op, min(num_steps, op.dim), start_vector(op.dim, op.device, seed), False, on_step)
     lo, hi = theta[0] - res[0], theta[-1] + res[-1]
     delta = margin * (hi - lo)
     if delta == 0:
@@ -88,7 +128,7 @@ def lanczos_density(
     margin: float = 0.05,
     normalization_steps: int = 32,
     reorthogonalize: bool = False,
-    progress: bool = False,
+    progress: bool = True,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Papyan's Lanczos approximate spectral density (LanczosApproxSpec, Alg. 3, with Alg. 4).
 
@@ -108,23 +148,17 @@ def lanczos_density(
     """
     op = as_operator(op)
     num_steps = min(num_steps, op.dim)
-    lo, hi = boundaries if boundaries is not None else spectrum_bounds(
-        op, num_steps=normalization_steps, margin=margin, seed=seed)
-    c, d = (lo + hi) / 2, (hi - lo) / 2
-    if not d > 0:
-        raise ValueError(f"degenerate spectrum bounds ({lo}, {hi})")
-    t = np.linspace(-1, 1, num_points) if grid is None else (np.asarray(grid, dtype=np.float64) - c) / d
     sigma = kernel_sigma(num_steps, kappa)
-    phi = np.zeros_like(t)
-    g = torch.Generator().manual_seed(int(seed) + 1)
-    reps = range(num_repeats)
-    if progress:
-        from ..progress import tqdm
-        reps = tqdm(reps, desc="Lanczos density", unit="run", leave=False)
-    for _ in reps:
-        v0 = torch.randn(op.dim, generator=g, dtype=torch.float64).to(op.device)
-        theta, w, _ = _ritz(op, num_steps, v0, reorthogonalize)
-        phi += _gauss(t, (theta - c) / d, w, sigma)
+    total = num_repeats * num_steps + (0 if boundaries is not None else min(normalization_steps, op.dim))
+    with _bar(progress, total, "Lanczos density") as bar:
+        lo, hi = boundaries if boundaries is not None else _bounds(op, normalization_steps, margin, seed, bar)
+        c, d = (lo + hi) / 2, (hi - lo) / 2
+        if not d > 0:
+            raise UsageError(f"degenerate spectrum bounds ({lo}, {hi}): pass boundaries=(lo, hi) with lo < hi")
+        t = np.linspace(-1, 1, num_points) if grid is None else (np.asarray(grid, dtype=np.float64) - c) / d
+        phi = np.zeros_like(t)
+        for theta, w in _ritz_runs(op, num_steps, num_repeats, seed, reorthogonalize, bar):
+            phi += _gauss(t, (theta - c) / d, w, sigma)
     phi /= num_repeats
     dens = phi / d
     check_finite(dens, "spectral density")
@@ -146,7 +180,7 @@ def lanczos_log_density(
     normalization_steps: int = 32,
     reorthogonalize: bool = False,
     inverse_weights: bool = False,
-    progress: bool = False,
+    progress: bool = True,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Papyan's log-spectrum (App. C.7): the density of ``u = log(|lambda| + epsilon)`` (natural log).
 
@@ -162,8 +196,9 @@ def lanczos_log_density(
     """
     op = as_operator(op)
     num_steps = min(num_steps, op.dim)
-    lo, hi = boundaries if boundaries is not None else spectrum_bounds(
-        op, num_steps=normalization_steps, margin=0.0, seed=seed)
+    total = num_repeats * num_steps + (0 if boundaries is not None else min(normalization_steps, op.dim))
+    bar = _bar(progress, total, "Lanczos log-density")
+    lo, hi = boundaries if boundaries is not None else _bounds(op, normalization_steps, 0.0, seed, bar)
     amax = max(abs(lo), abs(hi))
     amin = 0.0 if lo <= 0 <= hi else min(abs(lo), abs(hi))
     ulo, uhi = math.log(amin + epsilon), math.log(amax + epsilon)
@@ -175,31 +210,12 @@ def lanczos_log_density(
     u = np.linspace(ulo, uhi, num_points) if grid is None else np.asarray(grid, dtype=np.float64)
     sigma = kernel_sigma(num_steps, kappa) * d
     dens = np.zeros_like(u)
-    g = torch.Generator().manual_seed(int(seed) + 1)
-    for _ in range(num_repeats):
-        v0 = torch.randn(op.dim, generator=g, dtype=torch.float64).to(op.device)
-        theta, w, _ = _ritz(op, num_steps, v0, reorthogonalize)
-        if inverse_weights:
-            w = w / (np.abs(theta) + epsilon)
-            w = w / w.sum()
-        dens += _gauss(u, np.log(np.abs(theta) + epsilon), w, sigma)
+    with bar:
+        for theta, w in _ritz_runs(op, num_steps, num_repeats, seed, reorthogonalize, bar):
+            if inverse_weights:
+                w = w / (np.abs(theta) + epsilon)
+                w = w / w.sum()
+            dens += _gauss(u, np.log(np.abs(theta) + epsilon), w, sigma)
     dens /= num_repeats
     check_finite(dens, "log spectral density")
     return u, dens
-
-
-class DeflatedOperator(CurvatureOperator):
-    """``(I - Q Q^T) A (I - Q Q^T)``: the projection knock-out of an orthonormal ``(dim, r)`` block
-    ``Q`` (e.g. the top-C eigenvectors from :func:`subspace_iteration`), Papyan Sec. 3 / Fig. 17."""
-
-    def __init__(self, op: Any, Q: torch.Tensor) -> None:
-        op = as_operator(op)
-        super().__init__(op.dim, op.device, op.dtype)
-        self.op = op
-        self.Q = Q.to(device=op.device, dtype=op.dtype)
-
-    def _project(self, x: torch.Tensor) -> torch.Tensor:
-        return x - self.Q @ (self.Q.T @ x)
-
-    def _matvec(self, v: torch.Tensor) -> torch.Tensor:
-        return self._project(self.op.matvec(self._project(v)).to(self.dtype))

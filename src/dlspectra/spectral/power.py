@@ -9,7 +9,7 @@ import torch
 
 from dlspectra.curvature.base import check_finite
 
-from .lanczos import EigResult, _apply, _apply_mat, as_operator
+from ._base import EigResult, apply, apply_block, as_operator, check_k, effective_tol, orthogonalise, start_block
 
 __all__ = ["power_iteration_top_k", "subspace_iteration"]
 
@@ -20,27 +20,63 @@ def power_iteration_top_k(
     *,
     max_iter: int = 100,
     tol: float = 1e-3,
+    residual_tol: float | None = None,
     seed: int = 0,
     progress: bool = True,
     return_vectors: bool = False,
 ) -> EigResult:
-    """Top-``k`` eigenvalues by power iteration with deflation, the way PyHessian does it.
+    """Top-``k`` eigenvalues by power iteration with deflation, the way PyHessian does it (Xie Fig. 11).
 
     For ``i = 1..k``: start from a random unit vector, repeat ``v <- A v / ||A v||`` with ``v``
     orthogonalised against the eigenvectors already found (deflation by projection), stop when the
     Rayleigh quotient changes by less than ``tol * (|lambda| + 1e-6)`` or after ``max_iter``
-    products.  Defaults ``max_iter=100, tol=1e-3`` are PyHessian's (``hessian.eigenvalues``).
-    Like PyHessian it finds eigenvalues of largest *magnitude*; they are returned sorted
-    descending.  ``residuals[j] = ||A v_j - lambda_j v_j||`` of the returned pair: for an
-    eigenvalue that ran out of iterations (``converged=False``) it costs one extra product, since
-    ``lambda_j`` is the Rayleigh quotient of the previous iterate.  Cost: up to
-    ``k * (max_iter + 1)`` products, no more than ``O(k dim)`` memory.
-    Vectors are float64 on ``op.device``; returned ``eigenvectors`` in ``op.dtype``.
+    products. Like PyHessian it finds eigenvalues of largest *magnitude*; they are returned sorted
+    descending.
+
+    Parameters
+    ----------
+    op : operator or dense symmetric matrix (see :func:`~dlspectra.spectral.as_operator`).
+    k : int
+        Eigenvalues wanted, ``1 <= k <= dim``.
+    max_iter : int
+        Products per eigenvalue at most (PyHessian's default 100).
+    tol : float
+        PyHessian's stopping rule: relative change of the Rayleigh quotient (default 1e-3, its own).
+    residual_tol : float, optional
+        ``converged`` is the residual test of :class:`~dlspectra.spectral.EigResult`: every
+        ``||A v_j - lambda_j v_j|| <= residual_tol * max|lambda|`` (default ``tol``, floored at
+        ``50 eps(op.dtype)``). A Rayleigh quotient that has stopped moving can still have a large
+        residual (close eigenvalues): the stopping rule alone is recorded as ``info['rq_converged']``.
+    seed : int
+        Seeds the start vectors.
+    progress : bool
+        A bar over the ``k`` eigenvalues.
+    return_vectors : bool
+        Also return the vectors ``(dim, k)`` in ``op.dtype``.
+
+    Returns
+    -------
+    EigResult
+        ``residuals[j] = ||A v_j - lambda_j v_j||`` of the returned pair (for an eigenvalue that ran
+        out of iterations it costs one extra product, since ``lambda_j`` is the Rayleigh quotient of
+        the previous iterate); ``info`` has ``iterations``, ``rq_converged``, ``residual_tol``.
+
+    Raises
+    ------
+    dlspectra.errors.UsageError
+        ``k`` is not an int in ``[1, dim]``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> res = power_iteration_top_k(torch.diag(torch.tensor([10.0, 1.0, 0.5])), 1, progress=False)
+    >>> round(float(res.eigenvalues[0]), 3), res.converged
+    (10.0, True)
     """
     op = as_operator(op)
     n = int(op.dim)
-    if not 1 <= k <= n:
-        raise ValueError(f"k must be in [1, dim={n}], got {k}")
+    k = check_k(k, n)
+    rtol = effective_tol(tol if residual_tol is None else residual_tol, op.dtype)
     g = torch.Generator().manual_seed(int(seed))
     found: list[torch.Tensor] = []
     vals, res, iters, conv = [], [], [], []
@@ -52,8 +88,7 @@ def power_iteration_top_k(
 
     def deflate(x: torch.Tensor) -> torch.Tensor:
         if found:
-            Q = torch.stack(found, 1)
-            x = x - Q @ (Q.T @ x)
+            x = orthogonalise(x, torch.stack(found, 1).T, passes=1)[0]
         return x
 
     try:
@@ -64,7 +99,7 @@ def power_iteration_top_k(
             lam, ok, it = None, False, 0
             Av = None
             for it in range(1, max_iter + 1):
-                Av = _apply(op, v, "product in power iteration")
+                Av = apply(op, v, "product in power iteration")
                 nmv += 1
                 lam_new = float(Av @ v)
                 w = deflate(Av)
@@ -80,8 +115,8 @@ def power_iteration_top_k(
             if not ok:
                 # out of iterations: ``v`` was just replaced by the normalised A v_old, so ``Av``
                 # belongs to the previous vector; one more product gives the residual of the pair
-                # returned, (lam, v) (issue 14, item 14)
-                Av = _apply(op, v, "product in power iteration")
+                # returned, (lam, v)
+                Av = apply(op, v, "product in power iteration")
                 nmv += 1
             vals.append(lam)
             res.append(float(torch.linalg.vector_norm(Av - lam * v)))
@@ -97,13 +132,17 @@ def power_iteration_top_k(
     check_finite(vals_a, "power-iteration eigenvalues")
     order = np.argsort(vals_a)[::-1]
     vecs = torch.stack(found, 1)[:, torch.as_tensor(order.copy())].to(op.dtype) if return_vectors else None
+    residuals = np.asarray(res)[order]
+    scale = max(float(np.abs(vals_a).max()), 1e-300)
+    converged = bool(np.all(residuals <= rtol * scale))
     return EigResult(
         eigenvalues=vals_a[order],
         eigenvectors=vecs,
-        residuals=np.asarray(res)[order],
+        residuals=residuals,
         num_matvecs=nmv,
-        converged=all(conv),
+        converged=converged,
         info={"iterations": list(np.asarray(iters)[order]), "tol": tol, "max_iter": max_iter,
+              "residual_tol": rtol, "rq_converged": all(conv), "max_relative_residual": float(residuals.max() / scale),
               "method": "power-iteration-deflation"},
     )
 
@@ -138,12 +177,9 @@ def subspace_iteration(
     """
     op = as_operator(op)
     n = int(op.dim)
-    if not 1 <= k <= n:
-        raise ValueError(f"k must be in [1, dim={n}], got {k}")
-    floor = 50 * torch.finfo(op.dtype).eps
-    rtol = max(float(tol if tol is not None else residual_tol), floor)
-    g = torch.Generator().manual_seed(int(seed))
-    Q = torch.linalg.qr(torch.randn(n, k, generator=g, dtype=torch.float64).to(op.device))[0]
+    k = check_k(k, n)
+    rtol = effective_tol(tol if tol is not None else residual_tol, op.dtype)
+    Q = start_block(n, k, op.device, seed)
     it = 0
     iterator = range(num_iters)
     if progress:
@@ -163,7 +199,7 @@ def subspace_iteration(
     nmv = 0
     stopped = False
     for it in iterator:
-        W = _apply_mat(op, Q, "product in subspace iteration")
+        W = apply_block(op, Q, "product in subspace iteration")
         nmv += k
         if tol is not None:
             theta, S, res, worst = rayleigh_ritz(Q, W)
@@ -172,7 +208,7 @@ def subspace_iteration(
                 break
         Q = torch.linalg.qr(W)[0]
     if not stopped:
-        W = _apply_mat(op, Q, "product in subspace iteration")
+        W = apply_block(op, Q, "product in subspace iteration")
         nmv += k
         theta, S, res, worst = rayleigh_ritz(Q, W)
     Y = Q @ S

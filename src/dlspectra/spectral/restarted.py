@@ -25,8 +25,20 @@ import numpy as np
 import torch
 
 from dlspectra.curvature.base import SpectrumError, check_finite
+from dlspectra.errors import SolverWarning, UsageError
 
-from .lanczos import EigResult, _apply, _select, _start_vector, as_operator
+from ._base import (
+    EigResult,
+    apply,
+    as_operator,
+    check_k,
+    default_check_every,
+    effective_tol,
+    krylov_miss_check,
+    orthogonalise,
+    select,
+    start_vector,
+)
 
 __all__ = ["lanczos_restarted"]
 
@@ -48,16 +60,6 @@ def _rotate_basis(V: torch.Tensor, m: int, S: np.ndarray, out_start: int) -> Non
         V[out_start:out_start + l, c:c + width] = block
 
 
-def _orthogonalise(w: torch.Tensor, V: torch.Tensor) -> torch.Tensor:
-    """Coefficients ``h = V w`` of two classical Gram-Schmidt passes ("twice is enough"); ``w`` is
-    updated in place to ``w - V^T h``.  ``V``: ``(m, dim)`` with orthonormal rows."""
-    h = V @ w
-    w -= V.T @ h
-    h2 = V @ w
-    w -= V.T @ h2
-    return h + h2
-
-
 def lanczos_restarted(
     op: Any,
     k: int,
@@ -71,6 +73,7 @@ def lanczos_restarted(
     progress: bool = True,
     which: str = "LA",
     check_every: int | None = None,
+    miss_check_steps: int = 8,
 ) -> EigResult:
     """Top-``k`` eigenpairs of a symmetric operator by thick-restart Lanczos in a bounded basis.
 
@@ -88,7 +91,8 @@ def lanczos_restarted(
         Krylov vectors.  ``k <= keep < max_basis``.
     max_matvecs : product budget; default ``max(4 k, k + 200, 4 max_basis)`` (at least that of
         :func:`lanczos_top_k`).  Running out gives ``converged=False`` and a warning.
-    tol, which, seed, check_every, return_vectors, progress : as in :func:`lanczos_top_k`:
+    tol, which, seed, check_every, return_vectors, progress, miss_check_steps : as in
+        :func:`~dlspectra.spectral.lanczos_top_k`:
         converged when every wanted Ritz pair has ``||A y - theta y|| <= tol_eff * max|theta|``
         with ``tol_eff = max(tol, 50 eps(op.dtype))``; ``which`` in ``"LA"``, ``"SA"``, ``"LM"``.
 
@@ -108,22 +112,20 @@ def lanczos_restarted(
     """
     op = as_operator(op)
     n = int(op.dim)
-    if not 1 <= k <= n:
-        raise ValueError(f"k must be in [1, dim={n}], got {k}")
+    k = check_k(k, n)
     if which not in ("LA", "SA", "LM"):
-        raise ValueError(f"which must be 'LA', 'SA' or 'LM', got {which!r}")
+        raise UsageError(f"which must be 'LA', 'SA' or 'LM', got {which!r}")
     mb = min(n, int(max_basis) if max_basis is not None else max(3 * k, k + 20))
     if mb <= k and mb < n:
-        raise ValueError(f"max_basis={max_basis} must exceed k={k}")
+        raise UsageError(f"max_basis={max_basis} must exceed k={k}")
     keep_n = int(keep) if keep is not None else k + (mb - k) // 2
     if mb < n and not k <= keep_n < mb:
-        raise ValueError(f"keep={keep} must satisfy k={k} <= keep < max_basis={mb}")
+        raise UsageError(f"keep={keep} must satisfy k={k} <= keep < max_basis={mb}")
     budget = int(max_matvecs) if max_matvecs is not None else max(4 * k, k + 200, 4 * mb)
     if budget < min(k, n):
-        raise ValueError(f"max_matvecs={max_matvecs} < k={k}")
-    eps = torch.finfo(op.dtype).eps
-    tol_eff = max(float(tol), 50 * eps)
-    check_every = check_every or max(1, min(10, k // 5))
+        raise UsageError(f"max_matvecs={max_matvecs} < k={k}")
+    tol_eff = effective_tol(tol, op.dtype)
+    check_every = check_every or default_check_every(k)
     device = op.device
 
     t_start = time.perf_counter()
@@ -132,7 +134,7 @@ def lanczos_restarted(
     nlock = 0  # V[:nlock] locked Ritz vectors, H[:nlock, :nlock] = diag(their values)
     lock_res: list[float] = []
     g = torch.Generator().manual_seed(int(seed) + 7919)
-    v = _start_vector(n, device, seed)
+    v = start_vector(n, device, seed)
     j = 0  # basis vectors held (V[:j]); v is the next one
     block_start = 0  # first vector since the last breakdown restart
     nmv = restarts = breakdowns = peak = 0
@@ -143,7 +145,7 @@ def lanczos_restarted(
     pbar = None
     if progress:
         from ..progress import tqdm
-        pbar = tqdm(total=budget, desc=f"restarted Lanczos top-{k}", unit="product", leave=False)
+        pbar = tqdm(total=k, desc=f"restarted Lanczos top-{k}", unit="pair", leave=False)
 
     def ritz(m: int, beta_m: float):
         """Ritz values of H[:m] (locked + active), the active eigenvectors and all residuals."""
@@ -157,9 +159,9 @@ def lanczos_restarted(
             V[j] = v
             j += 1
             peak = max(peak, j)
-            w = _apply(op, v, f"product of {type(op).__name__} in restarted Lanczos")
+            w = apply(op, v, f"product of {type(op).__name__} in restarted Lanczos")
             nmv += 1
-            h = _orthogonalise(w, V[:j])
+            w, h, _ = orthogonalise(w, V[:j], passes=2)
             beta = float(torch.linalg.vector_norm(w))
             if not bool(torch.isfinite(h).all()) or not math.isfinite(beta):
                 raise SpectrumError("restarted Lanczos coefficients became NaN or infinite")
@@ -168,10 +170,8 @@ def lanczos_restarted(
             H[nlock:j, col] = hc[nlock:]
             H[col, nlock:j] = hc[nlock:]
             anorm = max(anorm, float(np.abs(hc).max()) + beta)
-            if pbar is not None:
-                pbar.update(1)
             broke = beta <= 1e-10 * anorm
-            one_step_block = broke and j - block_start == 1  # see lanczos_top_k (issue 14, item 12)
+            one_step_block = broke and j - block_start == 1  # a null space: see lanczos_top_k
             whole = j == n
             out = nmv >= budget
             full = j == mb and not whole
@@ -179,12 +179,14 @@ def lanczos_restarted(
             if m_total >= k and (whole or out or full or one_step_block
                                  or (nmv % check_every == 0 and not broke)):
                 theta, S_a, res = ritz(j, 0.0 if whole else beta)
-                idx = _select(theta, k, which)
+                idx = select(theta, k, which)
                 scale = max(float(np.abs(theta).max()), 1e-300)
                 worst = float(res[idx].max() / scale)
                 result = (theta, S_a, res, idx)
                 if pbar is not None:
-                    pbar.set_postfix(res=f"{worst:.1e}", locked=nlock)
+                    pbar.n = int(np.sum(res[idx] <= tol_eff * scale))
+                    pbar.set_postfix(products=nmv, res=f"{worst:.1e}", locked=nlock, refresh=False)
+                    pbar.refresh()
                 if worst <= tol_eff or whole:
                     converged = True
                     break
@@ -193,7 +195,7 @@ def lanczos_restarted(
             if broke:  # invariant subspace: continue from a fresh random orthogonal vector
                 breakdowns += 1
                 w = torch.randn(n, generator=g, dtype=torch.float64).to(device)
-                _orthogonalise(w, V[:j])
+                w = orthogonalise(w, V[:j], passes=2)[0]
                 w /= torch.linalg.vector_norm(w)
                 block_start = j
                 beta = 0.0
@@ -210,7 +212,7 @@ def lanczos_restarted(
             res_a = beta * np.abs(S_a[-1])
             scale = max(float(np.abs(np.concatenate([np.diag(H)[:nlock], theta_a])).max()), 1e-300)
             # the wanted ordering among active Ritz values (locked ones are already wanted)
-            want = _select(theta_a, len(theta_a), which)
+            want = select(theta_a, len(theta_a), which)
             n_keep_active = max(1, keep_n - nlock)
             sel = want[:n_keep_active]
             # lock the leading wanted ones that have converged (in the wanted order, contiguous)
@@ -237,14 +239,14 @@ def lanczos_restarted(
             nlock += n_new_lock
             j = l
             if broke:  # the residual was ~0: w is already the fresh orthogonal vector
-                _orthogonalise(w, V[:j])
+                w = orthogonalise(w, V[:j], passes=2)[0]
                 v = w / torch.linalg.vector_norm(w)
                 H[j, nlock:j] = H[nlock:j, j] = 0.0
                 block_start = j
             else:
                 v = w / beta
             # restore orthogonality of v to the rotated basis (rounding only)
-            _orthogonalise(v, V[:j])
+            v = orthogonalise(v, V[:j], passes=2)[0]
             v /= torch.linalg.vector_norm(v)
     finally:
         if pbar is not None:
@@ -268,18 +270,31 @@ def lanczos_restarted(
         Ct = torch.as_tensor(C, dtype=torch.float64, device=device)
         vectors = (V[:m].T @ Ct).to(op.dtype)
     scale = max(float(np.abs(theta).max()), 1e-300)
+    missed, extra = None, 0
+    v = w = None  # free the working vectors: the check holds three of its own (the memory bound)
+    if converged and j < n:
+        missed, extra = krylov_miss_check(op, V[:j], eigenvalues, which, steps=miss_check_steps, seed=seed,
+                                          tol=tol_eff)
     if not converged:
         warnings.warn(
             f"lanczos_restarted: top-{k} not converged after {nmv} products (max relative residual "
             f"{float(residuals.max() / scale):.2e} > tol {tol_eff:.1e}); raise max_matvecs or max_basis",
-            stacklevel=2)
+            SolverWarning, stacklevel=2)
+    elif missed is not None:
+        converged = False
+        warnings.warn(
+            f"lanczos_restarted: an eigenvalue {missed:.6g} beyond the returned ones lies outside the Krylov "
+            f"space (a further copy of a repeated eigenvalue?): the {k} Ritz pairs are eigenpairs but not "
+            "the wanted ones. Use block_subspace_iteration with block_size above the multiplicity",
+            SolverWarning, stacklevel=2)
     return EigResult(
         eigenvalues=eigenvalues,
         eigenvectors=vectors,
         residuals=residuals,
-        num_matvecs=nmv,
+        num_matvecs=nmv + extra,
         converged=converged,
         info={"method": "lanczos-thick-restart", "max_basis": mb, "keep": keep_n, "peak_basis": peak,
               "restarts": restarts, "breakdowns": breakdowns, "locked": nlock, "max_matvecs": budget,
-              "tol": tol_eff, "which": which, "time_s": time.perf_counter() - t_start},
+              "tol": tol_eff, "which": which, "miss_check": extra, "missed_eigenvalue": missed,
+              "time_s": time.perf_counter() - t_start},
     )

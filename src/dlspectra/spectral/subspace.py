@@ -19,20 +19,49 @@ from typing import Any
 import numpy as np
 import torch
 
-from dlspectra.curvature.base import check_finite
+from scipy.linalg import eigh_tridiagonal
 
-from .lanczos import EigResult, _apply_mat, as_operator
+from dlspectra.curvature.base import check_finite
+from dlspectra.errors import SolverWarning, UsageError
+
+from ._base import (
+    EigResult,
+    apply_block,
+    as_operator,
+    check_k,
+    effective_tol,
+    krylov_miss_check,
+    lanczos_tridiagonal,
+    orthogonalise,
+    start_block,
+    start_vector,
+)
 
 __all__ = ["block_subspace_iteration"]
 
+_PROBE_STEPS = 32
+"""FastLanczos steps of the probe that sets the automatic shift (Papyan's M0, App. D.2)."""
 
-def _orth_against(Z: torch.Tensor, Q: torch.Tensor | None) -> torch.Tensor:
+_CHECK_STEPS = 16
+"""Lanczos steps of the check that no eigenvalue above the pairs found was missed."""
+
+
+def _orth_against(Z: torch.Tensor, Q: torch.Tensor) -> torch.Tensor:
     """``Z`` with the span of the orthonormal columns of ``Q`` removed (two passes)."""
-    if Q is None or Q.shape[1] == 0:
+    if Q.shape[1] == 0:
         return Z
-    for _ in range(2):
-        Z = Z - Q @ (Q.T @ Z)
-    return Z
+    return orthogonalise(Z, Q.T, passes=2)[0]
+
+
+def _probe(op: Any, seed: int) -> tuple[float, float, float]:
+    """``(lowest Ritz value - its residual, highest Ritz value, lowest Ritz value)`` of a short
+    Lanczos run: Ritz values lie inside the spectrum, so the highest is a lower bound of
+    ``lambda_max`` and the lowest an upper bound of ``lambda_min``."""
+    alpha, beta, _ = lanczos_tridiagonal(op, min(_PROBE_STEPS, int(op.dim)), start_vector(op.dim, op.device, seed + 1),
+                                         reorthogonalize=False)
+    theta, S = eigh_tridiagonal(alpha, beta[:-1])
+    res = beta[-1] * np.abs(S[-1])
+    return float(theta[0] - res[0]), float(theta[-1]), float(theta[0])
 
 
 def block_subspace_iteration(
@@ -42,7 +71,7 @@ def block_subspace_iteration(
     block_size: int | None = None,
     max_iters: int = 500,
     tol: float = 1e-6,
-    shift: float = 0.0,
+    shift: float | None = None,
     which: str = "LA",
     seed: int = 0,
     return_vectors: bool = True,
@@ -66,39 +95,66 @@ def block_subspace_iteration(
     max_iters : iteration limit (then ``converged=False`` and a warning).
     tol : relative residual tolerance; ``tol_eff = max(tol, 50 eps(op.dtype))``.
     shift : the iteration multiplies by ``A - shift I``, which favours the eigenvalues farthest
-        from ``shift``.  ``which="LA"`` on an indefinite operator needs ``shift`` at or below its
-        smallest eigenvalue (e.g. from :func:`~dlspectra.spectral.spectrum_bounds`); for a positive
-        semi-definite operator (G, a covariance) the default 0 gives the largest eigenvalues.
+        from ``shift``. ``None`` (default): with ``which="LA"``, ``0`` when a short Lanczos probe
+        (32 products) finds no negative curvature, else the probe's lower bound of ``lambda_min``
+        (so ``A - shift I`` is positive semi-definite and its top block is ``A``'s); with
+        ``which="LM"``, ``0``. An explicit shift is used as given.
     which : ``"LA"`` (largest algebraic; ordering and locking) or ``"LM"`` (largest magnitude).
     seed : seeds the Gaussian start block (CPU generator).
 
-    Returns an :class:`EigResult` (eigenvalues descending, residuals, products, ``converged`` from
-    the residual test) with ``info`` keys ``iterations``, ``block_size``, ``locked``, ``tol``,
-    ``time_s``; ``eigenvectors`` ``(dim, k)`` in ``op.dtype`` when ``return_vectors``.
+    Returns
+    -------
+    EigResult
+        Eigenvalues descending, residuals, products, ``converged`` from the residual test *and* a
+        check: with ``which="LA"``, 16 Lanczos steps on the operator compressed to the complement of
+        the pairs found; a Ritz value there above the smallest of them (the block converged to the
+        wrong end of an indefinite spectrum, e.g. with ``shift=0``) proves an eigenvalue was missed
+        and gives ``converged=False`` and a :class:`~dlspectra.errors.SolverWarning`. ``info``
+        keys ``iterations``, ``block_size``, ``locked``, ``tol``, ``shift``, ``probe_max``,
+        ``missed_eigenvalue``, ``miss_check``, ``time_s``; ``eigenvectors`` ``(dim, k)`` in
+        ``op.dtype`` when ``return_vectors``. Products include the probe's and the check's.
+
+    Raises
+    ------
+    dlspectra.errors.UsageError
+        ``k`` not an int in ``[1, dim]``, ``block_size < k``, ``max_iters < 1`` or an unknown ``which``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> A = torch.diag(torch.tensor([5.0, 4.0, 1.0, -9.0]))
+    >>> res = block_subspace_iteration(A, 2, progress=False)
+    >>> res.eigenvalues.round(6).tolist(), res.converged
+    ([5.0, 4.0], True)
     """
     op = as_operator(op)
     n = int(op.dim)
-    if not 1 <= k <= n:
-        raise ValueError(f"k must be in [1, dim={n}], got {k}")
+    k = check_k(k, n)
     if which not in ("LA", "LM"):
-        raise ValueError(f"which must be 'LA' or 'LM', got {which!r}")
+        raise UsageError(f"which must be 'LA' or 'LM', got {which!r}")
     b = min(n, int(block_size) if block_size is not None else k + max(2, k // 2))
     if b < k:
-        raise ValueError(f"block_size={block_size} < k={k}")
+        raise UsageError(f"block_size={block_size} < k={k}")
     if max_iters < 1:
-        raise ValueError(f"max_iters must be >= 1, got {max_iters}")
-    tol_eff = max(float(tol), 50 * torch.finfo(op.dtype).eps)
+        raise UsageError(f"max_iters must be >= 1, got {max_iters}")
+    tol_eff = effective_tol(tol, op.dtype)
     device = op.device
     t_start = time.perf_counter()
+    probe_max, probe_nmv = None, 0
+    if shift is None and which == "LA":  # the probe sets the automatic shift
+        lo, probe_max, theta_min = _probe(op, seed)
+        probe_nmv = min(_PROBE_STEPS, n)
+        shift = lo - 0.05 * (probe_max - lo) if theta_min < 0 else 0.0
+    elif shift is None:
+        shift = 0.0
 
     def order_of(theta: torch.Tensor) -> torch.Tensor:
         key = theta if which == "LA" else theta.abs()
         return torch.argsort(key, descending=True)
 
-    g = torch.Generator().manual_seed(int(seed))
-    X = torch.linalg.qr(torch.randn(n, b, generator=g, dtype=torch.float64).to(device))[0]
-    AX = _apply_mat(op, X, "product in block subspace iteration")
-    nmv = b
+    X = start_block(n, b, device, seed)
+    AX = apply_block(op, X, "product in block subspace iteration")
+    nmv = b + probe_nmv
     Yl = torch.empty(n, 0, dtype=torch.float64, device=device)  # locked vectors
     theta_l = torch.empty(0, dtype=torch.float64, device=device)
     res_l = torch.empty(0, dtype=torch.float64, device=device)
@@ -107,7 +163,7 @@ def block_subspace_iteration(
     pbar = None
     if progress:
         from ..progress import tqdm
-        pbar = tqdm(total=max_iters, desc=f"block subspace iteration k={k}", unit="it", leave=False)
+        pbar = tqdm(total=k, desc=f"block subspace iteration top-{k}", unit="pair", leave=False)
     try:
         for it in range(1, max_iters + 1):
             T = X.T @ AX
@@ -125,8 +181,9 @@ def block_subspace_iteration(
                 theta_l = torch.cat([theta_l, theta[:c]])
                 res_l = torch.cat([res_l, res[:c]])
             if pbar is not None:
-                pbar.update(1)
-                pbar.set_postfix(locked=Yl.shape[1], res=f"{float(res[:need].max()) / scale:.1e}")
+                pbar.n = int(Yl.shape[1])
+                pbar.set_postfix(it=it, res=f"{float(res[:need].max()) / scale:.1e}", refresh=False)
+                pbar.refresh()
             if Yl.shape[1] == k:
                 converged = True
                 break
@@ -135,7 +192,7 @@ def block_subspace_iteration(
             Z = AY[:, c:] - shift * Y[:, c:]
             Z = _orth_against(Z, Yl)
             X = torch.linalg.qr(Z)[0]
-            AX = _apply_mat(op, X, "product in block subspace iteration")
+            AX = apply_block(op, X, "product in block subspace iteration")
             nmv += X.shape[1]
     finally:
         if pbar is not None:
@@ -143,17 +200,31 @@ def block_subspace_iteration(
 
     theta_all = torch.cat([theta_l, theta[c:]])
     res_all = torch.cat([res_l, res[c:]])
-    vec_all = torch.cat([Yl, Y[:, c:]], 1) if return_vectors else None
+    vec_all = torch.cat([Yl, Y[:, c:]], 1)
     sel = order_of(theta_all)[:k]
     sel = sel[torch.argsort(theta_all[sel], descending=True)]
     ev = theta_all[sel].cpu().numpy().astype(np.float64)
     check_finite(ev, "block-subspace-iteration eigenvalues")
     residuals = res_all[sel].cpu().numpy().astype(np.float64)
+    missed, extra = None, 0
+    if converged and which == "LA":
+        # Lanczos on A compressed to the complement of the pairs found: a Ritz value above the
+        # smallest of them proves an eigenvalue above it was missed (the wrong end of the spectrum)
+        missed, extra = krylov_miss_check(op, vec_all[:, sel].T, ev, "LA", steps=_CHECK_STEPS, seed=seed,
+                                          tol=tol_eff)
+        nmv += extra
     if not converged:
         warnings.warn(
             f"block_subspace_iteration: top-{k} not converged after {it} iterations ({nmv} products; "
             f"max relative residual {residuals.max() / scale:.2e} > tol {tol_eff:.1e}); raise max_iters "
-            "or block_size", stacklevel=2)
+            "or block_size", SolverWarning, stacklevel=2)
+    elif missed is not None:
+        converged = False
+        warnings.warn(
+            f"block_subspace_iteration: the block converged to eigenvalues below the top (smallest found "
+            f"{float(ev.min()):.6g}, but the operator has one at {missed:.6g} outside them): with shift={shift:.6g} "
+            "the iteration favours the other end of an indefinite spectrum; pass shift=None (automatic) or a "
+            "shift at or below the smallest eigenvalue (spectrum_bounds)", SolverWarning, stacklevel=2)
     return EigResult(
         eigenvalues=ev,
         eigenvectors=vec_all[:, sel].to(op.dtype) if return_vectors else None,
@@ -161,5 +232,7 @@ def block_subspace_iteration(
         num_matvecs=nmv,
         converged=converged,
         info={"iterations": it, "block_size": b, "locked": int(Yl.shape[1]), "tol": tol_eff, "which": which,
-              "shift": shift, "method": "block-subspace-iteration", "time_s": time.perf_counter() - t_start},
+              "shift": shift, "probe_max": probe_max, "missed_eigenvalue": missed, "miss_check": extra,
+              "method": "block-subspace-iteration",
+              "time_s": time.perf_counter() - t_start},
     )
