@@ -60,8 +60,8 @@ def _data(n_per: int = 6, seed: int = 1):
 @pytest.fixture(scope="module")
 def setup():
     model, (X, y) = _mlp(), _data()
-    dec = GDecomposition(model, X, y, C, batch_size=10)
-    g, w = per_sample_extended_gradients(model, X, y, C)
+    dec = GDecomposition(model, (X, y), C, batch_size=10)
+    g, w = per_sample_extended_gradients(model, (X, y), C)
     return model, X, y, dec, g, w
 
 
@@ -156,20 +156,20 @@ def test_low_rank_and_basis():
 def test_nan_parameter_and_missing_class():
     model, (X, y) = _mlp(), _data()
     with pytest.raises(ClassStructureError, match="missing|no sample"):
-        GDecomposition(model, X[y != 2], y[y != 2], C)
+        GDecomposition(model, (X[y != 2], y[y != 2]), C)
     with pytest.raises(ClassStructureError, match="no sample"):
-        layer_class_structure(model, X[y != 0], y[y != 0], C)
+        layer_class_structure(model, (X[y != 0], y[y != 0]), C)
     with pytest.raises(ClassStructureError, match="labels must lie"):
-        GDecomposition(model, X, y + 1, C)
+        GDecomposition(model, (X, y + 1), C)
     with torch.no_grad():
         model[3].weight[0, 0] = float("nan")
     with pytest.raises(ClassStructureError, match="NaN"):
-        GDecomposition(model, X, y, C)
+        GDecomposition(model, (X, y), C)
     with pytest.raises(ClassStructureError, match="NaN"):
-        layer_class_structure(model, X, y, C)
+        layer_class_structure(model, (X, y), C)
     model = _mlp().train()
     with pytest.raises(ValueError, match="eval mode"):
-        GDecomposition(model, X, y, C)
+        GDecomposition(model, (X, y), C)
 
 
 # ----------------------------------------------------------------------------- layers, KFAC, CFAC
@@ -193,7 +193,7 @@ def _per_sample_layer(model, X, k):
 def test_layer_structure_against_per_sample(k):
     model, (X, y) = _mlp(), _data()
     name = str(k)
-    (st,) = layer_class_structure(model, X, y, C, layers=[name], batch_size=7)
+    (st,) = layer_class_structure(model, (X, y), C, layers=[name], batch_size=7)
     h, delta, p = _per_sample_layer(model, X, k)
     n = len(X)
     w = p / n
@@ -218,7 +218,7 @@ def test_layer_structure_against_per_sample(k):
     ref = torch.einsum("nk,nka,nkb,ni,nj->aibj", w, delta, delta, h, h).reshape(Gl.shape)
     assert torch.allclose(Gl, ref, atol=1e-12)
     # per-sample layer quantities and the exact G^l spectrum through the (nC x nC) Gram matrix
-    hs, ds, ps = layer_samples(model, X, y, C, name, batch_size=5)
+    hs, ds, ps = layer_samples(model, (X, y), C, name, batch_size=5)
     assert torch.allclose(hs, h, atol=1e-12) and torch.allclose(ds, delta, atol=1e-12)
     ev = np.sort(np.linalg.eigvalsh(Gl.numpy()))[::-1]
     gev = layer_ggn_eigenvalues(hs, ds, ps)

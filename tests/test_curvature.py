@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 import torch
 from torch import nn
-from torch.func import functional_call, hessian, jacrev
 
+from cases import case, dense_reference, mlp, tabular  # noqa: F401  (case: the fixture)
 from dlspectra.curvature import (
     DenseOperator,
     GGNOperator,
@@ -17,58 +17,13 @@ from dlspectra.curvature import (
 )
 
 
-def _mlp(d_in=5, h=7, c=3, seed=0):
-    torch.manual_seed(seed)
-    return nn.Sequential(nn.Linear(d_in, h), nn.Tanh(), nn.Linear(h, h), nn.Sigmoid(), nn.Linear(h, c)).double().eval()
-
-
-def _data(n=24, d_in=5, c=3, seed=1, regression=False):
-    g = torch.Generator().manual_seed(seed)
-    X = torch.randn(n, d_in, generator=g, dtype=torch.float64)
-    y = torch.randn(n, c, generator=g, dtype=torch.float64) if regression else torch.randint(0, c, (n,), generator=g)
-    # two unequal batches: checks the n_b / N weighting
-    return [(X[:16], y[:16]), (X[16:], y[16:])]
-
-
-def _reference(model, loss_fn, batches):
-    """Dense H and G of the data-set mean loss from torch.func.hessian / jacrev on the flat vector."""
-    names = [n for n, _ in model.named_parameters()]
-    shapes = [p.shape for _, p in model.named_parameters()]
-    numels = [p.numel() for _, p in model.named_parameters()]
-    theta = flat_params(model)
-    X = torch.cat([b[0] for b in batches])
-    y = torch.cat([b[1] for b in batches])
-
-    def unflat(t):
-        return {n: s.view(sh) for n, s, sh in zip(names, torch.split(t, numels), shapes)}
-
-    def out(t):
-        return functional_call(model, unflat(t), (X,))
-
-    def loss(t):
-        return loss_fn(out(t), y)
-
-    H = hessian(loss)(theta)
-    J = jacrev(out)(theta)  # (n, c, P)
-    z = out(theta).detach()
-    # per-sample output Hessians of the per-sample loss, weighted so that G matches the mean loss
-    G = torch.zeros_like(H)
-    for i in range(len(X)):
-        Hz = hessian(lambda zz: loss_fn(zz[None], y[i:i + 1]))(z[i])
-        G += J[i].T @ Hz @ J[i] / len(X)
-    return H, G
-
-
-@pytest.mark.parametrize("method", ["double_backward", "forward_over_reverse", "auto"])
-@pytest.mark.parametrize("task", ["ce", "mse"])
-def test_hessian_ggn_residual_match_dense(method, task):
-    if task == "mse" and method == "forward_over_reverse":
+@pytest.mark.parametrize("method", ["double_backward", "forward_over_reverse", "linearize", "auto"])
+def test_hessian_ggn_residual_match_dense(case, method):
+    if case.task == "regression" and method in ("forward_over_reverse", "linearize"):
         pytest.skip("torch's mse_loss backward has no forward-mode derivative ('ZeroTensors are immutable'); "
-                    "'auto' falls back to double backward")
-    model = _mlp()
-    loss_fn = nn.CrossEntropyLoss() if task == "ce" else nn.MSELoss()
-    batches = _data(regression=task == "mse")
-    H, G = _reference(model, loss_fn, batches)
+                    "'auto' uses double backward")
+    model, loss_fn, batches = case.model(), case.loss_fn(), case.data()
+    H, G = dense_reference(model, loss_fn, batches)
     P = H.shape[0]
     V = torch.randn(P, 4, generator=torch.Generator().manual_seed(3), dtype=torch.float64)
     hop = HessianOperator(model, loss_fn, batches, method=method)
@@ -85,19 +40,34 @@ def test_hessian_ggn_residual_match_dense(method, task):
     with torch.no_grad():  # products work under an outer no_grad
         assert ((hop @ V[:, 1]) - H @ V[:, 1]).abs().max() < 1e-8 * (H @ V[:, 1]).abs().max()
     hop.num_matvecs -= 1
-    assert hop.method_used in ("double_backward", "forward_over_reverse")
-    if method == "auto" and task == "mse":  # torch's mse_loss lacks forward-over-reverse
-        assert hop.method_used == "double_backward" and "forward_over_reverse" in hop.auto_errors
+    if method == "auto":  # the default: double backward, the graphs of these tiny batches cached
+        assert hop.method_used == "double_backward" and hop.cache_graph is True
+        assert 0 < hop.graph_bytes["all_batches"] <= hop.graph_bytes["budget"]
     # scipy wrapper
     x = np.random.default_rng(0).standard_normal(P)
     np.testing.assert_allclose(hop.to_scipy() @ x, H.numpy() @ x, rtol=1e-9, atol=1e-9 * np.abs(H.numpy() @ x).max())
 
 
+def test_default_hvp_caches_within_the_budget_and_is_bitwise_double_backward():
+    model, loss_fn, batches = mlp(), nn.CrossEntropyLoss(), tabular()
+    v = torch.randn(flat_params(model).numel(), dtype=torch.float64, generator=torch.Generator().manual_seed(0))
+    plain = HessianOperator(model, loss_fn, batches, method="double_backward", cache_graph=False) @ v
+    auto = HessianOperator(model, loss_fn, batches)
+    assert torch.equal(auto @ v, plain) and auto.cache_graph is True and len(auto._graphs) == 2
+    tight = HessianOperator(model, loss_fn, batches, memory_budget=16)  # 16 bytes: nothing fits
+    assert torch.equal(tight @ v, plain) and tight.cache_graph is False and not tight._graphs
+    # a parameter changed in place after caching: the graph is rebuilt, the product follows the model
+    with torch.no_grad():
+        model[0].weight.mul_(1.5)
+    moved = HessianOperator(model, loss_fn, batches, method="double_backward", cache_graph=False) @ v
+    assert torch.equal(auto @ v, moved) and not torch.equal(moved, plain)
+
+
 def test_cached_graph_and_dense_hessian():
-    model = _mlp()
+    model = mlp()
     loss_fn = nn.CrossEntropyLoss()
-    batches = _data()
-    H, _ = _reference(model, loss_fn, batches)
+    batches = tabular()
+    H, _ = dense_reference(model, loss_fn, batches)
     op = HessianOperator(model, loss_fn, batches, method="double_backward", cache_graph=True)
     v = torch.randn(op.dim, dtype=torch.float64)
     for _ in range(2):
@@ -108,9 +78,9 @@ def test_cached_graph_and_dense_hessian():
 
 
 def test_gradient_covariance_matches_explicit_per_sample_loop():
-    model = _mlp(d_in=4, h=5, c=3)
+    model = mlp(d_in=4, h=5, c=3)
     loss_fn = nn.CrossEntropyLoss()
-    batches = _data(n=20, d_in=4)
+    batches = tabular(n=20, d_in=4)
     X = torch.cat([b[0] for b in batches])
     y = torch.cat([b[1] for b in batches])
     gs = []
@@ -154,9 +124,9 @@ def test_errors_and_eval_mode():
 
 def test_cross_check_with_curvlinops():
     curvlinops = pytest.importorskip("curvlinops")
-    model = _mlp()
+    model = mlp()
     loss_fn = nn.CrossEntropyLoss()
-    batches = _data()
+    batches = tabular()
     params = [p for p in model.parameters()]
     x = np.random.default_rng(1).standard_normal(sum(p.numel() for p in params))
     for ours, theirs in ((HessianOperator, curvlinops.HessianLinearOperator),
@@ -167,7 +137,7 @@ def test_cross_check_with_curvlinops():
 
 
 def test_gradient_covariance_float32_centres_before_the_product():
-    # issue 14, item 11: a large mean gradient against a small spread. G^T G V / M - m (m^T V)
+    # a large mean gradient against a small spread (Xie Fig. 20's noise covariance): G^T G V / M - m (m^T V)
     # cancels in float32 (rel. error ~1e-3); centring first keeps float32 accuracy.
     torch.manual_seed(0)
     model64 = nn.Sequential(nn.Linear(6, 8), nn.Tanh(), nn.Linear(8, 1)).double().eval()
@@ -194,7 +164,7 @@ def test_gradient_covariance_float32_centres_before_the_product():
 
 
 def test_batchnorm_without_running_statistics_is_refused():
-    # issue 14, item 15: in eval mode such a layer still normalises with batch statistics
+    # in eval mode such a layer still normalises with batch statistics
     model = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4, track_running_stats=False), nn.Linear(4, 2)).double().eval()
     batches = [(torch.randn(8, 3, dtype=torch.float64), torch.randint(0, 2, (8,)))]
     for cls in (HessianOperator, GGNOperator, GradientCovarianceOperator):

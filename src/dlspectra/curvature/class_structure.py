@@ -1,6 +1,6 @@
 """Papyan's class / cross-class decomposition of the Gauss-Newton matrix ``G`` (Papyan 2020, Sec. 6, App. A).
 
-Notation (catalog 0.4).  For sample ``i`` of class ``c`` (its label) and any class ``c'``:
+Notation (Papyan 2020, Sec. 6.1 and App. A).  For sample ``i`` of class ``c`` (its label) and any class ``c'``:
 
 * extended gradient ``g_{i,c,c'} = d loss(f(x_i), c') / d theta = J_i^T (p_i - e_{c'})``,
 * weight ``w_{i,c,c'} = p_{i,c'} / n`` (``n`` samples in all; ``p/(NC)`` for ``N`` per class),
@@ -22,6 +22,10 @@ matrices of the ``k <= C^2`` scaled mean vectors (never a ``P x P`` matrix).  ``
 ``G`` minus the rank-``C^2`` "between" matrix ``sum_{c,c'} w_{c,c'} g_{c,c'} g_{c,c'}^T`` (an
 algebraic identity); :func:`per_sample_extended_gradients` gives it explicitly for small models.
 
+The data follow the contract of :mod:`dlspectra.curvature.inputs` (a DataLoader, an iterable of
+``(X, y)`` batches or one ``(X, y)`` pair; ``y`` integer class labels); ``num_classes`` defaults
+to the width of the model's output.
+
 The cross-class means are computed without per-sample gradients: for each class ``c`` one
 vector-Jacobian product of the logits, ``vmap``-ed over ``c'`` with cotangents
 ``(w_{i,c,c'}/w_{c,c'}) (p_i - e_{c'})`` (``C`` products per batch), so memory is ``C^2 P``.
@@ -29,7 +33,7 @@ vector-Jacobian product of the logits, ``vmap``-ed over ``c'`` with cotangents
 
 from __future__ import annotations
 
-import warnings
+import math
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
@@ -38,10 +42,11 @@ import torch
 from torch import nn
 from torch.func import functional_call, jacrev, vjp, vmap
 
-from dlspectra.errors import DlspectraError
+from dlspectra.errors import DlspectraError, UsageError
 
-from .base import CurvatureOperator, check_finite, select_params
-from .operators import GGNOperator, _check_eval_mode
+from .base import CurvatureOperator, ProjectedOperator, check_eval_mode, check_finite, quiet_torch_func, select_params
+from .inputs import as_batches, concat_batches, model_dtype_device, num_outputs
+from .operators import GGNOperator
 
 __all__ = [
     "ClassStructureError",
@@ -53,6 +58,7 @@ __all__ = [
     "GDecomposition",
     "orthonormal_basis",
     "check_model_and_labels",
+    "classification_data",
     "cross_class_means",
     "per_sample_extended_gradients",
     "mean_decomposition",
@@ -94,23 +100,94 @@ def check_model_and_labels(model: nn.Module, labels: torch.Tensor, num_classes: 
     return counts
 
 
+def classification_data(model: nn.Module, data, num_classes: int | None = None,
+                        params: Iterable | None = None) -> tuple[torch.Tensor, torch.Tensor, int]:
+    """All samples of a classification data set as one ``(X, y)`` pair on the model's device, and ``C``.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        A classifier in eval mode (its output: ``C`` logits).
+    data : DataLoader, iterable of (X, y) batches, or one (X, y) pair
+        See :mod:`dlspectra.curvature.inputs`; ``y`` integer labels.
+    num_classes : int, optional
+        ``C``; default the width of the model's output.
+    params : iterable, optional
+        The parameters the caller differentiates (checked for NaN).
+
+    Returns
+    -------
+    tuple
+        ``(X, y, C)``.
+
+    Raises
+    ------
+    dlspectra.errors.UsageError
+        The model is in training mode, the data break the contract, the labels are not integers,
+        or the model's output width is not ``C``.
+    ClassStructureError
+        A label outside ``[0, C)``, a class without samples, a NaN parameter.
+    """
+    check_eval_mode(model)
+    dtype, device = model_dtype_device(model, params)
+    X, y = concat_batches(as_batches(data, dtype=dtype, device=device))
+    if y.is_floating_point() or y.ndim != 1:
+        raise UsageError(f"the class structure needs integer class labels y of shape (n,); got {y.dtype}, "
+                         f"shape {tuple(y.shape)} (use y.long())")
+    width = num_outputs(model, X)
+    C = width if num_classes is None else int(num_classes)
+    if width != C:
+        raise ClassStructureError(f"model has {width} outputs but num_classes={C}")
+    check_model_and_labels(model, y, C, params)
+    return X, y, C
+
+
 # ----------------------------------------------------------------------------- generic operators
 
 
 def orthonormal_basis(V: torch.Tensor, rtol: float | None = None) -> torch.Tensor:
-    """An orthonormal basis ``(dim, r)`` of the column space of ``V`` ``(dim, k)``.
+    """An orthonormal basis ``(dim, r)`` of the column space of ``V`` ``(dim, k)``, in ``V``'s dtype.
 
-    From the thin SVD; singular values below ``rtol * s_max`` are dropped (default
-    ``max(dim, k) * eps``, numpy's ``matrix_rank`` rule).
+    From the thin SVD of ``V`` computed in float64; singular values below ``rtol * s_max`` are
+    dropped. The default ``rtol = 10 sqrt(k) eps(V.dtype)`` is the rounding level of ``k`` columns
+    stored in ``V``'s dtype (``||E||_2 <= ||E||_F <= eps sqrt(k) s_max`` for entry-wise relative
+    errors ``eps``), independent of ``dim``: numpy's ``matrix_rank`` rule ``max(dim, k) eps``
+    bounds the error of an SVD computed in that dtype and, for the long columns of a network's
+    parameter space (``dim`` in the millions, float32), drops genuine directions -- and every
+    direction once ``dim > 1/eps`` (8.4M in float32).
+
+    Parameters
+    ----------
+    V : torch.Tensor
+        ``(dim, k)``.
+    rtol : float, optional
+        Relative singular-value threshold.
+
+    Returns
+    -------
+    torch.Tensor
+        ``(dim, r)`` with orthonormal columns, ``r <= k``.
+
+    Raises
+    ------
+    dlspectra.errors.UsageError
+        ``V`` is not 2-D.
+
+    Examples
+    --------
+    >>> import torch
+    >>> V = torch.tensor([[1.0, 2.0], [0.0, 0.0], [0.0, 0.0]])
+    >>> orthonormal_basis(V).shape
+    torch.Size([3, 1])
     """
     if V.ndim != 2:
-        raise ValueError(f"V must be (dim, k), got shape {tuple(V.shape)}")
-    U, s, _ = torch.linalg.svd(V, full_matrices=False)
+        raise UsageError(f"V must be (dim, k), got shape {tuple(V.shape)}")
+    U, s, _ = torch.linalg.svd(V.to(torch.float64), full_matrices=False)
     if len(s) == 0 or float(s[0]) == 0.0:
-        return U[:, :0]
+        return U[:, :0].to(V.dtype)
     if rtol is None:
-        rtol = max(V.shape) * float(torch.finfo(V.dtype).eps)
-    return U[:, s > rtol * s[0]]
+        rtol = 10 * math.sqrt(V.shape[1]) * float(torch.finfo(V.dtype).eps)
+    return U[:, s > rtol * s[0]].to(V.dtype)
 
 
 class LowRankOperator(CurvatureOperator):
@@ -122,13 +199,13 @@ class LowRankOperator(CurvatureOperator):
 
     def __init__(self, V: torch.Tensor, weights: torch.Tensor | None = None) -> None:
         if V.ndim != 2:
-            raise ValueError(f"V must be (dim, k), got shape {tuple(V.shape)}")
+            raise UsageError(f"V must be (dim, k), got shape {tuple(V.shape)}")
         w = torch.ones(V.shape[1], dtype=V.dtype, device=V.device) if weights is None else \
             torch.as_tensor(weights, dtype=V.dtype, device=V.device)
         if w.shape != (V.shape[1],):
-            raise ValueError(f"weights must have shape ({V.shape[1]},), got {tuple(w.shape)}")
+            raise UsageError(f"weights must have shape ({V.shape[1]},), got {tuple(w.shape)}")
         if bool((w < 0).any()):
-            raise ValueError("weights must be non-negative")
+            raise UsageError("weights must be non-negative")
         check_finite(V, "low-rank factor")
         super().__init__(V.shape[0], V.device, V.dtype)
         self.V, self.w = V, w
@@ -170,10 +247,10 @@ class LinearCombination(CurvatureOperator):
     def __init__(self, ops: Sequence, coeffs: Sequence[float]) -> None:
         ops = list(ops)
         if not ops or len(ops) != len(coeffs):
-            raise ValueError("need as many coefficients as operators (at least one)")
+            raise UsageError("need as many coefficients as operators (at least one)")
         dims = {int(op.dim) for op in ops}
         if len(dims) != 1:
-            raise ValueError(f"operators have different dims {sorted(dims)}")
+            raise UsageError(f"operators have different dims {sorted(dims)}")
         super().__init__(ops[0].dim, ops[0].device, ops[0].dtype)
         self.ops, self.coeffs = ops, [float(a) for a in coeffs]
 
@@ -184,25 +261,10 @@ class LinearCombination(CurvatureOperator):
         return sum(a * op.matmat(V).to(self.dtype) for a, op in zip(self.coeffs, self.ops))
 
 
-class ProjectionKnockout(CurvatureOperator):
-    """Papyan's projection knockout ``A ⦀ B = (I - Q Q^T) A (I - Q Q^T)``, ``Q`` an orthonormal basis
-    ``(dim, r)`` of the column space of ``B`` (from :func:`orthonormal_basis` or ``LowRankOperator.eigh``)."""
-
-    def __init__(self, op, Q: torch.Tensor) -> None:
-        if Q.ndim != 2 or Q.shape[0] != op.dim:
-            raise ValueError(f"Q must be (dim={op.dim}, r), got {tuple(Q.shape)}")
-        super().__init__(op.dim, op.device, op.dtype)
-        self.op = op
-        self.Q = Q.to(device=op.device, dtype=op.dtype)
-
-    def _project(self, X: torch.Tensor) -> torch.Tensor:
-        return X - self.Q @ (self.Q.T @ X)
-
-    def _matmat(self, X: torch.Tensor) -> torch.Tensor:
-        return self._project(self.op.matmat(self._project(X)).to(self.dtype))
-
-    def _matvec(self, v: torch.Tensor) -> torch.Tensor:
-        return self._matmat(v[:, None])[:, 0]
+ProjectionKnockout = ProjectedOperator
+"""Papyan's projection knockout ``A ⦀ B = (I - Q Q^T) A (I - Q Q^T)``, ``Q`` an orthonormal basis
+``(dim, r)`` of the column space of ``B`` (from :func:`orthonormal_basis` or ``LowRankOperator.eigh``);
+the same class as :class:`dlspectra.curvature.ProjectedOperator`."""
 
 
 class ExplicitSecondMoment(CurvatureOperator):
@@ -213,7 +275,7 @@ class ExplicitSecondMoment(CurvatureOperator):
 
     def __init__(self, V: torch.Tensor, weights: torch.Tensor) -> None:
         if V.ndim != 2 or weights.shape != (V.shape[0],):
-            raise ValueError(f"V must be (m, dim) and weights (m,), got {tuple(V.shape)}, {tuple(weights.shape)}")
+            raise UsageError(f"V must be (m, dim) and weights (m,), got {tuple(V.shape)}, {tuple(weights.shape)}")
         super().__init__(V.shape[1], V.device, V.dtype)
         self.V, self.w = V, weights.to(V.dtype)
 
@@ -247,7 +309,7 @@ def mean_decomposition(means: torch.Tensor, w: torch.Tensor) -> MeanPieces:
     """The class / cross-class / c=c' / between pieces from ``g_{c,c'}`` ``(C, C, d)`` and ``w_{c,c'}`` ``(C, C)``."""
     C = means.shape[0]
     if means.shape[:2] != (C, C) or w.shape != (C, C):
-        raise ValueError(f"means must be (C, C, d) and w (C, C); got {tuple(means.shape)}, {tuple(w.shape)}")
+        raise UsageError(f"means must be (C, C, d) and w (C, C); got {tuple(means.shape)}, {tuple(w.shape)}")
     w = w.to(means.dtype)
     off = ~torch.eye(C, dtype=torch.bool, device=means.device)
     wc = (w * off).sum(1)  # (C,)
@@ -272,7 +334,7 @@ def means_from_samples(g: torch.Tensor, w: torch.Tensor, y: torch.Tensor, num_cl
     """Cross-class means ``(C, C, d)`` and weights ``w_{c,c'}`` ``(C, C)`` from explicit extended
     vectors ``g`` ``(n, C, d)`` (``g[i, c']``), their weights ``w`` ``(n, C)`` and labels ``y`` ``(n,)``."""
     if g.ndim != 3 or w.shape != g.shape[:2] or y.shape != (g.shape[0],):
-        raise ValueError(f"need g (n, C, d), w (n, C), y (n,); got {tuple(g.shape)}, {tuple(w.shape)}, {tuple(y.shape)}")
+        raise UsageError(f"need g (n, C, d), w (n, C), y (n,); got {tuple(g.shape)}, {tuple(w.shape)}, {tuple(y.shape)}")
     counts = torch.bincount(y.long().cpu(), minlength=num_classes)
     if bool((counts == 0).any()):
         missing = [c for c in range(num_classes) if counts[c] == 0]
@@ -297,25 +359,45 @@ def _probabilities(model: nn.Module, X: torch.Tensor, batch_size: int) -> torch.
 
 
 def cross_class_means(
-    model: nn.Module, X: torch.Tensor, y: torch.Tensor, num_classes: int, *,
+    model: nn.Module, data, num_classes: int | None = None, *,
     params: Iterable | None = None, batch_size: int = 256, progress: bool = False,
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """The cross-class mean gradients ``g_{c,c'}`` ``(C, C, P)``, weights ``w_{c,c'}`` ``(C, C)``
-    (summing to 1) and the probabilities ``p`` ``(n, C)``; in the parameters' dtype and device.
+    """The cross-class mean gradients of Papyan (2020, Sec. 6.1), without per-sample gradients.
 
-    One ``vmap``-ed vector-Jacobian product per class and batch (over the ``C`` cross-classes);
-    no per-sample gradients are formed.
+    One ``vmap``-ed vector-Jacobian product per class and batch (over the ``C`` cross-classes).
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        A classifier in eval mode.
+    data : DataLoader, iterable of (X, y) batches, or one (X, y) pair
+        The samples (:mod:`dlspectra.curvature.inputs`), integer labels.
+    num_classes : int, optional
+        ``C`` (default: the model's output width).
+    params : iterable, optional
+        Parameters (tensors or names) the gradients are taken with respect to.
+    batch_size : int
+        Samples per vector-Jacobian product.
+    progress : bool
+        A bar over the classes.
+
+    Returns
+    -------
+    tuple
+        ``g_{c,c'}`` ``(C, C, P)``, the weights ``w_{c,c'}`` ``(C, C)`` (summing to 1) and the
+        probabilities ``p`` ``(n, C)``; in the parameters' dtype and device.
+
+    Raises
+    ------
+    dlspectra.errors.UsageError, ClassStructureError
+        See :func:`classification_data`.
     """
-    _check_eval_mode(model)
-    counts = check_model_and_labels(model, y, num_classes, params)
+    X, y, C = classification_data(model, data, num_classes, params)
     names, ps = select_params(model, params)
     theta = {n: p.detach() for n, p in zip(names, ps)}
     dev, dt = ps[0].device, ps[0].dtype
-    X, y = X.to(dev), y.to(dev)
-    n, C = len(X), num_classes
+    n = len(X)
     p = _probabilities(model, X, batch_size).to(dt)
-    if p.shape[1] != C:
-        raise ClassStructureError(f"model has {p.shape[1]} outputs but num_classes={C}")
     w_icc = p / n  # w_{i,c'} (the class c is the label of i)
     w = torch.zeros(C, C, dtype=dt, device=dev).index_add_(0, y, w_icc)  # (C, C)
     check_finite(w, "cross-class weights")
@@ -333,36 +415,33 @@ def cross_class_means(
             pi = w_icc[b] / w[c]  # (nb, C'): pi_{i,c,c'}
             # cotangents U[c'] = pi[:, c'] * (p_i - e_{c'}), shape (C', nb, C)
             U = pi.T[:, :, None] * (pb[None, :, :] - eye[:, None, :])
-            with torch.enable_grad():
+            with torch.enable_grad(), quiet_torch_func():
                 _, pull = vjp(lambda th: functional_call(model, th, (Xb,)), theta)
                 g = vmap(pull)(U)[0]
             means[c] += _flat(g, names, 1).detach()
     check_finite(means, "cross-class mean gradients")
-    del counts
     return means, w, p
 
 
 def per_sample_extended_gradients(
-    model: nn.Module, X: torch.Tensor, y: torch.Tensor, num_classes: int, *,
+    model: nn.Module, data, num_classes: int | None = None, *,
     params: Iterable | None = None, chunk_size: int = 64,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """All extended gradients ``g_{i,c,c'}`` ``(n, C, P)`` and their weights ``w`` ``(n, C)``.
 
     Per-sample Jacobians by ``vmap(jacrev)`` over samples (``chunk_size`` at a time); memory
-    ``n C P`` -- for small models and tests (ground truth for ``G_within``).
+    ``n C P`` -- for small models and tests (ground truth for ``G_within``). Arguments as in
+    :func:`cross_class_means`.
     """
-    _check_eval_mode(model)
-    check_model_and_labels(model, y, num_classes, params)
+    X, y, num_classes = classification_data(model, data, num_classes, params)
     names, ps = select_params(model, params)
     theta = {n: p.detach() for n, p in zip(names, ps)}
     dev, dt = ps[0].device, ps[0].dtype
-    X = X.to(dev)
 
     def logits(th, x):
         return functional_call(model, th, (x.unsqueeze(0),))[0]
 
-    with warnings.catch_warnings():  # torch.func's first jacrev call triggers torch's own jit deprecation notice
-        warnings.filterwarnings("ignore", message=".*torch.jit.script.*is deprecated", category=FutureWarning)
+    with quiet_torch_func():
         J = vmap(jacrev(logits), in_dims=(None, 0), chunk_size=chunk_size)(theta, X)  # dict of (n, C, *shape)
     J = _flat(J, names, 2)  # (n, C, P)
     p = _probabilities(model, X, 1024).to(dt)
@@ -401,21 +480,59 @@ _PIECES = ("class", "cross", "same", "between")
 
 
 class GDecomposition:
-    """``G = G_class + G_cross + G_within + G_{c=c'}`` of a classifier (cross-entropy) on ``(X, y)``.
+    """Papyan's decomposition ``G = G_class + G_cross + G_within + G_{c=c'}`` (2020, Sec. 6.1, eq. 11).
 
-    Attributes: ``G`` (:class:`GGNOperator`, the mean cross-entropy over all samples), ``structure``
-    (:class:`GradientClassStructure`), and the operators ``class_``, ``cross``, ``same`` (``G_{c=c'}``),
-    ``between`` (their sum, rank <= C^2) as :class:`LowRankOperator`, ``within`` = ``G - between``.
-    :meth:`knockout` gives ``G ⊖ piece`` or ``G ⦀ piece``.  The model must be in eval mode.
+    Of the Gauss-Newton matrix of a classifier's mean cross-entropy over the data.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        A classifier in eval mode.
+    data : DataLoader, iterable of (X, y) batches, or one (X, y) pair
+        The samples (:mod:`dlspectra.curvature.inputs`), integer labels.
+    num_classes : int, optional
+        ``C`` (default: the model's output width).
+    params : iterable, optional
+        Parameters (tensors or names) the matrices act on.
+    batch_size : int
+        Samples per vector-Jacobian product and per batch of ``G``.
+    progress : bool
+        A bar over the classes while the means are computed.
+
+    Attributes
+    ----------
+    G : GGNOperator
+        ``G`` of the mean cross-entropy over all samples.
+    structure : GradientClassStructure
+        The cross-class means and weights.
+    class_, cross, same, between : LowRankOperator
+        ``G_class``, ``G_cross``, ``G_{c=c'}`` and their sum (rank <= C^2).
+    within : LinearCombination
+        ``G - between``.
+
+    Raises
+    ------
+    dlspectra.errors.UsageError, ClassStructureError
+        See :func:`classification_data`.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from torch import nn
+    >>> model = nn.Sequential(nn.Linear(5, 8), nn.ReLU(), nn.Linear(8, 3)).eval()
+    >>> X, y = torch.randn(30, 5), torch.arange(30) % 3
+    >>> dec = GDecomposition(model, (X, y))
+    >>> dec.eigenvalues("class").shape
+    (3,)
     """
 
-    def __init__(self, model: nn.Module, X: torch.Tensor, y: torch.Tensor, num_classes: int, *,
+    def __init__(self, model: nn.Module, data, num_classes: int | None = None, *,
                  params: Iterable | None = None, batch_size: int = 256, progress: bool = False) -> None:
-        means, w, p = cross_class_means(model, X, y, num_classes, params=params, batch_size=batch_size,
+        X, y, num_classes = classification_data(model, data, num_classes, params)
+        means, w, p = cross_class_means(model, (X, y), num_classes, params=params, batch_size=batch_size,
                                         progress=progress)
         dev = means.device
         self.structure = GradientClassStructure(means, w, p, y.to(dev))
-        X, y = X.to(dev), y.to(dev)
         batches = [(X[i:i + batch_size], y[i:i + batch_size]) for i in range(0, len(X), batch_size)]
         self.G = GGNOperator(model, nn.CrossEntropyLoss(), batches, params=params)
         pc = self.structure.pieces
@@ -430,13 +547,13 @@ class GDecomposition:
         table = {"class": self.class_, "cross": self.cross, "same": self.same,
                  "between": self.between, "within": self.within}
         if name not in table:
-            raise ValueError(f"unknown piece {name!r}; valid: {', '.join(table)}")
+            raise UsageError(f"unknown piece {name!r}; valid: {', '.join(table)}")
         return table[name]
 
     def eigenvalues(self, name: str) -> np.ndarray:
         """Exact eigenvalues (descending) of a low-rank piece from its Gram matrix."""
         if name not in _PIECES:
-            raise ValueError(f"exact eigenvalues exist for the low-rank pieces {_PIECES}, not {name!r}")
+            raise UsageError(f"exact eigenvalues exist for the low-rank pieces {_PIECES}, not {name!r}")
         return self.piece(name).eigenvalues()
 
     def knockout(self, name: str, how: str = "subtract") -> CurvatureOperator:
@@ -446,7 +563,7 @@ class GDecomposition:
             return LinearCombination([self.G, self.piece(name)], [1.0, -1.0])
         if how == "project":
             if name == "within":
-                raise ValueError("projection knockout of G_within is not available (full-rank column space)")
+                raise UsageError("projection knockout of G_within is not available (full-rank column space)")
             lr = self.piece(name)
             return ProjectionKnockout(self.G, orthonormal_basis(lr.V * lr.w.sqrt()))
-        raise ValueError(f"how must be 'subtract' or 'project', got {how!r}")
+        raise UsageError(f"how must be 'subtract' or 'project', got {how!r}")

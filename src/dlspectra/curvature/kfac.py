@@ -31,8 +31,9 @@ import torch
 from torch import nn
 
 from .base import CurvatureOperator, check_finite
-from .class_structure import ClassStructureError, MeanPieces, check_model_and_labels, mean_decomposition
-from .operators import _check_eval_mode
+from dlspectra.errors import UsageError
+
+from .class_structure import ClassStructureError, MeanPieces, classification_data, mean_decomposition
 
 __all__ = ["LayerStats", "layer_class_structure", "layer_samples", "layer_ggn_eigenvalues", "KFACOperator", "CFACOperator",
            "kfac_eigenvalues", "project_out", "project_out_rect", "linear_layers"]
@@ -128,23 +129,44 @@ def _accumulators(C: int, d_in: int, d_out: int) -> dict[str, torch.Tensor]:
 
 
 def layer_class_structure(
-    model: nn.Module, X: torch.Tensor, y: torch.Tensor, num_classes: int, *,
+    model: nn.Module, data, num_classes: int | None = None, *,
     layers: Sequence[str] | None = None, batch_size: int = 256, progress: bool = False,
 ) -> list[LayerStats]:
     """:class:`LayerStats` of the linear layers named in ``layers`` (default: all ``nn.Linear``).
 
-    The model must be in eval mode; ``X`` ``(n, ...)``, ``y`` ``(n,)`` integer labels covering every class.
+    Parameters
+    ----------
+    model : torch.nn.Module
+        A classifier in eval mode.
+    data : DataLoader, iterable of (X, y) batches, or one (X, y) pair
+        The samples (:mod:`dlspectra.curvature.inputs`); integer labels covering every class.
+    num_classes : int, optional
+        ``C`` (default: the model's output width).
+    layers : sequence of str, optional
+        Names of ``nn.Linear`` modules.
+    batch_size : int
+        Samples per backward pass.
+    progress : bool
+        A bar over the batches.
+
+    Returns
+    -------
+    list of LayerStats
+
+    Raises
+    ------
+    dlspectra.errors.UsageError, ClassStructureError
+        As :func:`~dlspectra.curvature.classification_data`, or a name that is not a linear layer.
     """
-    _check_eval_mode(model)
-    counts = check_model_and_labels(model, y, num_classes)
+    X, y, C = classification_data(model, data, num_classes)
+    counts = torch.bincount(y.long().cpu(), minlength=C)
     named = dict(linear_layers(model))
     names = list(named) if layers is None else list(layers)
     for n in names:
         if n not in named:
-            raise ValueError(f"{n!r} is not a linear layer of the model; linear layers: {list(named)}")
-    dev = next(model.parameters()).device
-    X, y = X.to(dev), y.to(dev)
-    C, n_all = num_classes, len(X)
+            raise UsageError(f"{n!r} is not a linear layer of the model; linear layers: {list(named)}")
+    dev = X.device
+    n_all = len(X)
     acc = {n: _accumulators(C, named[n].in_features, named[n].out_features) for n in names}
     eye = torch.eye(C, device=dev)
     starts = range(0, n_all, batch_size)
@@ -216,16 +238,16 @@ def _layer_batch(model, Xb, names, named, eye):
     return [ins[n] for n in names], grads, p
 
 
-def layer_samples(model: nn.Module, X: torch.Tensor, y: torch.Tensor, num_classes: int, layer: str, *,
+def layer_samples(model: nn.Module, data, num_classes: int | None, layer: str, *,
                   batch_size: int = 256) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Per-sample input features ``h`` ``(n, d_in)``, errors ``delta`` ``(n, C', d_out)`` and
-    probabilities ``p`` ``(n, C)`` of one linear layer (float64, CPU).  Memory ``n C d_out``."""
-    _check_eval_mode(model)
-    check_model_and_labels(model, y, num_classes)
+    probabilities ``p`` ``(n, C)`` of one linear layer (float64, CPU).  Memory ``n C d_out``.
+    Arguments as :func:`layer_class_structure` (``layer``: one ``nn.Linear``'s name)."""
+    X, _, num_classes = classification_data(model, data, num_classes)
     named = dict(linear_layers(model))
     if layer not in named:
-        raise ValueError(f"{layer!r} is not a linear layer of the model; linear layers: {list(named)}")
-    dev = next(model.parameters()).device
+        raise UsageError(f"{layer!r} is not a linear layer of the model; linear layers: {list(named)}")
+    dev = X.device
     eye = torch.eye(num_classes, device=dev)
     hs, ds, ps = [], [], []
     for s in range(0, len(X), batch_size):

@@ -8,27 +8,31 @@ represent curvature of the *data-set average* loss
 where ``loss_fn`` uses ``reduction='mean'`` over a batch (``nn.CrossEntropyLoss()``,
 ``nn.MSELoss()``, ...), and ``n_b = len(X_b)``.  The weight-decay term is *not* included.
 
-Operators read the parameters' current values (shared storage, no copy): changing the model
-afterwards changes the operator, except for gradient graphs kept with ``cache_graph=True``.
+The data follow the one contract of :mod:`dlspectra.curvature.inputs` (a DataLoader, an iterable of
+``(X, y)`` batches or one ``(X, y)`` pair), checked at construction, before any product, together
+with the model (eval mode, :func:`~dlspectra.curvature.check_eval_mode`) and the loss (a mean, labels
+in range: :func:`~dlspectra.curvature.inputs.check_loss`); products are computed on the device and
+in the dtype of the model's parameters.
 
-The model must be in eval mode: BatchNorm then uses its running statistics and Dropout is off,
-so the operator is a fixed, deterministic matrix (Papyan App. D.3; Xie 0.4 of the catalog).
-A model with BatchNorm or Dropout modules in training mode raises ``ValueError``, and so does a
-BatchNorm layer without running statistics (``track_running_stats=False``: it would normalise with
-batch statistics in eval mode too); any other model in training mode gives a warning.
+Operators read the parameters' current values (shared storage, no copy): changing the model
+afterwards changes the operator (a cached gradient graph is rebuilt when a parameter changed in
+place).
 """
 
 from __future__ import annotations
 
-import time
+import os
 import warnings
-from typing import Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable
 
 import torch
 from torch import nn
 from torch.func import functional_call, grad, jvp, vjp, vmap
 
-from .base import CurvatureOperator, check_finite, select_params
+from dlspectra.errors import UsageError
+
+from .base import CurvatureOperator, check_eval_mode, check_finite, quiet_torch_func, select_params
+from .inputs import Batch, as_batches, check_loss, model_dtype_device
 
 __all__ = [
     "HessianOperator",
@@ -37,67 +41,68 @@ __all__ = [
     "GradientCovarianceOperator",
     "dense_hessian",
     "HVP_METHODS",
+    "default_memory_budget",
 ]
 
-#: HVP implementations: reverse-over-reverse (Pearlmutter's double back-propagation) and
-#: forward-over-reverse (``torch.func.jvp`` of ``torch.func.grad``).
-HVP_METHODS = ("double_backward", "forward_over_reverse")
-
-Batch = tuple[torch.Tensor, torch.Tensor]
-
-_STOCHASTIC_MODULES = (nn.modules.batchnorm._BatchNorm, nn.modules.dropout._DropoutNd, nn.Dropout)
+#: HVP implementations: reverse-over-reverse (Pearlmutter's double back-propagation),
+#: forward-over-reverse (``torch.func.jvp`` of ``torch.func.grad``) and forward-over-reverse
+#: through a traced linearisation (``torch.func.linearize``: traced once per batch, then each
+#: product runs the tangent computation only).
+HVP_METHODS = ("double_backward", "forward_over_reverse", "linearize")
 
 
-def _check_eval_mode(model: nn.Module) -> None:
-    bad = [n or type(m).__name__ for n, m in model.named_modules()
-           if isinstance(m, _STOCHASTIC_MODULES) and m.training]
-    if bad:
-        raise ValueError(
-            "curvature operators need the model in eval mode (BatchNorm uses running statistics, "
-            f"Dropout off); modules in training mode: {bad[:5]}. Call model.eval() first."
-        )
-    # without running statistics BatchNorm normalises with the statistics of each batch even in eval
-    # mode: the "operator" would then depend on how the data are batched
-    no_stats = [n or type(m).__name__ for n, m in model.named_modules()
-                if isinstance(m, nn.modules.batchnorm._BatchNorm)
-                and (not m.track_running_stats or m.running_mean is None or m.running_var is None)]
-    if no_stats:
-        raise ValueError(
-            "curvature operators need BatchNorm layers with running statistics: in eval mode a "
-            "BatchNorm built with track_running_stats=False normalises with each batch's own "
-            f"statistics, so the products would depend on the batching; such layers: {no_stats[:5]}. "
-            "Use running statistics (track_running_stats=True, estimated on the training data) or "
-            "a per-sample normalisation (LayerNorm, GroupNorm)."
-        )
-    if model.training:
-        warnings.warn("model is in training mode; call model.eval() (no BatchNorm/Dropout found, "
-                      "so the operator is unaffected)", stacklevel=3)
+def default_memory_budget(device: torch.device | str) -> int:
+    """Bytes an operator may keep for cached gradient graphs by default.
+
+    On a GPU a quarter of the free memory (``torch.cuda.mem_get_info``); on the CPU a fifth of the
+    available memory (``MemAvailable``), at most 1 GiB. ``DLSPECTRA_HVP_MEMORY`` (bytes) overrides
+    both.
+    """
+    env = os.environ.get("DLSPECTRA_HVP_MEMORY")
+    if env:
+        return int(float(env))
+    device = torch.device(device)
+    if device.type == "cuda":
+        free, _ = torch.cuda.mem_get_info(device)
+        return int(free // 4)
+    avail = None
+    try:
+        with open("/proc/meminfo") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    avail = int(line.split()[1]) * 1024
+                    break
+    except OSError:
+        pass
+    return int(min(2**30, (avail if avail is not None else 5 * 2**30) // 5))
 
 
 class _ModelOperator(CurvatureOperator):
-    """Common machinery: parameter selection, batches, weights, flat <-> dict conversion."""
+    """Common machinery: parameter selection, the data contract, weights, flat <-> dict conversion."""
 
     def __init__(
         self,
         model: nn.Module,
         loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
-        batches: Sequence[Batch],
+        data: Any,
         *,
         params: Iterable[torch.Tensor] | Iterable[str] | None = None,
+        batch_size: int | None = None,
     ) -> None:
-        _check_eval_mode(model)
-        batches = list(batches)
-        if not batches:
-            raise ValueError("batches is empty")
+        check_eval_mode(model)
+        if not callable(loss_fn):
+            raise UsageError(f"loss_fn must be callable (e.g. nn.CrossEntropyLoss()), got {type(loss_fn).__name__}")
         names, ps = select_params(model, params)
-        dtypes = {p.dtype for p in ps}
-        if len(dtypes) != 1:
-            raise ValueError(f"selected parameters have mixed dtypes {dtypes}")
-        device = ps[0].device
-        super().__init__(sum(p.numel() for p in ps), device, ps[0].dtype)
+        dtype, device = model_dtype_device(model, params)
+        for n, p in zip(names, ps):
+            if not bool(torch.isfinite(p).all()):
+                raise UsageError(f"parameter {n!r} of the model contains NaN or infinite values")
+        batches = as_batches(data, dtype=dtype, device=device, batch_size=batch_size)
+        check_loss(model, loss_fn, batches)
+        super().__init__(sum(p.numel() for p in ps), device, dtype)
         self.model = model
         self.loss_fn = loss_fn
-        self.batches = batches
+        self.batches: list[Batch] = batches
         self.names = names
         self.shapes = [p.shape for p in ps]
         self.numels = [p.numel() for p in ps]
@@ -110,7 +115,7 @@ class _ModelOperator(CurvatureOperator):
     def _unflatten(self, v: torch.Tensor) -> dict[str, torch.Tensor]:
         return {n: t.view(s) for n, t, s in zip(self.names, torch.split(v, self.numels), self.shapes)}
 
-    def _flatten(self, d: dict[str, torch.Tensor] | Sequence[torch.Tensor]) -> torch.Tensor:
+    def _flatten(self, d: dict[str, torch.Tensor] | list[torch.Tensor]) -> torch.Tensor:
         ts = [d[n] for n in self.names] if isinstance(d, dict) else list(d)
         return torch.cat([t.reshape(-1) for t in ts])
 
@@ -133,106 +138,181 @@ class _ModelOperator(CurvatureOperator):
         return total, g
 
 
+def _saved_bytes():
+    """A saved-tensors hook pair counting the distinct storages autograd keeps (the graph's memory)."""
+    seen: dict[int, int] = {}
+
+    def pack(t: torch.Tensor) -> torch.Tensor:
+        try:
+            st = t.untyped_storage()
+            seen[st.data_ptr()] = st.nbytes()
+        except (RuntimeError, NotImplementedError):  # a tensor without storage (functorch wrapper)
+            pass
+        return t
+
+    return seen, torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t)
+
+
 class HessianOperator(_ModelOperator):
-    """Hessian ``H = d^2 L / d theta^2`` of the data-set average loss (see the module docstring).
+    """Hessian ``H = d^2 L / d theta^2`` of the data-set mean loss (see the module docstring).
 
     Parameters
     ----------
-    model : nn.Module
-        In eval mode (BatchNorm -> running statistics); raises ``ValueError`` otherwise.
-    loss_fn : callable ``(outputs, targets) -> scalar`` with ``reduction='mean'``.
-    batches : sequence of ``(X, y)`` tensors, already on the model's device.
-    params : parameters (tensors or names) to differentiate; default all with ``requires_grad``.
-    method : ``"double_backward"`` (Pearlmutter), ``"forward_over_reverse"`` (``torch.func``),
-        or ``"auto"``: at the first product, time both on the first batch and keep the faster
-        (``method_used``, ``auto_timings``); a method that fails (e.g. torch's ``mse_loss`` has
-        no forward-over-reverse derivative) is skipped.  Neither wins everywhere:
-        ``bench/bench_hvp.py`` (see ``bench/README.md``) measures both; the products agree to
-        rounding.
-    cache_graph : with ``method="double_backward"``, keep each batch's gradient graph between
-        products (saves one forward+backward per batch and product; costs the graph's memory).
-    matmat_chunk_size : columns per ``vmap`` call in ``matmat`` with forward-over-reverse.
+    model : torch.nn.Module
+        In eval mode (BatchNorm with running statistics, Dropout off).
+    loss_fn : callable
+        ``loss_fn(outputs, targets)`` returning the batch *mean* (``reduction='mean'``).
+    data : DataLoader, iterable of (X, y) batches, or one (X, y) pair
+        The samples (see :mod:`dlspectra.curvature.inputs`); moved to the model's device.
+    params : iterable of tensors or names, optional
+        The parameters to differentiate (a parameter block: one layer's weights, ...); default
+        every parameter with ``requires_grad``.
+    method : {"auto", "double_backward", "forward_over_reverse", "linearize"}
+        ``"double_backward"``: reverse-over-reverse (Pearlmutter 1994). ``"forward_over_reverse"``:
+        ``torch.func.jvp`` of ``torch.func.grad``. ``"linearize"``: forward-over-reverse through
+        ``torch.func.linearize``, traced once per batch at its first product (seconds; memory
+        for the traced graph, not budgeted), then the cheapest per product (about 1.1-1.2
+        gradients on LeNet-5 on a CPU): for long solves. ``"auto"`` (default): double backward --
+        with the gradient graphs cached when they fit ``memory_budget`` (about two gradients per
+        product, ``bench/bench_hvp.py``) -- falling back to forward-over-reverse if a layer has no
+        double backward. The products of the paths agree to rounding; double backward with and
+        without the cache are bit-for-bit the same.
+    cache_graph : bool, optional
+        Keep each batch's gradient graph between products (saves one forward and backward per
+        batch and product; costs the graph's memory). ``None`` (default): cache when the graphs of
+        all batches fit ``memory_budget`` (measured at the first product from the tensors autograd
+        saves for batch 0). Used with double backward only.
+    memory_budget : int, optional
+        Bytes for cached graphs; default :func:`default_memory_budget`.
+    batch_size : int, optional
+        Split the data into batches of at most this many samples.
+    matmat_chunk_size : int, optional
+        Columns per ``vmap`` call in ``matmat`` with forward-over-reverse.
 
-    Products are computed in the model's dtype (float32 or float64), summed over batches with
-    weights ``n_b / N``.  Shapes: ``matvec`` ``(dim,) -> (dim,)``.
+    Raises
+    ------
+    dlspectra.errors.UsageError
+        At construction: the model in training mode (BatchNorm/Dropout), a summed or unreduced
+        loss, data outside the contract, labels out of range, an unknown ``method``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from torch import nn
+    >>> torch.manual_seed(0)  # doctest: +ELLIPSIS
+    <torch._C.Generator object at ...>
+    >>> model = nn.Sequential(nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 3)).eval()
+    >>> X, y = torch.randn(32, 4), torch.randint(0, 3, (32,))
+    >>> H = HessianOperator(model, nn.CrossEntropyLoss(), (X, y))
+    >>> H.dim, H.matvec(torch.ones(H.dim)).shape
+    (67, torch.Size([67]))
     """
 
-    def __init__(self, model, loss_fn, batches, *, params=None, method: str = "auto",
-                 cache_graph: bool = False, matmat_chunk_size: int | None = 16) -> None:
-        super().__init__(model, loss_fn, batches, params=params)
-        self.matmat_chunk_size = matmat_chunk_size
+    def __init__(self, model, loss_fn, data, *, params=None, method: str = "auto",
+                 cache_graph: bool | None = None, memory_budget: int | None = None,
+                 batch_size: int | None = None, matmat_chunk_size: int | None = 16) -> None:
         if method not in HVP_METHODS + ("auto",):
-            raise ValueError(f"method must be one of {HVP_METHODS + ('auto',)}, got {method!r}")
+            raise UsageError(f"method must be one of {HVP_METHODS + ('auto',)}, got {method!r}")
+        super().__init__(model, loss_fn, data, params=params, batch_size=batch_size)
+        self.matmat_chunk_size = matmat_chunk_size
         self.method = method
-        #: the method actually used ("auto" decides at the first product; see _choose_method)
+        #: the method in use ("auto" settles at the first product: double backward, or forward-over-reverse
+        #: when double backward fails)
         self.method_used: str | None = None if method == "auto" else method
-        self.auto_timings: dict[str, float] = {}
         self.auto_errors: dict[str, str] = {}
         self.cache_graph = cache_graph
+        self.memory_budget = memory_budget
+        #: bytes autograd saved for batch 0's gradient graph, and the estimate for all batches
+        self.graph_bytes: dict[str, int] = {}
         self._graphs: dict[int, tuple[list[torch.Tensor], list[torch.Tensor]]] = {}
+        self._graph_versions: list[int] | None = None
+        self._linear: dict[int, Callable] = {}
+        self._linear_versions: list[int] | None = None
 
-    # reverse-over-reverse
-    def _hvp_double_backward(self, b: int, vd: dict[str, torch.Tensor]) -> list[torch.Tensor]:
+    # -- the gradient graph of one batch (reverse-over-reverse)
+    def _versions(self) -> list[int]:
+        return [t._version for t in self._theta.values()]
+
+    def _build_graph(self, b: int) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
         X, y = self.batches[b]
+        ps = {n: t.clone().requires_grad_(True) for n, t in self._theta.items()}
+        leaves = [ps[n] for n in self.names]
+        if self.cache_graph is None:  # decide from what autograd saves for this batch
+            seen, hooks = _saved_bytes()
+            with hooks:
+                gs = list(torch.autograd.grad(self._loss(ps, X, y), leaves, create_graph=True))
+            per_sample = sum(seen.values()) / len(X)
+            total = int(per_sample * self.num_data)
+            budget = self.memory_budget if self.memory_budget is not None else default_memory_budget(self.device)
+            self.graph_bytes = {"batch0": int(sum(seen.values())), "all_batches": total, "budget": int(budget)}
+            self.cache_graph = total <= budget
+        else:
+            gs = list(torch.autograd.grad(self._loss(ps, X, y), leaves, create_graph=True))
+        return leaves, gs
+
+    def _hvp_double_backward(self, b: int, vd: dict[str, torch.Tensor]) -> list[torch.Tensor]:
+        if self._graphs and self._graph_versions != self._versions():  # a parameter changed in place
+            self._graphs.clear()
         if b in self._graphs:
             leaves, gs = self._graphs[b]
         else:
-            ps = {n: t.clone().requires_grad_(True) for n, t in self._theta.items()}
-            leaves = [ps[n] for n in self.names]
-            gs = list(torch.autograd.grad(self._loss(ps, X, y), leaves, create_graph=True))
+            leaves, gs = self._build_graph(b)
             if self.cache_graph:
                 self._graphs[b] = (leaves, gs)
+                self._graph_versions = self._versions()
         # d/dtheta (g . v) = H v, as a vector-Jacobian product of the gradient with v; gradient
         # blocks that do not depend on theta (constant) contribute nothing
         live = [(g, vd[n]) for g, n in zip(gs, self.names) if g.requires_grad]
         if not live:
             return [None] * len(leaves)
         return list(torch.autograd.grad([g for g, _ in live], leaves, grad_outputs=[u for _, u in live],
-                                        retain_graph=self.cache_graph, allow_unused=True))
+                                        retain_graph=bool(self.cache_graph), allow_unused=True))
 
-    # forward-over-reverse
+    # -- forward-over-reverse
     def _hvp_forward_over_reverse(self, b: int, vd: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
         X, y = self.batches[b]
         gfun = grad(lambda p: self._loss(p, X, y))
         return jvp(gfun, (self._theta,), (vd,))[1]
 
+    def _hvp_linearize(self, b: int, vd: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+        from torch.func import linearize
+
+        if self._linear and self._linear_versions != self._versions():  # a parameter changed in place
+            self._linear.clear()
+        if b not in self._linear:
+            X, y = self.batches[b]
+            with warnings.catch_warnings():  # torch.fx's notice about the traced parameters (harmless)
+                warnings.filterwarnings("ignore", message=r".*get_attr Node with no underlying reference.*")
+                self._linear[b] = linearize(grad(lambda p: self._loss(p, X, y)), self._theta)[1]
+            self._linear_versions = self._versions()
+        return self._linear[b](vd)
+
     def _run(self, method: str, b: int, vd: dict[str, torch.Tensor]) -> torch.Tensor:
+        if method == "linearize":
+            return self._flatten(self._hvp_linearize(b, vd))
         if method == "double_backward":
             hs = self._hvp_double_backward(b, vd)
             hs = [torch.zeros_like(vd[n]) if h is None else h for h, n in zip(hs, self.names)]
             return self._flatten(hs)
         return self._flatten(self._hvp_forward_over_reverse(b, vd))
 
-    def _choose_method(self, vd: dict[str, torch.Tensor]) -> torch.Tensor:
-        """``method="auto"``: time both methods on batch 0 (each run twice, the second run timed)
-        and keep the faster one in ``self.method_used``; timings in ``self.auto_timings``.
-        Returns the batch-0 product.  Costs three extra single-batch HVPs, once."""
-        sync = torch.cuda.synchronize if self.device.type == "cuda" else (lambda: None)
-        timings, result = {}, None
-        for method in ("forward_over_reverse", "double_backward"):
+    def _first_product(self, b: int, vd: dict[str, torch.Tensor]) -> torch.Tensor:
+        """``method="auto"``: double backward, else forward-over-reverse (recorded in ``method_used``)."""
+        for method in HVP_METHODS[:2]:
             try:
-                for _ in range(2):
-                    sync()
-                    t = time.perf_counter()
-                    out = self._run(method, 0, vd)
-                    sync()
-                    timings[method] = time.perf_counter() - t
-                result = out if result is None else result
-            except (RuntimeError, NotImplementedError) as err:  # e.g. no forward-mode derivative
-                timings[method] = float("inf")
-                self.auto_errors[method] = str(err)
-        if not any(t < float("inf") for t in timings.values()):
-            raise RuntimeError(f"no HVP method works for this model: {self.auto_errors}")
-        self.auto_timings = timings
-        self.method_used = min(timings, key=timings.get)
-        return self._run(self.method_used, 0, vd) if result is None else result
+                out = self._run(method, b, vd)
+            except (RuntimeError, NotImplementedError) as err:  # e.g. an op without a double backward
+                self.auto_errors[method] = f"{type(err).__name__}: {err}"
+                self._graphs.clear()
+                continue
+            self.method_used = method
+            return out
+        raise UsageError(f"neither HVP method works for this model and loss: {self.auto_errors}")
 
     def _batch_hvp(self, b: int, v: torch.Tensor) -> torch.Tensor:
         vd = self._unflatten(v)
         if self.method_used is None:  # "auto", first product
-            if b == 0:
-                return self._choose_method(vd)
-            self._choose_method(vd)
+            return self._first_product(b, vd)
         return self._run(self.method_used, b, vd)
 
     def _matvec(self, v: torch.Tensor) -> torch.Tensor:
@@ -243,7 +323,7 @@ class HessianOperator(_ModelOperator):
 
     def _matmat(self, V: torch.Tensor) -> torch.Tensor:
         """Column by column, except with forward-over-reverse: ``vmap`` over ``matmat_chunk_size``
-        columns at a time (a gain on GPUs; TOOLCHAIN.md found none on 2 CPU cores)."""
+        columns at a time (a gain on GPUs; none measured on 2 CPU cores)."""
         if self.method_used != "forward_over_reverse" or V.shape[1] == 1:
             return super()._matmat(V)
         out = torch.zeros_like(V)
@@ -291,12 +371,28 @@ class GGNOperator(_ModelOperator):
 
 
 class ResidualOperator(CurvatureOperator):
-    """The residual ``E = H - G`` (Papyan Sec. 5): Hessian minus Gauss-Newton, same arguments as
-    :class:`HessianOperator`.  Each product costs one HVP and one GGN product."""
+    """The residual ``E = H - G`` (Papyan 2020, Sec. 5, eq. 6): Hessian minus Gauss-Newton.
 
-    def __init__(self, model, loss_fn, batches, *, params=None, method: str = "auto") -> None:
-        self.hessian = HessianOperator(model, loss_fn, batches, params=params, method=method)
-        self.ggn = GGNOperator(model, loss_fn, batches, params=params)
+    Same arguments as :class:`HessianOperator` (``method``, ``cache_graph``, ``memory_budget``
+    apply to its Hessian part); the data are normalised once and shared. Each product costs one
+    HVP and one GGN product.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from torch import nn
+    >>> model = nn.Sequential(nn.Linear(3, 5), nn.Tanh(), nn.Linear(5, 2)).eval()
+    >>> E = ResidualOperator(model, nn.CrossEntropyLoss(), (torch.randn(16, 3), torch.randint(0, 2, (16,))))
+    >>> E.dim
+    32
+    """
+
+    def __init__(self, model, loss_fn, data, *, params=None, method: str = "auto",
+                 cache_graph: bool | None = None, memory_budget: int | None = None,
+                 batch_size: int | None = None) -> None:
+        self.hessian = HessianOperator(model, loss_fn, data, params=params, method=method, cache_graph=cache_graph,
+                                       memory_budget=memory_budget, batch_size=batch_size)
+        self.ggn = GGNOperator(model, loss_fn, self.hessian.batches, params=params)
         super().__init__(self.hessian.dim, self.hessian.device, self.hessian.dtype)
 
     def _matvec(self, v: torch.Tensor) -> torch.Tensor:
@@ -318,9 +414,9 @@ class GradientCovarianceOperator(_ModelOperator):
     the ``M x M`` Gram matrix.
     """
 
-    def __init__(self, model, loss_fn, batches, *, params=None, centered: bool = True,
-                 chunk_size: int | None = 256, max_memory: float = 2 * 2**30) -> None:
-        super().__init__(model, loss_fn, batches, params=params)
+    def __init__(self, model, loss_fn, data, *, params=None, centered: bool = True,
+                 chunk_size: int | None = 256, max_memory: float = 2 * 2**30, batch_size: int | None = None) -> None:
+        super().__init__(model, loss_fn, data, params=params, batch_size=batch_size)
         self.centered = centered
         self.chunk_size = chunk_size
         itemsize = torch.empty((), dtype=self.dtype).element_size()
@@ -342,7 +438,8 @@ class GradientCovarianceOperator(_ModelOperator):
         """All per-sample gradients, shape ``(M, dim)`` in ``self.dtype`` (kept if ``store``)."""
         if self._G is not None:
             return self._G
-        G = torch.cat([self._batch_per_sample(X, y) for X, y in self.batches], dim=0)
+        with quiet_torch_func():
+            G = torch.cat([self._batch_per_sample(X, y) for X, y in self.batches], dim=0)
         check_finite(G, "per-sample gradients")
         if self.store:
             self._G = G
@@ -397,7 +494,7 @@ class GradientCovarianceOperator(_ModelOperator):
 def dense_hessian(
     model: nn.Module,
     loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
-    batches: Sequence[Batch],
+    data: Any,
     *,
     params: Iterable[torch.Tensor] | Iterable[str] | None = None,
     chunk_size: int = 256,
@@ -406,20 +503,21 @@ def dense_hessian(
     """The exact ``(P, P)`` Hessian of the data-set average loss, symmetrised, in the model's dtype.
 
     Columns are HVPs with the identity's columns, ``chunk_size`` at a time through
-    ``torch.func.vmap`` of a forward-over-reverse HVP (TOOLCHAIN.md: ~50 s for P = 9,960 over
-    1,000 images on 2 cores; row-wise double backward was > 5x slower).  Memory: ``P^2`` entries
+    ``torch.func.vmap`` of a forward-over-reverse HVP (measured: ~50 s for P = 9,960 over 1,000
+    images on 2 CPU cores; row-wise double backward was > 5x slower).  Memory: ``P^2`` entries
     plus ``chunk_size`` batched HVPs.  The asymmetry before symmetrising is stored in
     ``dense_hessian.last_asymmetry`` (max abs of ``H - H^T`` relative to max abs ``H``).
     A loss without a forward-over-reverse derivative (e.g. ``nn.MSELoss``: "ZeroTensors are
     immutable") falls back to double backward, as ``HessianOperator(method="auto")`` does; the
     method used is in ``dense_hessian.last_method``.
     """
-    op = HessianOperator(model, loss_fn, batches, params=params, method="forward_over_reverse")
+    op = HessianOperator(model, loss_fn, data, params=params, method="forward_over_reverse")
     try:
-        return _dense_hessian_vmap(op, chunk_size, progress)
+        with torch.enable_grad(), quiet_torch_func():
+            return _dense_hessian_vmap(op, chunk_size, progress)
     except (RuntimeError, NotImplementedError):
         pass
-    op = HessianOperator(model, loss_fn, batches, params=params, method="double_backward")
+    op = HessianOperator(model, loss_fn, op.batches, params=params, method="double_backward", cache_graph=False)
     P = op.dim
     H = torch.empty(P, P, device=op.device, dtype=op.dtype)
     cols = range(P)
