@@ -246,13 +246,17 @@ def gp_hessian_model(
 
 
 def gp_hessian_spectra(
-    n: int, kp: float = 1.0, kpp: float = 1.0, num_samples: int = 100, *, seed: int = 0, **kwargs
+    n: int, kp: float = 1.0, kpp: float = 1.0, num_samples: int = 100, *, seed: int = 0,
+    order: str = "descending", **kwargs
 ) -> list[np.ndarray]:
-    """Eigenvalues (ascending) of ``num_samples`` independent :func:`gp_hessian_model` matrices;
-    ``kwargs`` (outliers, outlier_scale, degeneracy) ARE forwarded (the authors' ratio code drops
-    them, catalog D11)."""
+    """Eigenvalues of ``num_samples`` independent :func:`gp_hessian_model` matrices (Baskerville et
+    al., Sec. 4), each descending (``order="ascending"`` for the other order); ``kwargs``
+    (outliers, outlier_scale, degeneracy) are forwarded (the authors' ratio code drops them)."""
+    if order not in ("descending", "ascending"):
+        raise ValueError(f"order must be 'descending' or 'ascending', got {order!r}")
     rng = np.random.default_rng(seed)
-    return [np.linalg.eigvalsh(gp_hessian_model(n, kp, kpp, seed=rng, **kwargs)) for _ in range(num_samples)]
+    out = [np.linalg.eigvalsh(gp_hessian_model(n, kp, kpp, seed=rng, **kwargs)) for _ in range(num_samples)]
+    return out if order == "ascending" else [e[::-1].copy() for e in out]
 
 
 
@@ -268,7 +272,7 @@ class RTildeEstimate:
     """Mean min/max ratio ``<r~>`` with a bootstrap interval (``lo``, ``hi``) at ``level``.
 
     ``n_ratios``: ratios pooled; ``n_spectra``: spectra they come from; ``resampled``: what the
-    bootstrap resampled ("spectra" when there are several, else "ratios")."""
+    bootstrap resampled (blocks of consecutive ratios within each spectrum)."""
 
     mean: float
     lo: float
@@ -300,12 +304,51 @@ class RTildeEstimate:
 
 
 def r_tilde_bootstrap(eigs: np.ndarray | Sequence[np.ndarray], *, cutoff: float | None = None,
-                      n_boot: int = 400, level: float = 0.95, seed: int = 0) -> RTildeEstimate:
-    """``<r~>`` of one spectrum or pooled over spectra, with a seeded percentile bootstrap interval.
+                      n_boot: int = 400, level: float = 0.95, seed: int = 0,
+                      block: int | None = None) -> RTildeEstimate:
+    """``<r~>`` of one spectrum or pooled over spectra, with a seeded block-bootstrap interval.
 
-    With several spectra the bootstrap resamples whole spectra (ratios inside one spectrum are
-    correlated, so resampling them one by one would understate the error); with one spectrum it
-    resamples the ratios.  ``cutoff`` drops ``|lambda| <= cutoff`` first.
+    Neighbouring ratios share a spacing (``r~_n`` and ``r~_{n+1}`` both contain ``s_n``) and level
+    spacings are correlated further out, so the ratios of one spectrum are not independent:
+    resampling them one by one understates the error (a nominal 95 % interval covered the mean in
+    85-89 % of GOE spectra). The bootstrap therefore resamples *blocks* of consecutive ratios
+    within each spectrum -- the circular moving-block bootstrap of Politis & Romano (1992), block
+    length ``block`` (default ``round(n^(1/3))`` for ``n`` ratios, at least 2) -- and pools the
+    spectra as they are pooled for the estimate (spectra are independent draws, e.g. batches).
+    The interval is the percentile interval of the ``n_boot`` resampled means.
+
+    Parameters
+    ----------
+    eigs : array or sequence of arrays
+        One spectrum, or several (ratios never cross spectra).
+    cutoff : float, optional
+        Drop ``|lambda| <= cutoff`` first.
+    n_boot : int
+        Bootstrap replicates.
+    level : float
+        Coverage of the interval, in ``(0, 1)``.
+    seed : int
+        Seeds the resampling.
+    block : int, optional
+        Block length in ratios.
+
+    Returns
+    -------
+    RTildeEstimate
+        ``mean``, ``lo``, ``hi``, ``n_ratios``, ``n_spectra``, ``resampled`` (``"blocks of k
+        ratios"``).
+
+    Raises
+    ------
+    ValueError
+        No spacing ratio (fewer than 3 distinct eigenvalues above the cut-off), or ``level``
+        outside ``(0, 1)``.
+
+    Examples
+    --------
+    >>> est = r_tilde_bootstrap(np.linalg.eigvalsh(sample_goe(200, seed=1)))
+    >>> est.lo < est.mean < est.hi, est.closer_to
+    (True, 'GOE')
     """
     if isinstance(eigs, np.ndarray) and eigs.ndim == 1:
         eigs = [eigs]
@@ -317,18 +360,22 @@ def r_tilde_bootstrap(eigs: np.ndarray | Sequence[np.ndarray], *, cutoff: float 
         raise ValueError(f"level must lie in (0, 1), got {level}")
     rng = np.random.default_rng(seed)
     allr = np.concatenate(per)
-    if len(per) >= 2:
-        sums = np.array([r.sum() for r in per])
-        counts = np.array([r.size for r in per])
-        idx = rng.integers(0, len(per), size=(n_boot, len(per)))
-        boots = sums[idx].sum(1) / counts[idx].sum(1)
-        how = "spectra"
-    else:
-        idx = rng.integers(0, allr.size, size=(n_boot, allr.size))
-        boots = allr[idx].mean(1)
-        how = "ratios"
+    sums = np.zeros(n_boot)
+    lengths = []
+    for r in per:
+        n = r.size
+        L = int(block) if block is not None else max(2, int(round(n ** (1 / 3))))
+        L = min(L, n)
+        lengths.append(L)
+        nb = -(-n // L)
+        starts = rng.integers(0, n, size=(n_boot, nb))
+        idx = (starts[:, :, None] + np.arange(L)).reshape(n_boot, nb * L)[:, :n] % n  # circular blocks
+        sums += r[idx].sum(1)
+    boots = sums / allr.size
     a = (1 - level) / 2
     lo, hi = np.quantile(boots, [a, 1 - a])
+    Ls = sorted(set(lengths))
+    how = f"blocks of {Ls[0]} ratios" if len(Ls) == 1 else f"blocks of {Ls[0]}-{Ls[-1]} ratios"
     return RTildeEstimate(float(allr.mean()), float(lo), float(hi), level, int(allr.size), len(per), how)
 
 
@@ -392,8 +439,8 @@ def numerical_rank(eigs: np.ndarray, *, rtol: float | None = None, dtype=np.floa
 
 
 def nonzero_eigenvalues(eigs: np.ndarray, *, rtol: float | None = None, dtype=np.float64) -> np.ndarray:
-    """The numerically non-zero eigenvalues (sorted), with the rule of :func:`numerical_rank`."""
-    e = np.sort(np.asarray(eigs, dtype=np.float64).reshape(-1))
+    """The numerically non-zero eigenvalues, descending, with the rule of :func:`numerical_rank`."""
+    e = np.sort(np.asarray(eigs, dtype=np.float64).reshape(-1))[::-1]
     top = float(np.abs(e).max()) if e.size else 0.0
     tol = (_default_rtol(e.size, dtype) if rtol is None else rtol) * top
     return e[np.abs(e) > tol]
