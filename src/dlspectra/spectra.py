@@ -18,7 +18,7 @@ import torch
 
 from . import data as data_mod
 from .cache import Cache
-from .errors import SpectrumError, UnknownNameError
+from .errors import SolverWarning, SpectrumError, UnknownNameError
 from .train import TrainedModel, loss_function, resolve_device
 
 MATRICES = ("hessian", "ggn", "residual", "gradient-covariance")
@@ -115,10 +115,12 @@ def top_eigenvalues(trained: TrainedModel, spec: SpectrumSpec, device: str | tor
     device = resolve_device(device)
     cache = cache or Cache()
     key = {"train": trained.config.key_config(), "spectrum": dataclasses.asdict(spec), "_version": 2}
-    if spec.solver == "power" or spec.matrix == "gradient-covariance":
-        # entries made before the solver fixes of issue 14 (the gradient covariance centred before its
-        # product; power iteration reporting the residual of the pair it returns) are not reused
+    if spec.matrix == "gradient-covariance":
+        # entries made before the gradient covariance was centred before its product are not reused
         key["_solver_fix"] = 1
+    if spec.solver == "power":
+        # power iteration's ``converged`` is the residual test (it was the Rayleigh-quotient test)
+        key["_solver_fix"] = 2
 
     def compute() -> dict:
         op = build_operator(trained, spec, device)
@@ -126,7 +128,7 @@ def top_eigenvalues(trained: TrainedModel, spec: SpectrumSpec, device: str | tor
         # the solvers warn when they stop unconverged; the result records it (``converged``) and the
         # pages say so in their own words, so the warning (with this file's path) stays off the pages
         with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message=r".*not converged.*")
+            warnings.simplefilter("ignore", SolverWarning)
             if spec.solver == "lanczos":
                 res = spectral.lanczos_top_k(op, spec.k, num_steps=spec.max_steps, tol=spec.tol, seed=spec.seed,
                                              progress=progress)
@@ -170,3 +172,244 @@ def hessian_trace(trained: TrainedModel, spec: SpectrumSpec, num_samples: int, d
     out = cache.get_or_compute("traces", key, compute, "npz")
     trained.model.to(torch.float32)
     return float(out["trace"]), float(out["std"])
+
+
+# ----------------------------------------------------------------------------- any nn.Module with its data
+
+_OPERATORS = ("hessian", "ggn", "residual", "gradient-covariance")
+
+
+def _operator(matrix: str, model, loss_fn, data, *, params=None, batch_size=None):
+    from . import curvature
+
+    classes = {"hessian": curvature.HessianOperator, "ggn": curvature.GGNOperator,
+               "residual": curvature.ResidualOperator, "gradient-covariance": curvature.GradientCovarianceOperator}
+    if matrix not in classes:
+        raise UnknownNameError(f"unknown matrix {matrix!r}; valid: {sorted(classes)}")
+    return classes[matrix](model, loss_fn, data, params=params, batch_size=batch_size)
+
+
+def model_spectrum(model: torch.nn.Module, loss_fn, data, spec: SpectrumSpec | None = None, *,
+                   params=None, progress: bool = True, cache: Cache | None = None) -> Spectrum:
+    """Top eigenvalues of the curvature of any ``nn.Module`` on its data, cached by content.
+
+    The sibling of :func:`top_eigenvalues` for a model of one's own: the cache key holds the
+    module's fingerprint (architecture, weights, buffers: :func:`~dlspectra.train.module_fingerprint`),
+    the data's (every batch's values in order), the loss and the fields of ``spec`` that matter
+    here (``matrix``, ``k``, ``max_steps``, ``tol``, ``seed``, ``solver``, ``batch_size``), so a second
+    call with the same model and data loads the spectrum in milliseconds.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        In eval mode; products on its device, in its dtype.
+    loss_fn : callable
+        The batch *mean* loss (``nn.CrossEntropyLoss()``, ``nn.MSELoss()``, ...).
+    data : DataLoader, iterable of (X, y) batches, or one (X, y) pair
+        :mod:`dlspectra.curvature.inputs`; a shuffling DataLoader gives another key at every call
+        (pass a fixed order to be cached).
+    spec : SpectrumSpec, optional
+        ``matrix`` (``"hessian"``, ``"ggn"``, ``"residual"``, ``"gradient-covariance"``), ``k``,
+        ``max_steps``, ``tol``, ``seed``, ``solver`` (``"lanczos"`` or ``"power"``) and
+        ``batch_size`` (``None`` keeps the batches as given; the default spec's 500 splits larger
+        ones). Default ``SpectrumSpec(k=20)``.
+    params : iterable, optional
+        A parameter block (tensors or names): the spectrum of that block of the matrix.
+    progress : bool
+        The solver's bar (converged pairs).
+    cache : Cache, optional
+        Default ``Cache()``; namespace ``spectra``.
+
+    Returns
+    -------
+    Spectrum
+        ``eigenvalues`` (descending, float64), ``residuals``, ``num_matvecs``, ``converged``, ``seconds``.
+
+    Raises
+    ------
+    dlspectra.errors.UsageError
+        The model, data or loss break the contract (before any product); unknown matrix or solver.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from torch import nn
+    >>> model = nn.Sequential(nn.Linear(4, 6), nn.Tanh(), nn.Linear(6, 3)).eval()
+    >>> X, y = torch.randn(40, 4), torch.arange(40) % 3
+    >>> s = model_spectrum(model, nn.CrossEntropyLoss(), (X, y), SpectrumSpec(k=3), progress=False)
+    >>> s.eigenvalues.shape, s.converged
+    ((3,), True)
+    """
+    from . import spectral
+    from .curvature.inputs import as_batches, model_dtype_device
+    from .train import data_fingerprint, loss_fingerprint, module_fingerprint
+
+    spec = spec or SpectrumSpec(k=20)
+    if spec.solver not in ("lanczos", "power"):
+        raise UnknownNameError(f"unknown solver {spec.solver!r}; valid: lanczos, power")
+    dtype, device = model_dtype_device(model, params)
+    batches = as_batches(data, dtype=dtype, device=device, batch_size=spec.batch_size)
+    names = None if params is None else sorted(n if isinstance(n, str) else
+                                               next(k for k, p in model.named_parameters() if p is n) for n in params)
+    cache = cache or Cache()
+    key = {"module": module_fingerprint(model), "data": data_fingerprint(batches), "loss": loss_fingerprint(loss_fn),
+           "params": names, "spectrum": {f: getattr(spec, f) for f in ("matrix", "k", "max_steps", "tol", "seed",
+                                                                       "solver", "batch_size")},
+           "_version": 1}
+
+    def compute() -> dict:
+        op = _operator(spec.matrix, model, loss_fn, batches, params=params)
+        t0 = time.perf_counter()
+        if spec.solver == "lanczos":
+            res = spectral.lanczos_top_k(op, spec.k, num_steps=spec.max_steps, tol=spec.tol, seed=spec.seed,
+                                         progress=progress)
+        else:
+            res = spectral.power_iteration_top_k(op, spec.k, tol=spec.tol, seed=spec.seed, progress=progress)
+        return {"eigenvalues": np.asarray(res.eigenvalues, dtype=np.float64),
+                "residuals": np.asarray(res.residuals, dtype=np.float64),
+                "num_matvecs": np.int64(res.num_matvecs), "converged": np.bool_(res.converged),
+                "seconds": np.float64(time.perf_counter() - t0)}
+
+    out = cache.get_or_compute("spectra", key, compute, "npz")
+    return Spectrum(out["eigenvalues"], out["residuals"], int(out["num_matvecs"]), bool(out["converged"]),
+                    float(out["seconds"]))
+
+
+def parameter_blocks(model: torch.nn.Module) -> dict[str, list[str]]:
+    """The model's trainable parameters grouped by the module that owns them (one block per layer).
+
+    Returns
+    -------
+    dict
+        ``{module name: [parameter names]}`` in the model's order, e.g.
+        ``{"0": ["0.weight", "0.bias"], "2": ["2.weight", "2.bias"]}`` for an ``nn.Sequential``.
+
+    Examples
+    --------
+    >>> from torch import nn
+    >>> parameter_blocks(nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1)))
+    {'0': ['0.weight', '0.bias'], '2': ['2.weight', '2.bias']}
+    """
+    blocks: dict[str, list[str]] = {}
+    for name, p in model.named_parameters():
+        if p.requires_grad:
+            blocks.setdefault(name.rsplit(".", 1)[0] if "." in name else "", []).append(name)
+    return blocks
+
+
+def layer_spectra(model: torch.nn.Module, loss_fn, data, k: int = 10, *, matrix: str = "hessian",
+                  blocks: dict[str, list[str]] | None = None, tol: float = 1e-6, seed: int = 0,
+                  progress: bool = True) -> dict[str, "EigResult"]:
+    """Top-``k`` eigenpairs of each diagonal block of the curvature: one layer's parameters at a time.
+
+    The block ``H_ll`` of layer ``l`` is the Hessian with respect to that layer's parameters, the
+    others held fixed (PyHessian users' per-layer spectra); its eigenvalues are not those of the
+    whole ``H`` restricted to the layer.
+
+    Parameters
+    ----------
+    model, loss_fn, data
+        As :class:`~dlspectra.curvature.HessianOperator` (the data are normalised once, shared).
+    k : int
+        Eigenvalues per block (capped at the block's size).
+    matrix : str
+        ``"hessian"``, ``"ggn"``, ``"residual"`` or ``"gradient-covariance"``.
+    blocks : dict, optional
+        ``{label: [parameter names]}``; default :func:`parameter_blocks`.
+    tol, seed
+        As :func:`~dlspectra.spectral.lanczos_top_k`.
+    progress : bool
+        A bar over the blocks.
+
+    Returns
+    -------
+    dict
+        ``{label: EigResult}`` (eigenvalues descending).
+
+    Raises
+    ------
+    dlspectra.errors.UsageError
+        As the operators; an unknown parameter name in ``blocks``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from torch import nn
+    >>> model = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 2)).eval()
+    >>> out = layer_spectra(model, nn.CrossEntropyLoss(), (torch.randn(20, 3), torch.arange(20) % 2), k=2,
+    ...                     progress=False)
+    >>> sorted(out), out["2"].eigenvalues.shape
+    (['0', '2'], (2,))
+    """
+    from . import spectral
+    from .curvature.inputs import as_batches, model_dtype_device
+    from .progress import progress_bar
+
+    dtype, device = model_dtype_device(model)
+    batches = as_batches(data, dtype=dtype, device=device)
+    blocks = blocks or parameter_blocks(model)
+    out = {}
+    for label, names in progress_bar(list(blocks.items()), enabled=progress, desc="layer spectra", unit="block",
+                                     leave=False, delay=1.0):
+        op = _operator(matrix, model, loss_fn, batches, params=names)
+        out[label] = spectral.lanczos_top_k(op, min(k, op.dim), tol=tol, seed=seed, progress=False)
+    return out
+
+
+def layer_traces(model: torch.nn.Module, loss_fn, data, *, matrix: str = "hessian", num_matvecs: int = 30,
+                 method: str = "hutch++", blocks: dict[str, list[str]] | None = None, seed: int = 0,
+                 progress: bool = True) -> dict[str, tuple[float, float]]:
+    """The trace of each diagonal block of the curvature (one layer's parameters), with its error.
+
+    Parameters
+    ----------
+    model, loss_fn, data, matrix, blocks, seed, progress
+        As :func:`layer_spectra`.
+    num_matvecs : int
+        Products per block. A block with at most ``num_matvecs`` parameters gets its exact trace
+        (``e_i^T A e_i`` summed, error 0).
+    method : {"hutch++", "hutchinson"}
+        :func:`~dlspectra.spectral.hutchpp_trace` (default) or
+        :func:`~dlspectra.spectral.hutchinson_trace`.
+
+    Returns
+    -------
+    dict
+        ``{label: (trace, standard error)}``.
+
+    Raises
+    ------
+    dlspectra.errors.UsageError
+        As the operators, or an unknown ``method``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from torch import nn
+    >>> model = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 2)).eval()
+    >>> t = layer_traces(model, nn.CrossEntropyLoss(), (torch.randn(20, 3), torch.arange(20) % 2), progress=False)
+    >>> t["2"][1]
+    0.0
+    """
+    from . import spectral
+    from .curvature.inputs import as_batches, model_dtype_device
+    from .errors import UsageError
+    from .progress import progress_bar
+
+    if method not in ("hutch++", "hutchinson"):
+        raise UsageError(f"method must be 'hutch++' or 'hutchinson', got {method!r}")
+    dtype, device = model_dtype_device(model)
+    batches = as_batches(data, dtype=dtype, device=device)
+    blocks = blocks or parameter_blocks(model)
+    out = {}
+    for label, names in progress_bar(list(blocks.items()), enabled=progress, desc="layer traces", unit="block",
+                                     leave=False, delay=1.0):
+        op = _operator(matrix, model, loss_fn, batches, params=names)
+        if op.dim <= num_matvecs:
+            diag = torch.diagonal(op.to_dense(chunk_size=op.dim))
+            out[label] = (float(diag.to(torch.float64).sum()), 0.0)
+        elif method == "hutch++":
+            out[label] = spectral.hutchpp_trace(op, num_matvecs, seed, return_std=True, progress=False)
+        else:
+            out[label] = spectral.hutchinson_trace(op, num_matvecs, seed, return_std=True, progress=False)
+    return out

@@ -21,6 +21,7 @@ from torch import nn
 
 from . import data as data_mod
 from .cache import Cache
+from .errors import UsageError
 from .models import build_model, model_for_data
 from .progress import progress_bar
 from .optim import PAPER_LR, build_optimizer, lr_factor, set_lr
@@ -29,10 +30,46 @@ log = logging.getLogger(__name__)
 
 
 def resolve_device(device: str | torch.device = "auto") -> torch.device:
-    """``"auto"`` means CUDA when available, else CPU."""
+    """The device to compute on, checked before any work.
+
+    Parameters
+    ----------
+    device : str or torch.device
+        ``"auto"`` (CUDA when available, else the CPU), ``"cpu"``, ``"cuda"``, ``"cuda:N"``, ``"mps"``.
+
+    Returns
+    -------
+    torch.device
+
+    Raises
+    ------
+    dlspectra.errors.UsageError
+        An unknown device name (``"cdua"``), or a CUDA/MPS device this machine or torch build does
+        not have.
+
+    Examples
+    --------
+    >>> resolve_device("cpu")
+    device(type='cpu')
+    """
     if str(device) == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(device)
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, TypeError):
+        raise UsageError(f"unknown device {device!r}; use 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps'") from None
+    if dev.type == "cuda":
+        if not torch.cuda.is_available():
+            raise UsageError(f"device {device!r} asked for, but CUDA is not available here "
+                             "(torch.cuda.is_available() is False); use device='cpu' or 'auto'")
+        if dev.index is not None and dev.index >= torch.cuda.device_count():
+            raise UsageError(f"device {device!r} asked for, but this machine has {torch.cuda.device_count()} "
+                             "CUDA device(s)")
+    elif dev.type == "mps" and not (getattr(torch.backends, "mps", None) and torch.backends.mps.is_available()):
+        raise UsageError(f"device {device!r} asked for, but MPS is not available here; use 'cpu' or 'auto'")
+    elif dev.type not in ("cpu", "cuda", "mps"):
+        raise UsageError(f"device {device!r}: only 'cpu', 'cuda' and 'mps' are supported")
+    return dev
 
 
 @dataclass
@@ -132,6 +169,48 @@ def augment_batch(x: torch.Tensor, generator: torch.Generator, pad: int = 4) -> 
     return xp.permute(0, 2, 3, 1)[idx, rows, cols].permute(0, 3, 1, 2).contiguous()
 
 
+def _run_epochs(model: nn.Module, optimizer, loss_fn, X: torch.Tensor, Y: torch.Tensor, config, *,
+                start_epoch: int, regression: bool, history: list[dict], device: torch.device, progress: bool,
+                checkpoint, desc: str, squeeze: bool | None = None) -> None:
+    """The training loop of :func:`train_model` and :func:`train_module`: epochs ``start_epoch..``
+    of seeded shuffled mini-batches (the permutation and augmentation generators re-seeded per
+    epoch, so a resumed run gives the same weights); ``checkpoint(epoch)`` after every epoch but the last."""
+    n = len(X)
+    squeeze = regression if squeeze is None else squeeze
+    epochs = range(start_epoch, config.epochs)
+    bar = progress_bar(epochs, enabled=progress and config.epochs > 0, leave=False, desc=desc)
+    for epoch in bar:
+        model.train()
+        lr = config.base_lr * lr_factor(config.schedule, epoch, config.epochs, config.milestones)
+        set_lr(optimizer, lr)
+        gen = torch.Generator().manual_seed(config.seed * 100_003 + epoch)
+        perm = torch.randperm(n, generator=gen).to(device)
+        total, correct = 0.0, 0
+        for i in range(0, n, config.batch_size):
+            idx = perm[i:i + config.batch_size]
+            x, y = X[idx], Y[idx]
+            if config.augment:
+                x = augment_batch(x, gen)
+            optimizer.zero_grad(set_to_none=True)
+            out = _model_output(model, x, squeeze)
+            loss = loss_fn(out, y)
+            if not torch.isfinite(loss):
+                raise FloatingPointError(f"training diverged at epoch {epoch}: loss {loss.item()} "
+                                         f"({config.optimizer}, lr {lr})")
+            loss.backward()
+            optimizer.step()
+            total += loss.item() * len(y)
+            if not regression:
+                correct += int((out.argmax(1) == y).sum())
+        rec = {"epoch": epoch + 1, "lr": lr, "train_loss": total / n}
+        if not regression:
+            rec["train_accuracy"] = correct / n
+        history.append(rec)
+        bar.set_postfix(loss=f"{rec['train_loss']:.3f}")
+        if epoch + 1 < config.epochs:
+            checkpoint(epoch + 1)
+
+
 def train_model(config: TrainConfig, device: str | torch.device = "auto", *, progress: bool = True,
                 cache: Cache | None = None) -> TrainedModel:
     """Train (or load from the cache) the model described by ``config``; see the module docstring.
@@ -139,6 +218,7 @@ def train_model(config: TrainConfig, device: str | torch.device = "auto", *, pro
     Trained once across processes: the checkpoint's cache lock is held while training, so a second
     process asking for the same model waits and then loads the stored checkpoint.
     """
+    device = resolve_device(device)  # a wrong device is refused before any data or training
     cache = cache or Cache()
     with cache.locked("checkpoints", config.key_config()):
         return _train_model(config, device, progress=progress, cache=cache)
@@ -172,43 +252,16 @@ def _train_model(config: TrainConfig, device: str | torch.device, *, progress: b
     loss_fn = loss_function(train_set)
     regression = train_set.num_classes is None
     X, Y = train_set.X.to(device), train_set.y.to(device)
-    n = len(train_set)
     t0 = time.perf_counter()
-    epochs = range(start_epoch, config.epochs)
-    bar = progress_bar(epochs, enabled=progress and config.epochs > 0, leave=False,
-                       desc=f"train {config.model}/{config.data.name}/{config.optimizer}")
-    for epoch in bar:
-        model.train()
-        lr = config.base_lr * lr_factor(config.schedule, epoch, config.epochs, config.milestones)
-        set_lr(optimizer, lr)
-        gen = torch.Generator().manual_seed(config.seed * 100_003 + epoch)
-        perm = torch.randperm(n, generator=gen).to(device)
-        total, correct = 0.0, 0
-        for i in range(0, n, config.batch_size):
-            idx = perm[i:i + config.batch_size]
-            x, y = X[idx], Y[idx]
-            if config.augment:
-                x = augment_batch(x, gen)
-            optimizer.zero_grad(set_to_none=True)
-            out = _model_output(model, x, regression)
-            loss = loss_fn(out, y)
-            if not torch.isfinite(loss):
-                raise FloatingPointError(f"training diverged at epoch {epoch}: loss {loss.item()} "
-                                         f"({config.optimizer}, lr {lr})")
-            loss.backward()
-            optimizer.step()
-            total += loss.item() * len(y)
-            if not regression:
-                correct += int((out.argmax(1) == y).sum())
-        rec = {"epoch": epoch + 1, "lr": lr, "train_loss": total / n}
-        if not regression:
-            rec["train_accuracy"] = correct / n
-        history.append(rec)
-        bar.set_postfix(loss=f"{rec['train_loss']:.3f}")
-        if epoch + 1 < config.epochs:
-            cache.save("checkpoints-partial", key, "torch",
-                       {"state_dict": model.state_dict(), "optimizer": optimizer.state_dict(),
-                        "epoch": epoch + 1, "history": history})
+
+    def checkpoint(epoch: int) -> None:
+        cache.save("checkpoints-partial", key, "torch",
+                   {"state_dict": model.state_dict(), "optimizer": optimizer.state_dict(),
+                    "epoch": epoch, "history": history})
+
+    _run_epochs(model, optimizer, loss_fn, X, Y, config, start_epoch=start_epoch, regression=regression,
+                history=history, device=device, progress=progress, checkpoint=checkpoint,
+                desc=f"train {config.model}/{config.data.name}/{config.optimizer}")
     model.eval()
     test_spec = dataclasses.replace(config.data, split="test", n=config.test_n, label_noise=0.0,
                                     random_labels=False)
@@ -219,4 +272,172 @@ def _train_model(config: TrainConfig, device: str | torch.device, *, progress: b
     cache.save("checkpoints", key, "torch", {"state_dict": {k: v.cpu() for k, v in model.state_dict().items()},
                                               "history": history, "metrics": metrics})
     cache.delete("checkpoints-partial", key, "torch")
+    return TrainedModel(model, config, history, metrics)
+
+
+# ----------------------------------------------------------------------------- any nn.Module, cached by content
+
+
+def module_fingerprint(model: nn.Module) -> str:
+    """SHA-256 of a module's architecture (its class and ``repr``) and of every parameter and buffer
+    (names, dtypes, shapes, values): two modules with the same fingerprint compute the same function."""
+    import hashlib
+
+    h = hashlib.sha256()
+    h.update(f"{type(model).__module__}.{type(model).__qualname__}\n{model!r}".encode())
+    for name, t in list(model.state_dict().items()):
+        h.update(f"{name}:{t.dtype}:{tuple(t.shape)}".encode())
+        h.update(t.detach().cpu().contiguous().numpy().tobytes() if t.dtype != torch.bfloat16
+                 else t.detach().float().cpu().numpy().tobytes())
+    return h.hexdigest()
+
+
+def data_fingerprint(batches: list[tuple[torch.Tensor, torch.Tensor]]) -> str:
+    """SHA-256 of a list of ``(X, y)`` batches: their order, sizes, dtypes and values."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for X, y in batches:
+        for t in (X, y):
+            h.update(f"{t.dtype}:{tuple(t.shape)}".encode())
+            h.update(t.detach().cpu().contiguous().numpy().tobytes())
+    return h.hexdigest()
+
+
+def loss_fingerprint(loss_fn) -> str:
+    """A description of a loss function for cache keys: its class or qualified name and its settings
+    (``reduction``, ``label_smoothing``, ``ignore_index``, class weights, ...)."""
+    import hashlib
+
+    kind = type(loss_fn)
+    if isinstance(loss_fn, nn.Module):
+        parts = [f"{kind.__module__}.{kind.__qualname__}"]
+        for k, v in sorted(vars(loss_fn).items()):
+            if k.startswith("_") and k not in ("_buffers",):
+                continue
+            parts.append(f"{k}={v!r}")
+        for name, b in loss_fn.named_buffers():
+            parts.append(f"{name}={hashlib.sha256(b.detach().cpu().numpy().tobytes()).hexdigest()}")
+        return ";".join(parts)
+    return f"{getattr(loss_fn, '__module__', '')}.{getattr(loss_fn, '__qualname__', repr(loss_fn))}"
+
+
+@dataclass(frozen=True)
+class FitConfig:
+    """The training settings of :func:`train_module` (all of them go into its cache key).
+
+    Same meaning as the fields of :class:`TrainConfig`; ``lr=None`` takes Xie et al.'s learning
+    rate for the optimizer (:data:`~dlspectra.optim.PAPER_LR`).
+    """
+
+    optimizer: str = "sgd"
+    lr: float | None = None
+    momentum: float = 0.9
+    weight_decay: float = 5e-4
+    batch_size: int = 128
+    epochs: int = 8
+    schedule: str = "step"
+    milestones: tuple[float, ...] = (0.4, 0.8)
+    augment: bool = False
+    seed: int = 0
+
+    @property
+    def base_lr(self) -> float:
+        return float(self.lr if self.lr is not None else PAPER_LR.get(self.optimizer, 0.1))
+
+
+def train_module(model: nn.Module, data, loss_fn=None, config: FitConfig | None = None, *,
+                 device: str | torch.device | None = None, progress: bool = True,
+                 cache: Cache | None = None) -> TrainedModel:
+    """Train any ``nn.Module`` on its data, cached by content: the sibling of :func:`train_model`.
+
+    The cache key holds the module's fingerprint before training (architecture, initial weights
+    and buffers), the data's (every batch's values, in order), the loss and ``config``; a second
+    call with the same three loads the trained weights into ``model`` instead of training.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        Trained in place (left in eval mode).
+    data : DataLoader, iterable of (X, y) batches, or one (X, y) pair
+        The training samples (:mod:`dlspectra.curvature.inputs`); concatenated once and shuffled
+        per epoch with a seeded permutation (a shuffling DataLoader's own order is not used).
+    loss_fn : callable, optional
+        Default ``nn.CrossEntropyLoss()`` for integer labels, ``nn.MSELoss()`` otherwise; a mean.
+    config : FitConfig, optional
+        Optimizer, learning rate, schedule, epochs, batch size, seed (default :class:`FitConfig`).
+    device : str or torch.device, optional
+        Default: where the model's parameters are. Checked before any work.
+    progress : bool
+        A bar over the epochs.
+    cache : Cache, optional
+        Default ``Cache()`` (``$DLSPECTRA_CACHE``), namespace ``modules``.
+
+    Returns
+    -------
+    TrainedModel
+        ``model`` (trained, eval mode), ``config``, the per-epoch ``history`` and ``metrics``
+        (final training loss and accuracy).
+
+    Raises
+    ------
+    dlspectra.errors.UsageError
+        A wrong device, or data or a loss outside the contract -- before any training.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from torch import nn
+    >>> torch.manual_seed(0)  # doctest: +ELLIPSIS
+    <torch._C.Generator object at ...>
+    >>> model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))
+    >>> X, y = torch.randn(64, 4), torch.randint(0, 2, (64,))
+    >>> trained = train_module(model, (X, y), config=FitConfig(lr=0.1, epochs=2, batch_size=16), progress=False)
+    >>> len(trained.history)
+    2
+    """
+    from .curvature.inputs import as_batches, check_loss, concat_batches
+
+    config = config or FitConfig()
+    first = next(iter(model.parameters()), None)
+    if first is None:
+        raise UsageError("the model has no parameters to train")
+    dev = resolve_device(device) if device is not None else first.device
+    model.to(dev)
+    dtype = first.dtype
+    batches = as_batches(data, dtype=dtype, device=dev)
+    X, Y = concat_batches(batches)
+    regression = Y.is_floating_point()
+    if loss_fn is None:
+        loss_fn = nn.MSELoss() if regression else nn.CrossEntropyLoss()
+    was_training = model.training
+    model.eval()  # the check's forward pass must not move BatchNorm's running statistics
+    try:
+        check_loss(model, loss_fn, batches[:1])
+    finally:
+        model.train(was_training)
+    cache = cache or Cache()
+    key = {"module": module_fingerprint(model), "data": data_fingerprint([(X, Y)]),
+           "loss": loss_fingerprint(loss_fn), "config": dataclasses.asdict(config), "lr": config.base_lr,
+           "_version": 1}
+    with cache.locked("modules", key):
+        stored = cache.load("modules", key, "torch")
+        if stored is not None:
+            model.load_state_dict(stored["state_dict"])
+            model.eval()
+            return TrainedModel(model, config, stored["history"], stored["metrics"])
+        optimizer = build_optimizer(config.optimizer, model.parameters(), config.base_lr,
+                                    momentum=config.momentum, weight_decay=config.weight_decay)
+        history: list[dict] = []
+        t0 = time.perf_counter()
+        _run_epochs(model, optimizer, loss_fn, X, Y, config, start_epoch=0, regression=regression,
+                    history=history, device=dev, progress=progress, checkpoint=lambda epoch: None,
+                    desc=f"train {type(model).__name__}", squeeze=False)
+        model.eval()
+        metrics = {"train_loss": history[-1]["train_loss"] if history else None,
+                   "train_seconds": time.perf_counter() - t0, "device": str(dev)}
+        if history and "train_accuracy" in history[-1]:
+            metrics["train_accuracy"] = history[-1]["train_accuracy"]
+        cache.save("modules", key, "torch", {"state_dict": {k: v.cpu() for k, v in model.state_dict().items()},
+                                            "history": history, "metrics": metrics})
     return TrainedModel(model, config, history, metrics)
