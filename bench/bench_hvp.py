@@ -1,9 +1,11 @@
-"""HVP cost relative to a gradient, for both HVP methods of dlspectra.curvature.HessianOperator.
+"""HVP cost relative to a gradient, for the HVP paths of dlspectra.curvature.HessianOperator.
 
 Prints, for LeNet-5 on MNIST-shaped input (batch 512) and torchvision's ResNet18 (10 classes,
-32x32 input, batch 128), the median wall time of: one full gradient, one HVP by double backward
-(fresh graph, and with the gradient graph cached), one HVP by forward-over-reverse; and the ratios
-HVP / gradient.  All numbers in one run, so they are comparable on a busy machine.
+32x32 input, batch 128), the median wall time of: one full gradient, one HVP with the operator's
+defaults (``HessianOperator(model, loss, data)``: the path it chose and why), by double backward
+(fresh graph, and with the gradient graph cached), by forward-over-reverse and through
+``torch.func.linearize``; and the ratios HVP / gradient.  All numbers in one run, so they are
+comparable on a busy machine.
 
     python bench/bench_hvp.py [--quick] [--device cpu|cuda] [--repeats N]
 """
@@ -52,10 +54,12 @@ def bench(name: str, model: nn.Module, shape: tuple[int, ...], batch: int, repea
     loss_fn = nn.CrossEntropyLoss()
     batches = [(X, y)]
     ops = {
-        "double_backward": HessianOperator(model, loss_fn, batches, method="double_backward"),
+        "default": HessianOperator(model, loss_fn, batches),
+        "double_backward": HessianOperator(model, loss_fn, batches, method="double_backward", cache_graph=False),
         "double_backward+cached_graph": HessianOperator(model, loss_fn, batches, method="double_backward",
                                                         cache_graph=True),
         "forward_over_reverse": HessianOperator(model, loss_fn, batches, method="forward_over_reverse"),
+        "linearize": HessianOperator(model, loss_fn, batches, method="linearize"),
     }
     P = ops["double_backward"].dim
     v = torch.randn(P, generator=g).to(device)
@@ -64,9 +68,14 @@ def bench(name: str, model: nn.Module, shape: tuple[int, ...], batch: int, repea
     cands.update({f"HVP {k}": (lambda op=op: op.matvec(v)) for k, op in ops.items()})
     times: dict[str, list[float]] = {k: [] for k in cands}
     failed: dict[str, str] = {}
-    for k, fn in cands.items():  # warm-up (and cache the graph)
+    setup: dict[str, float] = {}
+    for k, fn in cands.items():  # warm-up (caches the graph, traces the linearisation)
         try:
+            _sync(device)
+            t = time.perf_counter()
             fn()
+            _sync(device)
+            setup[k] = time.perf_counter() - t
         except Exception as err:  # a method unsupported by a layer
             failed[k] = str(err)
     for _ in range(repeats):
@@ -89,7 +98,13 @@ def bench(name: str, model: nn.Module, shape: tuple[int, ...], batch: int, repea
             continue
         t = statistics.median(times[k])
         diff = float((op.matvec(v) - ref).norm() / ref.norm())
-        print(f"  {k:<33}{t:8.3f} s   HVP/gradient = {t / t_grad:5.2f}   rel. diff {diff:.1e}")
+        print(f"  {k:<33}{t:8.3f} s   HVP/gradient = {t / t_grad:5.2f}   rel. diff {diff:.1e}   "
+              f"first product {setup[k]:.2f} s")
+    d = ops["default"]
+    gb = d.graph_bytes
+    print(f"  default = {d.method_used}, gradient graphs cached: {d.cache_graph} "
+          f"({gb.get('all_batches', 0) / 2**20:.0f} MiB for all batches, budget {gb.get('budget', 0) / 2**20:.0f} MiB); "
+          f"default HVP/gradient = {statistics.median(times['HVP default']) / t_grad:.2f}")
 
 
 def main() -> None:
