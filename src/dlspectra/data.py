@@ -6,7 +6,7 @@ its metadata. A :class:`DataSpec` (a plain, hashable config: name, split, subset
 class balance, label noise, random labels, normalisation) goes into cache keys, so a trained model
 is tied to the exact data it saw.
 
-Files live under ``$DLSPECTRA_DATA`` (``../shared/data`` in this project; its README describes
+Files live under ``$DLSPECTRA_DATA`` (or a ``shared/data`` folder beside the checkout; its README describes
 the layout). Each file is checked against the SHA-256 in ``data_checksums.sha256`` shipped with
 the package; a missing or corrupt file raises :class:`~dlspectra.errors.DataMissingError` /
 :class:`~dlspectra.errors.DataCorruptError` naming the file, the expected checksum and the folder
@@ -157,7 +157,7 @@ _MNIST_FILES = {
     "train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
     "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
 }
-# MD5 of the decompressed idx files (the data README; torchvision's published values).
+# MD5 of the decompressed idx files (torchvision's published values).
 _MNIST_MD5 = {
     "MNIST": {"train-images-idx3-ubyte": "6bbc9ace898e44ae57da46a324031adb",
               "train-labels-idx1-ubyte": "a25bea736e30d166cdddb491f175f624",
@@ -233,11 +233,11 @@ _BIKE_FEATURES = ["dteday", "season", "yr", "mnth", "hr", "holiday", "weekday", 
 
 
 def _bike(split: str, seed: int = 0) -> tuple[np.ndarray, np.ndarray, dict]:
-    """UCI Bike Sharing (hourly) with Baskerville et al.'s preprocessing (catalog-baskerville 1.2).
+    """UCI Bike Sharing (hourly) with Baskerville et al.'s preprocessing (App. B.3).
 
-    13 features, not standardised; ``dteday`` as the day of the month (as the authors' code does,
-    D4); target ``cnt`` divided by the *training* mean; one seeded 80/20 permutation split (the
-    authors' split is unseeded and leaks, D5: we fix both).
+    13 features, not standardised; ``dteday`` as the day of the month (as the authors' code does);
+    target ``cnt`` divided by the *training* mean; one seeded 80/20 permutation split (the
+    authors' split is unseeded and leaks: we fix both).
     """
     import csv
 

@@ -2,7 +2,7 @@
 
 | name | paper | definition |
 |---|---|---|
-| ``lenet`` | Xie (LeNet, catalog 0.1) | conv5(C,6)-ReLU-pool2-conv5(6,16)-ReLU-pool2-FC120-ReLU-FC84-ReLU-FC(classes); 44,426 params on MNIST |
+| ``lenet`` | Xie (LeNet, App. B) | conv5(C,6)-ReLU-pool2-conv5(6,16)-ReLU-pool2-FC120-ReLU-FC84-ReLU-FC(classes); 44,426 params on MNIST |
 | ``lenet-small`` | Baskerville (LeNet with FC 35/50) | as ``lenet`` with hidden widths (35, 50); 19,217 params on CIFAR-10 |
 | ``fcn`` | Xie (1/2/4Layer-FCN; LNN) | ``depth`` weight layers, hidden ``width``, activation relu or identity, optional BatchNorm1d |
 | ``mlp`` | Papyan (8x2048), Baskerville (784-10-100-10, Bike 13-100-100-50-1) | explicit ``widths`` list from input to output |

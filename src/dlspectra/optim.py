@@ -1,6 +1,6 @@
 """The optimizers and learning-rate schedules of the papers, taken from torch.optim and pytorch-optimizer.
 
-Xie et al. compare eleven optimizers (App. B.2, catalog-xie 0.3). Names, sources and default
+Xie et al. compare eleven optimizers (App. B.2). Names, sources and default
 learning rates (the paper's, for MNIST; CIFAR changes some, see :data:`PAPER_LR_CIFAR`):
 
 | name | implementation | paper lr |

@@ -1,7 +1,7 @@
 """Random-matrix statistics: unfolding, level spacings, spacing ratios, reference laws, samplers,
-and the Gaussian-process Hessian model of Baskerville, Granziol & Keating (catalog-baskerville.md).
+and the Gaussian-process Hessian model of Baskerville, Granziol & Keating (Sec. 4).
 
-Conventions (catalog-baskerville.md, section 1.5):
+Conventions (Baskerville et al., Sec. 2.2, eqs. 6-11):
 
 * Spacings of a sorted spectrum: ``s_n = lambda_{n+1} - lambda_n``.
 * Spacing ratios (Atas et al. 2013, the paper's eq. 11): ``r_n = s_n / s_{n-1}``, in ``[0, inf)``.
@@ -227,8 +227,8 @@ def gp_hessian_model(
     ``Cov(d_ij L, d_kl L) = kpp (delta_ik delta_jl + delta_il delta_jk) + kp^2 delta_ij delta_kl``:
     off-diagonal entries are independent with variance ``kpp``; the diagonal is Gaussian with
     covariance ``kp^2 11^T + 2 kpp I`` (so ``kp`` adds a common random shift ``kp z I``, which moves
-    the spectrum without changing spacings; the catalog notes that a stationary kernel would give
-    ``kpp delta_ij delta_kl`` instead -- D12).  Options as in the authors' sampler: ``outliers``
+    the spectrum without changing spacings; a stationary kernel would give
+    ``kpp delta_ij delta_kl`` instead).  Options as in the authors' sampler: ``outliers``
     random diagonal positions get ``+(1 + z^2) outlier_scale``; ``degeneracy`` zero rows/columns are
     appended (dimension ``n + degeneracy``).  Returns the symmetric ``(n + degeneracy)^2`` matrix.
     """

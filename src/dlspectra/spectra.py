@@ -31,7 +31,8 @@ class SpectrumSpec:
     ``split="train"``: the first ``n`` samples of the model's own training data (labels as trained,
     noise included); ``"test"``: a class-balanced, seeded subset of ``n`` clean test samples.
     ``n=None`` takes all of it. Products in ``dtype``; Lanczos arithmetic is float64 regardless.
-    The loss is the mean loss over those samples, without the weight-decay term (catalog-xie 0.4).
+    The loss is the mean loss over those samples, without the weight-decay term (the Hessian of
+    the training loss of Xie et al., Sec. 2; weight decay adds a multiple of the identity).
     """
 
     matrix: str = "hessian"
