@@ -95,3 +95,34 @@ def test_mathjax_is_checked_by_the_runner(tmp_path, monkeypatch):
     es5.mkdir(parents=True)
     (es5 / "tex-chtml.js").write_text("//")
     assert cli.ensure_mathjax(tmp_path) == es5
+
+
+def test_help_is_plain_text_and_lists_the_commands():
+    r = run_cli("--help")
+    assert r.returncode == 0
+    assert "``" not in r.stdout and ":mod:" not in r.stdout and ":func:" not in r.stdout
+    for name in ("book", "list", "scorecard", "toc"):
+        assert f"\n  {name} " in r.stdout
+    r = run_cli("book", "--help")
+    assert r.returncode == 0 and "``" not in r.stdout and "--jobs" in r.stdout
+
+
+def test_list_shows_titles():
+    r = run_cli("list")
+    assert r.returncode == 0
+    line = next(ln for ln in r.stdout.splitlines() if ln.startswith("xie/fig01"))
+    assert "Figure 1" in line and "fig01_" in line
+
+
+def test_page_lines_and_the_summary_count_verdicts():
+    from dlspectra.book import report
+
+    line = report.done_line("xie/fig01", 3.0, "ok", None, ["reproduced", "reproduced", "inconclusive"], 2048.0)
+    assert "ok: 2 reproduced, 1 inconclusive" in line and "peak 2.0 GB" in line
+    assert "FAILED: boom" in report.done_line("xie/fig02", 1.0, "failed", "boom", [])
+    table = report.verdict_table({"xie/fig01": ["reproduced", "not run: scale"], "bask/fig02": ["inconclusive"]},
+                                 failed=["bask/fig03"]).splitlines()
+    assert table[0].split()[:3] == ["paper", "pages", "reproduced"]
+    rows = {ln.split()[0]: ln.split() for ln in table[1:]}
+    assert list(rows) == ["xie", "bask", "all"]
+    assert rows["all"] == ["all", "2", "1", "0", "1", "0", "1", "1"]

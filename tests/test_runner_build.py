@@ -51,8 +51,15 @@ def test_scorecard_counts_only_this_builds_claims(book, monkeypatch, capsys):
     assert build("--only", "xie/fig01", "--force") == 0
     assert counted(scorecard(book))["reproduced"] == 1
     # fixed and rebuilt: counted again
+    capsys.readouterr()
     assert build("--only", "xie/fig02") == 0
+    out = capsys.readouterr().out
+    assert "done  xie/fig02" in out and "ok: 1 reproduced, 1 not reproduced" in out  # the page's counts as it ends
+    assert "verdicts of the pages run in this build" in out
     assert counted(scorecard(book))["reproduced"] == 2
+    assert cli.main(["scorecard", "--skip-data-check"]) == 0
+    totals = {ln.split()[0]: ln.split() for ln in capsys.readouterr().out.splitlines() if ln.startswith(("xie ", "all "))}
+    assert totals["all"][:4] == ["all", "2", "2", "2"]  # pages, reproduced, not reproduced
     # a deleted executed page, and a deleted notebook: their claims are ignored and reported
     (pages_dir(book, "ci") / "xie" / "fig01_tiny_one.ipynb").unlink()
     (book / "notebooks" / "xie" / "fig02_tiny_two.py").unlink()

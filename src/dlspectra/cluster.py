@@ -11,7 +11,11 @@
 Every worker gets a torch/BLAS thread budget of the cores of its machine divided by the workers
 on that machine (``$DLSPECTRA_THREADS``, ``torch.set_num_threads``), so that N workers on N cores
 do not oversubscribe them. A worker started with ``DLSPECTRA_THREADS`` in its environment keeps
-that value.
+that value. :func:`thread_env` is that budget as environment variables (also for a notebook
+kernel), with OpenMP told to wait passively: an idle OpenMP thread sleeps instead of spinning on a
+core that another job needs (``OMP_WAIT_POLICY=PASSIVE``, GNU ``GOMP_SPINCOUNT=0``, Intel
+``KMP_BLOCKTIME=0``). :func:`machine_load` reads the load average against the cores, so a build
+can say when it shares the machine.
 
 Worker processes are spawned: code that calls :func:`get_client` with ``jobs > 1`` from a script
 must sit under ``if __name__ == "__main__":``.
@@ -38,15 +42,54 @@ class ClusterError(DlspectraError, RuntimeError):
     """A Dask scheduler cannot be reached, or a cluster cannot be started."""
 
 
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the OS tells it, else ``os.cpu_count()``)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
 def threads_for(workers_on_host: int, cores: int | None = None) -> int:
     """Torch threads per worker: ``cores // workers_on_host``, at least 1.
 
-    ``cores`` defaults to ``os.cpu_count()`` of the calling process's machine.
+    ``cores`` defaults to :func:`available_cores` of the calling process's machine.
     """
     if workers_on_host < 1:
         raise ValueError(f"workers_on_host must be >= 1, got {workers_on_host}")
-    cores = int(cores if cores is not None else (os.cpu_count() or 1))
+    cores = int(cores if cores is not None else available_cores())
     return max(1, cores // int(workers_on_host))
+
+
+def thread_env(threads: int) -> dict[str, str]:
+    """The environment of a process given ``threads`` kernel threads: torch (``DLSPECTRA_THREADS``),
+    OpenMP, MKL and OpenBLAS capped at ``threads``, and OpenMP waiting passively (no spinning)."""
+    n = str(max(1, int(threads)))
+    return {"DLSPECTRA_THREADS": n, "OMP_NUM_THREADS": n, "MKL_NUM_THREADS": n, "OPENBLAS_NUM_THREADS": n,
+            "OMP_WAIT_POLICY": "PASSIVE", "GOMP_SPINCOUNT": "0", "KMP_BLOCKTIME": "0"}
+
+
+def machine_load(cores: int | None = None) -> tuple[float, int] | None:
+    """(1-minute load average, cores) of this machine, or None where the OS gives no load average."""
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return None
+    return float(load), int(cores if cores is not None else available_cores())
+
+
+def load_warning(jobs_threads: int, cores: int | None = None, *, threshold: float = 0.5) -> str | None:
+    """A sentence when the machine is already busy: other work (the load average) holds more than
+    ``threshold`` of the cores, so ``jobs_threads`` more kernel threads will share them; else None."""
+    got = machine_load(cores)
+    if got is None:
+        return None
+    load, cores = got
+    if load <= threshold * cores:
+        return None
+    return (f"this machine is loaded: load average {load:.1f} on {cores} core(s) before the build starts; "
+            f"its {jobs_threads} kernel thread(s) will share the cores, so pages run slower than alone "
+            "(timings of this build are not comparable)")
 
 
 def set_threads(threads: int | None = None) -> int:
@@ -70,7 +113,7 @@ def set_threads(threads: int | None = None) -> int:
 
 def _worker_threads_report() -> tuple[int, str | None]:
     """(cores, preset DLSPECTRA_THREADS or None) of the worker this runs on."""
-    return os.cpu_count() or 1, os.environ.get("DLSPECTRA_THREADS") or None
+    return available_cores(), os.environ.get("DLSPECTRA_THREADS") or None
 
 
 def configure_worker_threads(client: Client) -> dict[str, int]:
@@ -144,8 +187,7 @@ def get_client(jobs: int = 1, address: str | None = None, *, dashboard: bool = F
         return client
 
     threads = threads_for(int(jobs))
-    env = {"DLSPECTRA_THREADS": str(threads), "OMP_NUM_THREADS": str(threads),
-           "MKL_NUM_THREADS": str(threads), "OPENBLAS_NUM_THREADS": str(threads)}
+    env = thread_env(threads)
     try:
         cluster = LocalCluster(n_workers=int(jobs), threads_per_worker=1, processes=True,
                                dashboard_address=":0" if dashboard else None, env=env)

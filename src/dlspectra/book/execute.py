@@ -3,7 +3,7 @@
 :func:`run_notebook` takes a plain, picklable spec (the page's source text travels with it, so a
 worker needs no copy of the checkout), runs the page in a private temporary folder with its own
 results folder, and returns the executed notebook (JSON text) and the claims it saved. It never
-writes into the build: the client writes what comes back, atomically (see :mod:`dlspectra.book.cli`).
+writes into the build: the client writes what comes back, atomically (see :mod:`dlspectra.book.runner`).
 
 A page that fails raises :class:`NotebookFailed` carrying the same result (its executed notebook
 shows the traceback), so a Dask task fails visibly while the client still gets the page. An
@@ -60,6 +60,21 @@ def kill_kernel(km: Any) -> None:
         proc.wait(timeout=5)
     except Exception:  # noqa: BLE001 - a zombie is reaped by the OS at our exit
         pass
+
+
+def kernel_peak_rss_mb(km: Any) -> float | None:
+    """The peak resident memory (MiB) of ``km``'s kernel process so far (Linux ``VmHWM``), or None
+    where it cannot be read (another OS, the kernel already gone)."""
+    proc = getattr(getattr(km, "provisioner", None), "process", None)
+    if proc is None:
+        return None
+    try:
+        for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
 
 
 def stop_running_kernels() -> None:
@@ -135,7 +150,8 @@ def run_notebook(spec: dict) -> dict:
     (its path; the kernel runs in its folder when that exists here, else in a temporary one),
     ``scale``, ``device``, ``timeout`` (seconds per cell or None), ``env`` (extra environment for the
     kernel). ``executed`` is the executed notebook as JSON text (None if the kernel never started),
-    ``claims`` the dict the page saved (None if it saved none). Raises :class:`NotebookFailed` with
+    ``claims`` the dict the page saved (None if it saved none), ``peak_rss_mb`` the kernel's peak
+    resident memory in MiB (None where it cannot be read). Raises :class:`NotebookFailed` with
     that result when the page fails or times out.
     """
     import papermill
@@ -150,7 +166,10 @@ def run_notebook(spec: dict) -> dict:
     cwd = source_dir if source_dir.is_dir() else tmp
     env_over = {**spec.get("env", {}), "DLSPECTRA_RESULTS": str(results), "DLSPECTRA_PROGRESS": "0"}
     saved = {k: os.environ.get(k) for k in env_over}
-    km = AsyncKernelManager(kernel_name="python3")  # what nbclient would make: async, so timeouts fire
+    # what nbclient would make (async, so timeouts fire), talking over local IPC sockets in the page's
+    # private folder: nothing listens on TCP, and the kernel prints no "running over TCP without
+    # encryption" warning into the build's output
+    km = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=str(tmp / "kernel"))
     _RUNNING.append(km)
     status, error = OK, None
     try:
@@ -175,6 +194,7 @@ def run_notebook(spec: dict) -> dict:
                 status, error = FAILED, error or f"the page wrote an unreadable claims file {claims_file.name}"
     finally:
         _RUNNING.remove(km)
+        peak = kernel_peak_rss_mb(km)
         kill_kernel(km)  # the page is done (or interrupted): no graceful shutdown through the event loop needed
         try:
             km.cleanup_connection_file()
@@ -187,7 +207,7 @@ def run_notebook(spec: dict) -> dict:
                 os.environ[k] = v
         shutil.rmtree(tmp, ignore_errors=True)
     result = {"figure_id": fid, "status": status, "error": error, "seconds": time.perf_counter() - t0,
-              "executed": executed, "claims": claims if status == OK else None}
+              "executed": executed, "claims": claims if status == OK else None, "peak_rss_mb": peak}
     if status != OK:
         raise NotebookFailed(f"{fid}: {error}", result)
     return result

@@ -1,0 +1,188 @@
+"""Running the pages of a build: in this process or as tasks of a Dask client, and writing what comes back.
+
+- :func:`page_spec`: the plain, picklable task of one page (its source text, scale, device, the
+  environment its kernel gets: path settings and the thread budget of :func:`dlspectra.cluster.thread_env`);
+- :func:`open_client` / :func:`close_client`: the Dask client of ``--jobs N`` (N local worker
+  processes, ``cores // N`` torch threads each) or of ``--cluster ADDRESS``; None runs in this process;
+- :func:`run_pages`: execute the pages (:func:`dlspectra.book.execute.run_notebook`), calling
+  ``report(notebook, result)`` as each one ends, in the order they end;
+- :func:`write_outcome`: what one run returned, written atomically: the executed page
+  (``_build/pages/<scale>/...``), its claims (only from a finished run, stamped with the run id)
+  and its run record (:mod:`dlspectra.book.pagecache`);
+- :func:`interrupt_handler`: the first Ctrl-C kills the running kernels and stops the build.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dlspectra.cache import atomic_write_text
+from dlspectra.errors import DlspectraError
+from dlspectra.book import pagecache
+from dlspectra.book.catalog import Notebook
+from dlspectra.book.execute import NotebookFailed, run_notebook, run_notebook_safely, stop_running_kernels
+
+
+@dataclass
+class RunResult:
+    """How one page's run ended: seconds, status, error line and the verdicts it recorded."""
+
+    figure_id: str
+    seconds: float
+    error: str | None = None
+    status: str = pagecache.OK
+    verdicts: list[str] = field(default_factory=list)
+    peak_rss_mb: float | None = None
+
+
+def check_device(device: str, remote: bool) -> None:
+    """Fail once, up front, on a device name torch does not know (or CUDA asked for where there is none)."""
+    if device == "auto":
+        return
+    import torch
+
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, ValueError) as exc:
+        raise DlspectraError(f"unknown device {device!r} ({exc}); use auto, cpu, cuda or cuda:N") from None
+    if not remote and dev.type == "cuda" and not torch.cuda.is_available():
+        raise DlspectraError(f"device {device!r} asked for, but this machine has no CUDA device; use --device cpu or auto")
+
+
+def key_device(device: str, remote: bool) -> str:
+    """The device as it enters a page's key: ``auto`` resolved to what it means on this machine (a
+    CPU build and a GPU build differ), left as asked for on a remote cluster."""
+    if remote or device != "auto":
+        return device
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def book_keys(notebooks: dict[str, Notebook], scale: str, device: str, data_state: str,
+              variant: str = "") -> dict[str, str]:
+    """Today's key of every page (see :mod:`dlspectra.book.pagecache`); ``variant`` (e.g. ``smoke``)
+    is part of the device string, so a smoke run never stands in for a full one."""
+    import dlspectra
+
+    package = Path(dlspectra.__file__).resolve().parent
+    dev = f"{device}+{variant}" if variant else device
+    return {fid: pagecache.page_key(nb.source, scale, dev, package_dir=package, data_state=data_state)
+            for fid, nb in notebooks.items()}
+
+
+def page_spec(nb: Notebook, *, scale: str, device: str, timeout: int | None, env: dict[str, str],
+              smoke: bool = False) -> dict:
+    """The task of one page for :func:`dlspectra.book.execute.run_notebook` (plain data: it travels to a worker)."""
+    return {"figure_id": nb.figure_id, "source_text": nb.source.read_text(), "source_path": str(nb.source),
+            "scale": scale, "device": device, "timeout": timeout, "env": dict(env), "smoke": bool(smoke)}
+
+
+def write_outcome(nb: Notebook, store: str, res: dict, key: str, run_id: str) -> RunResult:
+    """Write what one run returned under the build's ``store`` (the scale, or ``<scale>-smoke``):
+    executed page, claims (only from a finished run), run record."""
+    executed = nb.executed(store)
+    if res.get("executed"):
+        atomic_write_text(executed, res["executed"])
+    else:  # the kernel never ran it: an older page must not stand in for this run
+        executed.unlink(missing_ok=True)
+    claims = res.get("claims")
+    verdicts: list[str] = []
+    if res["status"] == pagecache.OK and claims is not None:
+        claims = {**claims, "run_id": run_id, "page": nb.doc, "scale": store}
+        verdicts = [c.get("verdict", "") for c in claims.get("claims", [])]
+        atomic_write_text(nb.claims(store), json.dumps(claims, indent=1))
+    pagecache.write_record(executed, figure_id=nb.figure_id, scale=store, key=key, run_id=run_id,
+                           status=res["status"], error=res.get("error"), seconds=res["seconds"],
+                           peak_rss_mb=res.get("peak_rss_mb"))
+    return RunResult(nb.figure_id, res["seconds"], res.get("error"), res["status"], verdicts, res.get("peak_rss_mb"))
+
+
+def _failure_of(nb: Notebook, exc: BaseException, seconds: float) -> dict:
+    if isinstance(exc, NotebookFailed):
+        return exc.result
+    return {"figure_id": nb.figure_id, "status": pagecache.FAILED, "executed": None, "claims": None,
+            "error": f"the task failed on its worker: {type(exc).__name__}: {exc}", "seconds": seconds}
+
+
+def open_client(jobs: int, address: str | None):
+    """(Dask client, dashboard link or None) for ``jobs`` local workers or the scheduler at ``address``
+    (:func:`dlspectra.cluster.get_client`)."""
+    from dlspectra.cluster import dashboard_link, get_client
+
+    client = get_client(jobs, address, dashboard=True)
+    return client, (dashboard_link(client) if client is not None else None)
+
+
+def close_client(client) -> None:
+    """Close a client of :func:`open_client` (and its local cluster); None is a no-op."""
+    from dlspectra.cluster import close_client as _close
+
+    _close(client)
+
+
+def run_pages(todo: list[tuple[Notebook, dict]], client, report) -> None:
+    """Execute ``(notebook, spec)`` pairs in this process (``client`` None) or on ``client``; ``report(nb, result)`` each."""
+    from dlspectra.progress import progress_bar
+
+    with progress_bar(total=len(todo), desc="pages", unit="page", file=sys.stderr) as bar:
+        if client is None:
+            for nb, spec in todo:
+                print(f"  start {nb.figure_id}", flush=True)
+                report(nb, run_notebook_safely(spec))
+                bar.update(1)
+            return
+        from distributed import as_completed
+
+        t0 = time.perf_counter()
+        by_key = {}
+        futures = []
+        for nb, spec in todo:
+            fut = client.submit(run_notebook, spec, key=f"page-{nb.figure_id.replace('/', '-')}-{uuid.uuid4().hex[:8]}",
+                                pure=False)
+            by_key[fut.key] = nb
+            futures.append(fut)
+        try:
+            for fut in as_completed(futures, loop=client.loop):
+                nb = by_key[fut.key]
+                if fut.status == "finished":
+                    res = fut.result()
+                else:
+                    res = _failure_of(nb, fut.exception(), time.perf_counter() - t0)
+                report(nb, res)
+                bar.update(1)
+        finally:
+            for fut in futures:
+                fut.cancel()
+
+
+def stop_client_kernels(client) -> None:
+    """After a Ctrl-C: kill the kernels on ``client``'s workers (they are not the workers' children
+    once those die), then close it."""
+    try:
+        client.run(stop_running_kernels, wait=True)
+    except Exception:  # noqa: BLE001 - a worker already gone
+        pass
+    close_client(client)
+
+
+def interrupt_handler(signum, frame):  # noqa: ARG001
+    """First Ctrl-C: kill the running kernels and stop now (KeyboardInterrupt); further ones are ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    stop_running_kernels()
+    raise KeyboardInterrupt
+
+
+def in_process_threads() -> int:
+    """Torch threads of a page run in this process (``--jobs 1``): ``$DLSPECTRA_THREADS``, else every core."""
+    from dlspectra.cluster import available_cores
+
+    env = os.environ.get("DLSPECTRA_THREADS")
+    return max(1, int(env)) if env else available_cores()
