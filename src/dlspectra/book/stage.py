@@ -25,9 +25,11 @@ from dlspectra.book import pagecache
 from dlspectra.book.catalog import Notebook, render_toc
 from dlspectra.book.paths import staging_dir
 from dlspectra.book.scorecard import render_scorecard
+from dlspectra.book.summary import HOOKS as READER_HOOKS
 
-PAGE_HOOKS: list[Callable[[Any, Notebook, str], Any]] = []
-"""Functions ``f(doc, notebook, store) -> doc`` applied, in order, to each executed page as it is staged."""
+PAGE_HOOKS: list[Callable[[Any, Notebook, str], Any]] = [*READER_HOOKS]
+"""Functions ``f(doc, notebook, store) -> doc`` applied, in order, to each executed page as it is staged
+(the reader's: figure code folded, the outcome box under the title, :mod:`dlspectra.book.summary`)."""
 
 
 def page_states(notebooks: dict[str, Notebook], store: str, keys: dict[str, str]) -> dict[str, str | None]:
@@ -110,7 +112,7 @@ def scorecard_inputs(notebooks: dict[str, Notebook], store: str, keys: dict[str,
             status = f"{rec['status']}: {rec.get('error')}"
         else:
             status = f"not counted: {states[fid]}"
-        pages.append({"notebook": fid, "page": nb.doc, "status": status})
+        pages.append({"notebook": fid, "page": nb.doc, "status": status, "title": nb.title})
     return accept, pages
 
 
