@@ -186,7 +186,9 @@ def _html(root: Path, stage: Path, store: str, notebooks: dict[str, Notebook], f
             for f in found:
                 print(f"  {doc}: {f}", file=sys.stderr)
         return 3
-    return 0
+    from dlspectra.book.readercheck import run_reader_check
+
+    return run_reader_check(root / "_build" / "html")  # every page as a reader sees it (headless Chromium)
 
 
 def _summary(results: list[RunResult], total: float) -> None:
