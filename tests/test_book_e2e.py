@@ -42,6 +42,10 @@ def test_one_notebook_book_renders_figure_and_claims(tmp_path):
                        capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "xie/tab05" in r.stdout and "per-notebook times" in r.stdout
+    from dlspectra.book.readercheck import browser_problem
+
+    if browser_problem() is None:  # the reader check ran over every built page, and passed
+        assert "fit the 1280 px window" in r.stdout, r.stdout
     page = book / "_build" / "html" / "notebooks" / "xie" / f"{src.stem}.html"
     assert page.exists()
     with tempfile.TemporaryDirectory() as profile:
@@ -51,6 +55,7 @@ def test_one_notebook_book_renders_figure_and_claims(tmp_path):
     assert "Xie et al., Table 5" in dom
     assert '<img alt="_images/' in dom or 'src="../../_images/' in dom, "the page shows no figure image"
     assert 'class="dlspectra-claims"' in dom, "the page shows no claims table"
+    assert 'class="dlspectra-summary"' in dom, "the page shows no outcome box"
     assert "reproduced" in dom
     scorecard = (book / "_build" / "html" / "book" / "scorecard.html").read_text()
     assert "KS critical values" in scorecard or "xie/tab05" in scorecard
