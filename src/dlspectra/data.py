@@ -107,7 +107,28 @@ def _downloads_allowed() -> bool:
 
 @dataclass
 class Dataset:
-    """An in-memory data set. ``X``: float32 ``(N, ...)``; ``y``: int64 ``(N,)`` or float32 ``(N,)``."""
+    """An in-memory data set; also one of the forms of the curvature data contract (its ``(X, y)``).
+
+    Attributes
+    ----------
+    name, split : str
+        Its name and split.
+    X : torch.Tensor
+        float32 ``(N, ...)``: images ``(N, C, H, W)`` or tabular ``(N, F)``.
+    y : torch.Tensor
+        int64 class labels ``(N,)``, or float32 targets for regression.
+    num_classes : int or None
+        ``None`` for regression.
+    info : dict
+        Provenance (source, the spec, realised label noise, ...).
+
+    Examples
+    --------
+    >>> import torch
+    >>> ds = Dataset("toy", "train", torch.randn(10, 3), torch.arange(10) % 2, 2)
+    >>> len(ds), ds.input_shape, len(ds.batches(4))
+    (10, (3,), 3)
+    """
 
     name: str
     split: str
@@ -133,12 +154,32 @@ class Dataset:
 class DataSpec:
     """Which data: a data set, a split and how to subset / corrupt it. Part of every cache key.
 
-    ``n``: subset size (None = all). ``balanced``: equal counts per class (as far as the classes
-    allow). ``label_noise``: symmetric noise rate (each label moved with this probability to a
-    uniformly chosen *other* class; Xie Fig. 7 following Han et al. 2018). ``random_labels``: the
-    label vector is permuted (Xie Fig. 21). ``normalize``: ``"channel"`` (zero mean, unit variance
-    per channel with training-split statistics, Xie App. B), ``"half"`` ((x-0.5)/0.5, Baskerville's
-    MNIST code), ``"imagenet"`` (ImageNet mean/std, Baskerville's CIFAR code) or ``"none"``.
+    Attributes
+    ----------
+    name : str
+        One of :data:`DATASETS`.
+    split : str
+        ``"train"`` or ``"test"``.
+    n : int or None
+        Subset size (None = all).
+    seed : int
+        Seeds the subset, the label noise and the label permutation.
+    balanced : bool
+        Equal counts per class (as far as the classes allow).
+    label_noise : float
+        Symmetric noise rate: each label moved with this probability to a uniformly chosen *other*
+        class (Xie Fig. 7, following Han et al. 2018).
+    random_labels : bool
+        The label vector is permuted (Xie Fig. 21).
+    normalize : str
+        ``"channel"`` (zero mean, unit variance per channel with training-split statistics, Xie App.
+        B), ``"half"`` ((x-0.5)/0.5, Baskerville et al.'s MNIST code), ``"imagenet"`` (ImageNet
+        mean/std, their CIFAR code) or ``"none"``.
+
+    Examples
+    --------
+    >>> DataSpec("mnist", n=1000).balanced
+    True
     """
 
     name: str
@@ -363,8 +404,34 @@ def symmetric_label_noise(y: torch.Tensor, rate: float, num_classes: int, seed: 
 def load(spec: DataSpec | str, **overrides) -> Dataset:
     """The data described by ``spec`` (a :class:`DataSpec`, or a data-set name plus fields).
 
-    Subsets are drawn with ``numpy.random.default_rng(spec.seed)``: the same spec always gives
-    the same samples, in the same order.
+    Subsets are drawn with ``numpy.random.default_rng(spec.seed)``: the same spec always gives the
+    same samples, in the same order. Files come from ``$DLSPECTRA_DATA``, checked by SHA-256.
+
+    Parameters
+    ----------
+    spec : DataSpec or str
+        The data, or a name of :data:`DATASETS`.
+    **overrides
+        Fields of :class:`DataSpec` that replace ``spec``'s.
+
+    Returns
+    -------
+    Dataset
+
+    Raises
+    ------
+    dlspectra.errors.UnknownNameError
+        An unknown data set, split or normalisation.
+    dlspectra.errors.DataMissingError, dlspectra.errors.DataCorruptError
+        A file is absent or its checksum is wrong (the message names the file and where it belongs).
+    ValueError
+        ``n`` larger than the split, or label noise on a regression set.
+
+    Examples
+    --------
+    >>> ds = load("gaussian", n=20)
+    >>> len(ds), ds.num_classes
+    (20, 10)
     """
     if isinstance(spec, str):
         spec = DataSpec(spec, **overrides)

@@ -150,10 +150,35 @@ MODELS = {
 
 
 def build_model(name: str, seed: int | None = None, **config) -> nn.Module:
-    """A freshly initialised model ``name`` with keyword ``config`` (see the module table).
+    """A freshly initialised model of the zoo (see the module table).
 
-    With ``seed``, the initialisation is drawn after ``torch.manual_seed(seed)`` (the global RNG
-    state is restored afterwards), so the same (name, config, seed) gives the same weights.
+    With ``seed`` the initialisation is drawn after ``torch.manual_seed(seed)`` (the global RNG state is
+    restored afterwards), so the same (name, config, seed) gives the same weights.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`MODELS`.
+    seed : int, optional
+        Seeds the initialisation.
+    **config
+        The model's keyword arguments (``in_channels``, ``num_classes``, ``widths``, ...).
+
+    Returns
+    -------
+    torch.nn.Module
+
+    Raises
+    ------
+    dlspectra.errors.UnknownNameError
+        An unknown model name (the message lists the valid ones).
+    TypeError
+        A keyword the model does not take.
+
+    Examples
+    --------
+    >>> sum(p.numel() for p in build_model("lenet", seed=0).parameters())
+    44426
     """
     if name not in MODELS:
         raise UnknownNameError(f"unknown model {name!r}; valid: {sorted(MODELS)}")

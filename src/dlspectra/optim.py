@@ -41,7 +41,36 @@ OPTIMIZERS = tuple(PAPER_LR)
 
 def build_optimizer(name: str, params: Iterable[torch.nn.Parameter], lr: float, *,
                     momentum: float = 0.9, weight_decay: float = 0.0) -> torch.optim.Optimizer:
-    """Optimizer ``name`` (see the module table) over ``params``."""
+    """Optimizer ``name`` (see the module table) over ``params``.
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`OPTIMIZERS`.
+    params : iterable of torch.nn.Parameter
+        The parameters to optimise.
+    lr : float
+        Learning rate.
+    momentum : float
+        For the SGD-type optimizers (and Lookahead's inner SGD).
+    weight_decay : float
+        Coupled L2 penalty (as ``torch.optim`` applies it).
+
+    Returns
+    -------
+    torch.optim.Optimizer
+
+    Raises
+    ------
+    dlspectra.errors.UnknownNameError
+        An unknown optimizer (the message lists the valid ones).
+
+    Examples
+    --------
+    >>> from torch import nn
+    >>> type(build_optimizer("adam", nn.Linear(2, 1).parameters(), 1e-3)).__name__
+    'Adam'
+    """
     import pytorch_optimizer as po
 
     params = list(params)

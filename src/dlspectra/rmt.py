@@ -74,23 +74,45 @@ def unfold_ensemble(
     cutoff: float | None = None,
     interpolate: bool = False,
 ) -> list[np.ndarray]:
-    """Ensemble unfolding (Baskerville et al. eqs. 6, 7, 10).
+    """Ensemble unfolding (Baskerville et al., Sec. 2.2, eqs. 6, 7, 10).
 
     A fraction ``holdout_fraction`` of the ``m`` spectra (a seeded random choice; ``seed=None``
     takes the first ``floor(m/3)`` as the authors' code does) is unfolded against the pooled
     remaining ``m_pool`` spectra: ``x = N(lambda) / m_pool`` with ``N(lambda)`` the number of pooled
-    eigenvalues strictly below ``lambda``.  The unfolded levels have mean spacing ~1 by
-    construction (no further renormalisation).  ``cutoff``: drop eigenvalues with
-    ``|lambda| <= cutoff`` first (the paper's 1e-20; None keeps all).
+    eigenvalues strictly below ``lambda``. The unfolded levels have mean spacing ~1 by construction.
 
-    ``interpolate=True`` replaces the step function ``N(lambda)`` by its piecewise-linear
-    interpolation through the pooled eigenvalues (``N = k + 1/2`` at the k-th pooled value, 0-based):
-    the paper's step counts put every unfolded spacing on the lattice ``1/m_pool``, which with few
-    pooled spectra (e.g. 8) distorts the spacing distribution (a GOE then fails a KS test against
-    the Wigner surmise); the interpolated counts do not.
+    Parameters
+    ----------
+    spectra : sequence of numpy.ndarray
+        ``m`` spectra (any order).
+    holdout_fraction : float
+        The fraction unfolded (the paper: 1/3).
+    seed : int or None
+        Seeds the choice.
+    cutoff : float, optional
+        Drop eigenvalues with ``|lambda| <= cutoff`` first (the paper's 1e-20; None keeps all).
+    interpolate : bool
+        Replace the step function ``N(lambda)`` by its piecewise-linear interpolation through the
+        pooled eigenvalues (``N = k + 1/2`` at the k-th): the step counts put every unfolded spacing
+        on the lattice ``1/m_pool``, which with few pooled spectra distorts the spacing distribution.
 
-    Returns the list of unfolded spectra (each sorted, dimensionless); pass it to
-    :func:`nearest_neighbour_spacings`.
+    Returns
+    -------
+    list of numpy.ndarray
+        The unfolded spectra (each sorted, dimensionless); pass them to
+        :func:`nearest_neighbour_spacings`.
+
+    Raises
+    ------
+    ValueError
+        Fewer than one spectrum to unfold or to pool, or NaN/infinite eigenvalues.
+
+    Examples
+    --------
+    >>> spectra = [np.linalg.eigvalsh(sample_goe(50, seed=s)) for s in range(6)]
+    >>> unf = unfold_ensemble(spectra, 1 / 3, seed=0)
+    >>> len(unf), round(float(np.mean(nearest_neighbour_spacings(unf))), 1)
+    (2, 1.0)
     """
     spectra = [_clean(s, cutoff, f"spectrum {i}") for i, s in enumerate(spectra)]
     m = len(spectra)
@@ -123,7 +145,28 @@ def goe_counting_function(lam: np.ndarray, n: int) -> np.ndarray:
 
 
 def nearest_neighbour_spacings(unfolded: np.ndarray | Sequence[np.ndarray]) -> np.ndarray:
-    """Spacings ``s_j = x_{j+1} - x_j`` of each unfolded spectrum, concatenated (mean ~1)."""
+    """Spacings ``s_j = x_{j+1} - x_j`` of each unfolded spectrum, concatenated (mean ~1).
+
+    Parameters
+    ----------
+    unfolded : numpy.ndarray or sequence of numpy.ndarray
+        One unfolded spectrum or several (from :func:`unfold_ensemble`).
+
+    Returns
+    -------
+    numpy.ndarray
+        float64 spacings.
+
+    Raises
+    ------
+    ValueError
+        An entry is not a 1-D array of numbers.
+
+    Examples
+    --------
+    >>> nearest_neighbour_spacings(np.array([0.0, 1.0, 3.0])).tolist()
+    [1.0, 2.0]
+    """
     if isinstance(unfolded, np.ndarray) and unfolded.ndim == 1:
         unfolded = [unfolded]
     return np.concatenate([np.diff(np.sort(np.asarray(u, dtype=np.float64))) for u in unfolded])
@@ -131,11 +174,31 @@ def nearest_neighbour_spacings(unfolded: np.ndarray | Sequence[np.ndarray]) -> n
 
 # ----------------------------------------------------------------------------- ratios
 def spacing_ratios(eigs: np.ndarray, *, cutoff: float | None = None) -> np.ndarray:
-    """Consecutive spacing ratios ``r_n = s_n / s_{n-1}`` of one spectrum (sorted first).
+    """Consecutive spacing ratios ``r_n = s_n / s_{n-1}`` of one spectrum (Baskerville et al., eq. 11).
 
-    ``cutoff`` drops ``|lambda| <= cutoff`` (the paper's 1e-10 for batch spectra); ratios with a zero
-    denominator (exactly repeated eigenvalues) are dropped.  No truncation at r < 10 (the paper's
-    display cut): do that when plotting.
+    Parameters
+    ----------
+    eigs : numpy.ndarray
+        One spectrum (sorted first).
+    cutoff : float, optional
+        Drop ``|lambda| <= cutoff`` (the paper's 1e-10 for batch spectra). Ratios with a zero
+        denominator (exactly repeated eigenvalues) are dropped; no truncation at r < 10 (the paper's
+        display cut: do that when plotting).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``r_n`` in ``[0, inf)``.
+
+    Raises
+    ------
+    ValueError
+        NaN or infinite eigenvalues.
+
+    Examples
+    --------
+    >>> spacing_ratios(np.array([0.0, 1.0, 3.0, 4.0])).tolist()
+    [2.0, 0.5]
     """
     e = _clean(eigs, cutoff)
     s = np.diff(e)
@@ -145,7 +208,30 @@ def spacing_ratios(eigs: np.ndarray, *, cutoff: float | None = None) -> np.ndarr
 
 
 def min_max_ratios(eigs: np.ndarray, *, cutoff: float | None = None) -> np.ndarray:
-    """``r~_n = min(r_n, 1/r_n) = min(s_n, s_{n-1}) / max(s_n, s_{n-1})`` in ``[0, 1]``."""
+    """``r~_n = min(r_n, 1/r_n) = min(s_n, s_{n-1}) / max(s_n, s_{n-1})`` in ``[0, 1]`` (Atas et al. 2013).
+
+    Parameters
+    ----------
+    eigs : numpy.ndarray
+        One spectrum (sorted first).
+    cutoff : float, optional
+        Drop ``|lambda| <= cutoff`` first.
+
+    Returns
+    -------
+    numpy.ndarray
+        The min/max ratios; their mean is insensitive to unfolding.
+
+    Raises
+    ------
+    ValueError
+        NaN or infinite eigenvalues.
+
+    Examples
+    --------
+    >>> min_max_ratios(np.array([0.0, 1.0, 3.0, 4.0])).tolist()
+    [0.5, 0.5]
+    """
     e = _clean(eigs, cutoff)
     s = np.diff(e)
     a, b = s[1:], s[:-1]
@@ -155,8 +241,32 @@ def min_max_ratios(eigs: np.ndarray, *, cutoff: float | None = None) -> np.ndarr
 
 
 def mean_r_tilde(eigs: np.ndarray | Sequence[np.ndarray], *, cutoff: float | None = None) -> float:
-    """Mean of ``r~`` over one spectrum, or pooled over a list of spectra (ratios never cross
-    spectra).  Compare with :data:`GOE_MEAN_R_TILDE` and :data:`POISSON_MEAN_R_TILDE`."""
+    """Mean of ``r~`` over one spectrum, or pooled over several (ratios never cross spectra).
+
+    Compare with :data:`GOE_MEAN_R_TILDE` (0.5307) and :data:`POISSON_MEAN_R_TILDE` (0.3863);
+    :func:`r_tilde_bootstrap` adds an interval.
+
+    Parameters
+    ----------
+    eigs : numpy.ndarray or sequence of numpy.ndarray
+        One spectrum or several.
+    cutoff : float, optional
+        Drop ``|lambda| <= cutoff`` first.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        No ratio (fewer than 3 distinct eigenvalues), or NaN/infinite eigenvalues.
+
+    Examples
+    --------
+    >>> round(mean_r_tilde(np.linalg.eigvalsh(sample_goe(400, seed=0))), 2)
+    0.53
+    """
     if isinstance(eigs, np.ndarray) and eigs.ndim == 1:
         eigs = [eigs]
     r = np.concatenate([min_max_ratios(e, cutoff=cutoff) for e in eigs])
@@ -167,7 +277,28 @@ def mean_r_tilde(eigs: np.ndarray | Sequence[np.ndarray], *, cutoff: float | Non
 
 # ----------------------------------------------------------------------------- reference laws
 def wigner_surmise(s: np.ndarray) -> np.ndarray:
-    """GOE spacing density (mean 1): ``(pi s / 2) exp(-pi s^2 / 4)``."""
+    """GOE spacing density with mean 1 (Baskerville et al., eq. 8): ``(pi s / 2) exp(-pi s^2 / 4)``.
+
+    Parameters
+    ----------
+    s : numpy.ndarray
+        Spacings.
+
+    Returns
+    -------
+    numpy.ndarray
+        The density at ``s``.
+
+    Raises
+    ------
+    ValueError
+        ``s`` is not numeric.
+
+    Examples
+    --------
+    >>> round(float(wigner_surmise(np.array([1.0]))[0]), 4)
+    0.7162
+    """
     s = np.asarray(s, dtype=np.float64)
     return np.pi * s / 2 * np.exp(-np.pi * s**2 / 4)
 
@@ -179,7 +310,28 @@ def poisson_spacing_density(s: np.ndarray) -> np.ndarray:
 
 
 def goe_ratio_density(r: np.ndarray) -> np.ndarray:
-    """GOE spacing-ratio surmise (Atas et al.): ``27/8 (r + r^2) / (1 + r + r^2)^(5/2)``, r >= 0."""
+    """GOE spacing-ratio surmise (Atas et al. 2013; Baskerville et al., eq. 12): ``27/8 (r + r^2) / (1 + r + r^2)^(5/2)``.
+
+    Parameters
+    ----------
+    r : numpy.ndarray
+        Ratios ``r >= 0``.
+
+    Returns
+    -------
+    numpy.ndarray
+        The density at ``r``.
+
+    Raises
+    ------
+    ValueError
+        ``r`` is not numeric.
+
+    Examples
+    --------
+    >>> round(float(goe_ratio_density(np.array([1.0]))[0]), 4)
+    0.433
+    """
     r = np.asarray(r, dtype=np.float64)
     return 27 / 8 * (r + r**2) / (1 + r + r**2) ** 2.5
 
@@ -198,8 +350,33 @@ def semicircle_density(x: np.ndarray, radius: float) -> np.ndarray:
 
 # ----------------------------------------------------------------------------- samplers
 def sample_goe(n: int, seed: int | np.random.Generator | None = 0) -> np.ndarray:
-    """An ``n x n`` GOE matrix ``(A + A^T) / 2``, ``A`` i.i.d. N(0, 1): diagonal variance 1,
-    off-diagonal variance 1/2, semicircle radius ``sqrt(2n)`` (the convention of eq. 9)."""
+    """An ``n x n`` GOE matrix ``(A + A^T) / 2``, ``A`` i.i.d. N(0, 1) (the convention of Baskerville et al., eq. 9).
+
+    Diagonal variance 1, off-diagonal variance 1/2, semicircle radius ``sqrt(2n)``.
+
+    Parameters
+    ----------
+    n : int
+        Size.
+    seed : int, numpy.random.Generator or None
+        Seeds the draw.
+
+    Returns
+    -------
+    numpy.ndarray
+        Symmetric ``(n, n)`` float64.
+
+    Raises
+    ------
+    ValueError
+        A negative ``n``.
+
+    Examples
+    --------
+    >>> M = sample_goe(4, seed=0)
+    >>> M.shape, bool(np.allclose(M, M.T))
+    ((4, 4), True)
+    """
     rng = np.random.default_rng(seed)
     A = rng.standard_normal((n, n))
     return (A + A.T) / 2
@@ -249,9 +426,39 @@ def gp_hessian_spectra(
     n: int, kp: float = 1.0, kpp: float = 1.0, num_samples: int = 100, *, seed: int = 0,
     order: str = "descending", **kwargs
 ) -> list[np.ndarray]:
-    """Eigenvalues of ``num_samples`` independent :func:`gp_hessian_model` matrices (Baskerville et
-    al., Sec. 4), each descending (``order="ascending"`` for the other order); ``kwargs``
-    (outliers, outlier_scale, degeneracy) are forwarded (the authors' ratio code drops them)."""
+    """Eigenvalues of ``num_samples`` independent :func:`gp_hessian_model` matrices (Baskerville et al., Sec. 4).
+
+    Parameters
+    ----------
+    n : int
+        Matrix size.
+    kp, kpp : float
+        ``k'(0)`` and ``k''(0)`` of eq. 14.
+    num_samples : int
+        Matrices.
+    seed : int
+        Seeds the draws.
+    order : {"descending", "ascending"}
+        Order of each spectrum.
+    **kwargs
+        ``outliers``, ``outlier_scale``, ``degeneracy`` of :func:`gp_hessian_model` (forwarded; the
+        authors' ratio code drops them).
+
+    Returns
+    -------
+    list of numpy.ndarray
+
+    Raises
+    ------
+    ValueError
+        An unknown ``order``.
+
+    Examples
+    --------
+    >>> e = gp_hessian_spectra(20, num_samples=3, seed=0)
+    >>> len(e), bool(np.all(np.diff(e[0]) <= 0))
+    (3, True)
+    """
     if order not in ("descending", "ascending"):
         raise ValueError(f"order must be 'descending' or 'ascending', got {order!r}")
     rng = np.random.default_rng(seed)
@@ -269,10 +476,27 @@ def wigner_cdf(s: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class RTildeEstimate:
-    """Mean min/max ratio ``<r~>`` with a bootstrap interval (``lo``, ``hi``) at ``level``.
+    """Mean min/max ratio ``<r~>`` with a bootstrap interval, from :func:`r_tilde_bootstrap`.
 
-    ``n_ratios``: ratios pooled; ``n_spectra``: spectra they come from; ``resampled``: what the
-    bootstrap resampled (blocks of consecutive ratios within each spectrum)."""
+    Attributes
+    ----------
+    mean : float
+        ``<r~>``.
+    lo, hi : float
+        The percentile interval at ``level``.
+    level : float
+        Its nominal coverage.
+    n_ratios, n_spectra : int
+        Ratios pooled and the spectra they come from.
+    resampled : str
+        What the bootstrap resampled (blocks of consecutive ratios within each spectrum).
+
+    Examples
+    --------
+    >>> est = RTildeEstimate(0.53, 0.52, 0.54, 0.95, 1000, 2, "blocks of 10 ratios")
+    >>> est.closer_to, est.covers(GOE_MEAN_R_TILDE)
+    ('GOE', True)
+    """
 
     mean: float
     lo: float
@@ -408,8 +632,31 @@ def _ks(sample: np.ndarray, cdf) -> float:
 
 
 def ks_spacings(spacings: np.ndarray) -> SpacingKS:
-    """KS distances of ``spacings`` to the Wigner surmise and to Poisson (both mean 1; the
-    spacings are not rescaled, so an unfolding that misses mean 1 shows up in the distance)."""
+    """Kolmogorov-Smirnov distances of unfolded spacings to the Wigner surmise and to Poisson ``exp(-s)``.
+
+    The spacings are not rescaled, so an unfolding that misses mean 1 shows up in the distance.
+
+    Parameters
+    ----------
+    spacings : numpy.ndarray
+        Unfolded spacings (mean ~1).
+
+    Returns
+    -------
+    SpacingKS
+        ``ks_wigner``, ``ks_poisson``, ``mean``, ``var``, ``frac_below_0_1``, ``n``, ``closer_to``.
+
+    Raises
+    ------
+    ValueError
+        Fewer than 2 spacings, or NaN/negative values.
+
+    Examples
+    --------
+    >>> s = np.sqrt(-4 * np.log1p(-np.random.default_rng(0).random(5000)) / np.pi)  # Wigner draws
+    >>> ks_spacings(s).closer_to
+    'Wigner'
+    """
     s = np.asarray(spacings, dtype=np.float64).reshape(-1)
     if s.size < 2:
         raise ValueError(f"need at least 2 spacings, got {s.size}")
@@ -424,8 +671,31 @@ def _default_rtol(n: int, dtype=np.float64) -> float:
 
 
 def numerical_rank(eigs: np.ndarray, *, rtol: float | None = None, dtype=np.float64) -> int:
-    """Number of numerically non-zero eigenvalues: ``|lambda| > rtol * max|lambda|``, with the
-    default ``rtol = P * eps(dtype)`` (``P`` = number of eigenvalues; numpy's matrix_rank rule)."""
+    """Number of numerically non-zero eigenvalues: ``|lambda| > rtol * max|lambda|``.
+
+    Parameters
+    ----------
+    eigs : numpy.ndarray
+        A spectrum.
+    rtol : float, optional
+        Default ``P * eps(dtype)`` (``P`` = number of eigenvalues; numpy's ``matrix_rank`` rule).
+    dtype : numpy dtype
+        The dtype the spectrum was computed in.
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    ValueError
+        NaN or infinite eigenvalues.
+
+    Examples
+    --------
+    >>> numerical_rank(np.array([3.0, 1.0, 1e-17, 0.0]))
+    2
+    """
     e = np.asarray(eigs, dtype=np.float64).reshape(-1)
     if not np.all(np.isfinite(e)):
         raise ValueError("spectrum contains NaN or infinite values")
@@ -439,7 +709,29 @@ def numerical_rank(eigs: np.ndarray, *, rtol: float | None = None, dtype=np.floa
 
 
 def nonzero_eigenvalues(eigs: np.ndarray, *, rtol: float | None = None, dtype=np.float64) -> np.ndarray:
-    """The numerically non-zero eigenvalues, descending, with the rule of :func:`numerical_rank`."""
+    """The numerically non-zero eigenvalues, descending, with the rule of :func:`numerical_rank`.
+
+    Parameters
+    ----------
+    eigs : numpy.ndarray
+        A spectrum.
+    rtol, dtype
+        As :func:`numerical_rank`.
+
+    Returns
+    -------
+    numpy.ndarray
+
+    Raises
+    ------
+    ValueError
+        ``eigs`` is not numeric.
+
+    Examples
+    --------
+    >>> nonzero_eigenvalues(np.array([1.0, 0.0, 3.0, 1e-18])).tolist()
+    [3.0, 1.0]
+    """
     e = np.sort(np.asarray(eigs, dtype=np.float64).reshape(-1))[::-1]
     top = float(np.abs(e).max()) if e.size else 0.0
     tol = (_default_rtol(e.size, dtype) if rtol is None else rtol) * top

@@ -26,13 +26,37 @@ MATRICES = ("hessian", "ggn", "residual", "gradient-covariance")
 
 @dataclass(frozen=True)
 class SpectrumSpec:
-    """Which matrix, over which data, how many eigenvalues and how.
+    """Which matrix, over which data, how many eigenvalues and how (part of every spectrum's cache key).
 
-    ``split="train"``: the first ``n`` samples of the model's own training data (labels as trained,
-    noise included); ``"test"``: a class-balanced, seeded subset of ``n`` clean test samples.
-    ``n=None`` takes all of it. Products in ``dtype``; Lanczos arithmetic is float64 regardless.
+    Attributes
+    ----------
+    matrix : str
+        ``"hessian"``, ``"ggn"``, ``"residual"`` or ``"gradient-covariance"``.
+    split : str
+        For :func:`top_eigenvalues`: ``"train"``, the first ``n`` samples of the model's own training
+        data (labels as trained, noise included), or ``"test"``, a class-balanced, seeded subset of
+        ``n`` clean test samples.
+    n : int or None
+        Samples (``None``: all of the split).
+    batch_size : int or None
+        Samples per batch of the products (:func:`model_spectrum`: ``None`` keeps the batches given).
+    k, max_steps, tol, seed
+        Eigenvalues, the Lanczos step limit, the relative residual tolerance, the start vector's seed.
+    solver : str
+        ``"lanczos"`` or ``"power"`` (PyHessian's power iteration).
+    dtype : str
+        Products in ``"float32"`` or ``"float64"`` (:func:`top_eigenvalues`); Lanczos arithmetic is
+        float64 regardless.
+
+    Notes
+    -----
     The loss is the mean loss over those samples, without the weight-decay term (the Hessian of
     the training loss of Xie et al., Sec. 2; weight decay adds a multiple of the identity).
+
+    Examples
+    --------
+    >>> SpectrumSpec(k=20, matrix="ggn").k
+    20
     """
 
     matrix: str = "hessian"
@@ -49,7 +73,27 @@ class SpectrumSpec:
 
 @dataclass
 class Spectrum:
-    """Top eigenvalues (float64, descending, shape (k,)) and how they were obtained."""
+    """Top eigenvalues of a curvature matrix and how they were obtained.
+
+    Attributes
+    ----------
+    eigenvalues : numpy.ndarray
+        float64 ``(k,)``, descending.
+    residuals : numpy.ndarray
+        ``||A y - theta y||`` of each pair.
+    num_matvecs : int
+        Products used.
+    converged : bool
+        The solver's residual test (and, for Lanczos, its check for missed eigenvalues).
+    seconds : float
+        Time of the solve when it was computed (a cached spectrum keeps it).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> Spectrum(np.array([2.0, 1.0]), np.zeros(2), 40, True, 0.1).eigenvalues.tolist()
+    [2.0, 1.0]
+    """
 
     eigenvalues: np.ndarray
     residuals: np.ndarray
@@ -110,7 +154,49 @@ def build_operator(trained: TrainedModel, spec: SpectrumSpec, device: torch.devi
 
 def top_eigenvalues(trained: TrainedModel, spec: SpectrumSpec, device: str | torch.device = "auto", *,
                     progress: bool = True, cache: Cache | None = None) -> Spectrum:
-    """Top ``spec.k`` eigenvalues of ``trained``'s curvature matrix (cached; see the module docstring)."""
+    """Top ``spec.k`` eigenvalues of a zoo model's curvature matrix, cached by the training config and ``spec``.
+
+    The step the book's figures share: builds the operator of :mod:`dlspectra.curvature` over the
+    samples ``spec`` names, runs the solver of :mod:`dlspectra.spectral` and stores the result in
+    the cache (namespace ``spectra``); a second call loads it in milliseconds. For a model of one's
+    own use :func:`model_spectrum`.
+
+    Parameters
+    ----------
+    trained : TrainedModel
+        From :func:`~dlspectra.train.train_model`.
+    spec : SpectrumSpec
+        Matrix, samples, ``k`` and solver settings.
+    device : str or torch.device
+        ``"auto"``, ``"cpu"``, ``"cuda"``, ... (checked first).
+    progress : bool
+        The solver's bar.
+    cache : Cache, optional
+        Default ``Cache()``.
+
+    Returns
+    -------
+    Spectrum
+
+    Raises
+    ------
+    dlspectra.errors.UsageError
+        An unavailable device.
+    dlspectra.errors.UnknownNameError
+        An unknown matrix, split or solver.
+    dlspectra.errors.SpectrumError
+        NaN or infinite eigenvalues.
+
+    Examples
+    --------
+    >>> from dlspectra.data import DataSpec
+    >>> from dlspectra.train import TrainConfig, train_model
+    >>> trained = train_model(TrainConfig("logistic", DataSpec("gaussian", n=64), epochs=0, test_n=64), "cpu",
+    ...                       progress=False)
+    >>> s = top_eigenvalues(trained, SpectrumSpec(n=64, batch_size=64, k=3), "cpu", progress=False)
+    >>> s.eigenvalues.shape, s.converged
+    ((3,), True)
+    """
     from . import spectral
 
     device = resolve_device(device)
@@ -152,10 +238,46 @@ def top_eigenvalues(trained: TrainedModel, spec: SpectrumSpec, device: str | tor
 
 def hessian_trace(trained: TrainedModel, spec: SpectrumSpec, num_samples: int, device: str = "auto", *,
                   seed: int = 0, cache: Cache | None = None) -> tuple[float, float]:
-    """Hutchinson estimate (Rademacher probes) of the trace of ``spec``'s matrix and its standard error.
+    """Hutchinson estimate (Rademacher probes) of the trace of ``spec``'s matrix, cached.
 
     Same samples, loss and dtype as the spectrum of ``spec`` (only ``matrix``/``split``/``n``/
-    ``batch_size``/``dtype`` matter). Cached under the training config, those fields and the probe count.
+    ``batch_size``/``dtype`` matter); cached under the training config, those fields, the probe count
+    and the seed.
+
+    Parameters
+    ----------
+    trained : TrainedModel
+        From :func:`~dlspectra.train.train_model`.
+    spec : SpectrumSpec
+        The matrix and its samples.
+    num_samples : int
+        Probes.
+    device : str
+        As :func:`top_eigenvalues`.
+    seed : int
+        Seeds the probes.
+    cache : Cache, optional
+        Default ``Cache()``.
+
+    Returns
+    -------
+    tuple of float
+        ``(trace, standard error)``.
+
+    Raises
+    ------
+    dlspectra.errors.UsageError
+        An unavailable device or a non-positive ``num_samples``.
+
+    Examples
+    --------
+    >>> from dlspectra.data import DataSpec
+    >>> from dlspectra.train import TrainConfig, train_model
+    >>> trained = train_model(TrainConfig("logistic", DataSpec("gaussian", n=64), epochs=0, test_n=64), "cpu",
+    ...                       progress=False)
+    >>> tr, se = hessian_trace(trained, SpectrumSpec(n=64, batch_size=64), 4, "cpu")
+    >>> tr > 0
+    True
     """
     from .spectral import hutchinson_trace
 
@@ -279,11 +401,22 @@ def model_spectrum(model: torch.nn.Module, loss_fn, data, spec: SpectrumSpec | N
 def parameter_blocks(model: torch.nn.Module) -> dict[str, list[str]]:
     """The model's trainable parameters grouped by the module that owns them (one block per layer).
 
+    Parameters
+    ----------
+    model : torch.nn.Module
+        The model.
+
     Returns
     -------
     dict
         ``{module name: [parameter names]}`` in the model's order, e.g.
         ``{"0": ["0.weight", "0.bias"], "2": ["2.weight", "2.bias"]}`` for an ``nn.Sequential``.
+
+    Raises
+    ------
+    AttributeError
+        ``model`` is not an ``nn.Module`` (it has no ``named_parameters``). A model without
+        trainable parameters gives an empty dict.
 
     Examples
     --------

@@ -74,12 +74,32 @@ def resolve_device(device: str | torch.device = "auto") -> torch.device:
 
 @dataclass
 class TrainConfig:
-    """Everything that determines a trained model (all of it goes into the cache key).
+    """Everything that determines a trained zoo model (all of it goes into the cache key).
 
-    ``lr=None`` takes Xie et al.'s learning rate for the optimizer (:data:`~dlspectra.optim.PAPER_LR`).
-    ``milestones`` are fractions of ``epochs`` (step schedule). ``augment``: random horizontal flip
-    and 4-pixel-padded random crop (Xie, CIFAR). ``test_n``: size of the test subset used for the
-    final test metrics (None = the whole test split).
+    Attributes
+    ----------
+    model : str
+        A name of :data:`dlspectra.models.MODELS` (``"lenet"``, ``"fcn"``, ``"resnet18"``, ...).
+    data : DataSpec
+        The training data.
+    model_config : dict
+        Keyword arguments of the model (input/output sizes are filled from the data).
+    optimizer, lr, momentum, weight_decay, batch_size, epochs
+        ``lr=None`` takes Xie et al.'s learning rate for the optimizer (:data:`~dlspectra.optim.PAPER_LR`).
+    schedule, milestones
+        ``"step"`` (``milestones``: fractions of ``epochs``), ``"linear-decay"`` or ``"constant"``.
+    augment : bool
+        Random horizontal flip and 4-pixel-padded random crop (Xie, App. B.3, CIFAR).
+    seed : int
+        Initialisation and shuffling.
+    test_n : int or None
+        Size of the test subset of the final test metrics (None = the whole test split).
+
+    Examples
+    --------
+    >>> from dlspectra.data import DataSpec
+    >>> TrainConfig("lenet", DataSpec("mnist", n=1000), epochs=2).base_lr
+    0.1
     """
 
     model: str
@@ -113,7 +133,25 @@ class TrainConfig:
 
 @dataclass
 class TrainedModel:
-    """A trained model (eval mode, on the requested device) with its config and record."""
+    """A trained model (eval mode, on the requested device) with its config and record.
+
+    Attributes
+    ----------
+    model : torch.nn.Module
+        The trained network.
+    config : TrainConfig or FitConfig
+        What trained it.
+    history : list of dict
+        Per epoch: ``epoch``, ``lr``, ``train_loss`` (and ``train_accuracy``).
+    metrics : dict
+        Final metrics (train/test loss and accuracy for zoo models).
+
+    Examples
+    --------
+    >>> from torch import nn
+    >>> TrainedModel(nn.Linear(2, 2), None, [], {}).history
+    []
+    """
 
     model: nn.Module
     config: TrainConfig
@@ -133,7 +171,38 @@ def _model_output(model: nn.Module, x: torch.Tensor, regression: bool) -> torch.
 
 @torch.no_grad()
 def evaluate(model: nn.Module, dataset: data_mod.Dataset, device: torch.device, batch_size: int = 1000) -> dict:
-    """Mean loss and (for classification) accuracy of ``model`` on ``dataset``, in eval mode."""
+    """Mean loss and (for classification) accuracy of ``model`` on ``dataset``, in eval mode.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        Its training/eval mode is restored afterwards.
+    dataset : Dataset
+        A :class:`dlspectra.data.Dataset` (cross-entropy when it has classes, squared error otherwise).
+    device : torch.device
+        Where to compute.
+    batch_size : int
+        Samples per forward pass.
+
+    Returns
+    -------
+    dict
+        ``{"loss": float}`` and ``"accuracy"`` for classification.
+
+    Raises
+    ------
+    RuntimeError
+        The model does not accept the data's inputs.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from torch import nn
+    >>> from dlspectra.data import Dataset
+    >>> ds = Dataset("toy", "train", torch.randn(10, 3), torch.arange(10) % 2, 2)
+    >>> sorted(evaluate(nn.Linear(3, 2), ds, torch.device("cpu")))
+    ['accuracy', 'loss']
+    """
     was_training = model.training
     model.eval()
     loss_fn = loss_function(dataset)
@@ -213,10 +282,47 @@ def _run_epochs(model: nn.Module, optimizer, loss_fn, X: torch.Tensor, Y: torch.
 
 def train_model(config: TrainConfig, device: str | torch.device = "auto", *, progress: bool = True,
                 cache: Cache | None = None) -> TrainedModel:
-    """Train (or load from the cache) the model described by ``config``; see the module docstring.
+    """Train (or load from the cache) the zoo model described by ``config``.
 
-    Trained once across processes: the checkpoint's cache lock is held while training, so a second
-    process asking for the same model waits and then loads the stored checkpoint.
+    The first call trains and stores the result in the cache (namespace ``checkpoints``); later
+    calls, from any process, load it. A partial checkpoint is written after every epoch; a killed
+    run resumes from it and gives the same weights. The checkpoint's cache lock is held while
+    training, so a second process asking for the same model waits and then loads it.
+
+    Parameters
+    ----------
+    config : TrainConfig
+        The model, data and training settings.
+    device : str or torch.device
+        ``"auto"``, ``"cpu"``, ``"cuda"``, ... -- checked before any data is loaded.
+    progress : bool
+        A bar over the epochs.
+    cache : Cache, optional
+        Default ``Cache()``.
+
+    Returns
+    -------
+    TrainedModel
+        The model in eval mode, its per-epoch history and final train/test metrics.
+
+    Raises
+    ------
+    dlspectra.errors.UsageError
+        An unavailable device.
+    dlspectra.errors.UnknownNameError
+        An unknown model, data set or optimizer.
+    dlspectra.errors.DataMissingError
+        A data file is absent.
+    FloatingPointError
+        The training loss became NaN or infinite.
+
+    Examples
+    --------
+    >>> from dlspectra.data import DataSpec
+    >>> t = train_model(TrainConfig("logistic", DataSpec("gaussian", n=64), epochs=1, test_n=64), "cpu",
+    ...                 progress=False)
+    >>> len(t.history), sorted(t.metrics["train"])
+    (1, ['accuracy', 'loss'])
     """
     device = resolve_device(device)  # a wrong device is refused before any data or training
     cache = cache or Cache()
@@ -326,8 +432,16 @@ def loss_fingerprint(loss_fn) -> str:
 class FitConfig:
     """The training settings of :func:`train_module` (all of them go into its cache key).
 
-    Same meaning as the fields of :class:`TrainConfig`; ``lr=None`` takes Xie et al.'s learning
-    rate for the optimizer (:data:`~dlspectra.optim.PAPER_LR`).
+    Attributes
+    ----------
+    optimizer, lr, momentum, weight_decay, batch_size, epochs, schedule, milestones, augment, seed
+        As in :class:`TrainConfig`; ``lr=None`` takes Xie et al.'s learning rate for the optimizer
+        (:data:`~dlspectra.optim.PAPER_LR`).
+
+    Examples
+    --------
+    >>> FitConfig(optimizer="adam").base_lr
+    0.001
     """
 
     optimizer: str = "sgd"

@@ -48,6 +48,15 @@ def check_eval_mode(model: nn.Module) -> None:
     Curvature is that of the model in eval mode: BatchNorm uses its running statistics and Dropout
     is off (Papyan 2020, App. D.3), so every product is the same deterministic matrix.
 
+    Parameters
+    ----------
+    model : torch.nn.Module
+        The model to check.
+
+    Returns
+    -------
+    None
+
     Raises
     ------
     dlspectra.errors.UsageError
@@ -58,7 +67,7 @@ def check_eval_mode(model: nn.Module) -> None:
     Warns
     -----
     UserWarning
-        The model is in training mode but has no such module (the operator is unaffected).
+        The model is in training mode but has no such module (the curvature is unaffected).
 
     Examples
     --------
@@ -94,21 +103,37 @@ def check_finite(x: torch.Tensor | np.ndarray, what: str) -> None:
 
 
 class CurvatureOperator:
-    """A symmetric linear operator on flat parameter vectors.
+    """A symmetric linear operator on flat parameter vectors: the base of every curvature matrix.
 
-    Attributes
+    Parameters
     ----------
     dim : int
         Size of the (square) operator, i.e. the number of parameters.
-    device : torch.device
+    device : torch.device or str
         Where the products are computed; results live there.
     dtype : torch.dtype
         The dtype in which products are computed and returned.
+
+    Attributes
+    ----------
     num_matvecs : int
         Number of operator-vector products done so far (a matmat with ``m`` columns counts ``m``).
 
-    Subclasses implement :meth:`_matvec` (one vector in ``self.dtype`` on ``self.device``) and may
-    override :meth:`_matmat`.
+    Notes
+    -----
+    Subclasses implement ``_matvec`` (one vector in ``self.dtype`` on ``self.device``) and may
+    override ``_matmat``. Inputs of another dtype or device are converted; a NaN or infinite input
+    or product raises :class:`~dlspectra.errors.SpectrumError`.
+
+    Examples
+    --------
+    >>> import torch
+    >>> class Twice(CurvatureOperator):
+    ...     def _matvec(self, v):
+    ...         return 2 * v
+    >>> op = Twice(3, "cpu", torch.float64)
+    >>> (op @ torch.ones(3)).tolist(), op.num_matvecs
+    ([2.0, 2.0, 2.0], 1)
     """
 
     dim: int
@@ -200,12 +225,32 @@ class CurvatureOperator:
 
 
 class DenseOperator(CurvatureOperator):
-    """Wrap a dense symmetric ``(n, n)`` torch tensor (or numpy array) as a :class:`CurvatureOperator`.
+    """Wrap a dense symmetric matrix as a :class:`CurvatureOperator`.
 
     Products are done in the matrix's dtype on its device; an integer or boolean matrix is
     converted to float64 first (products in its own dtype would truncate every vector to integers).
-    A complex matrix is refused.  Symmetry is not enforced: pass a symmetric matrix (checked up to
-    ``1e-6`` relative when ``check_symmetric=True``).
+
+    Parameters
+    ----------
+    matrix : torch.Tensor or numpy.ndarray
+        Square ``(n, n)``, real, symmetric.
+    check_symmetric : bool
+        Refuse a matrix with ``max |A - A^T| > 1e-6 max |A|``.
+
+    Raises
+    ------
+    TypeError
+        A complex matrix.
+    dlspectra.errors.UsageError
+        Not square, or not symmetric.
+    dlspectra.errors.SpectrumError
+        NaN or infinite entries.
+
+    Examples
+    --------
+    >>> import torch
+    >>> DenseOperator(torch.diag(torch.tensor([1.0, 2.0]))).matvec(torch.ones(2)).tolist()
+    [1.0, 2.0]
     """
 
     def __init__(self, matrix: torch.Tensor | np.ndarray, *, check_symmetric: bool = True) -> None:
@@ -283,10 +328,32 @@ class ProjectedOperator(CurvatureOperator):
 def select_params(
     model: nn.Module, params: Iterable[torch.Tensor] | Iterable[str] | None = None
 ) -> tuple[list[str], list[torch.Tensor]]:
-    """Names and tensors of the parameters an operator acts on.
+    """Names and tensors of the parameters an operator acts on (a parameter block).
 
-    ``params=None`` selects every parameter with ``requires_grad``; otherwise ``params`` is an
-    iterable of parameter tensors of ``model`` or of their names (``model.named_parameters()``).
+    Parameters
+    ----------
+    model : torch.nn.Module
+        The model.
+    params : iterable of tensors or str, optional
+        Parameters of ``model`` (tensors) or their names (``model.named_parameters()``); default every
+        parameter with ``requires_grad``.
+
+    Returns
+    -------
+    tuple
+        ``(names, tensors)`` in the model's order, without repeats.
+
+    Raises
+    ------
+    dlspectra.errors.UsageError
+        An unknown name, a tensor that is not a parameter of ``model``, or an empty selection.
+
+    Examples
+    --------
+    >>> from torch import nn
+    >>> names, _ = select_params(nn.Sequential(nn.Linear(2, 3), nn.Linear(3, 1)), ["1.weight"])
+    >>> names
+    ['1.weight']
     """
     named = list(model.named_parameters())
     if params is None:
@@ -317,6 +384,29 @@ def flat_params(model: nn.Module, params: Sequence[torch.Tensor] | Sequence[str]
 
     The order is that of ``model.named_parameters()`` restricted to the selection (the order every
     operator of :mod:`dlspectra.curvature` uses).
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        The model.
+    params : sequence of tensors or str, optional
+        As :func:`select_params`.
+
+    Returns
+    -------
+    torch.Tensor
+        ``(dim,)``, on the parameters' device.
+
+    Raises
+    ------
+    dlspectra.errors.UsageError
+        As :func:`select_params`.
+
+    Examples
+    --------
+    >>> from torch import nn
+    >>> flat_params(nn.Linear(3, 2)).shape
+    torch.Size([8])
     """
     _, ps = select_params(model, params)
     return torch.cat([p.detach().reshape(-1) for p in ps])

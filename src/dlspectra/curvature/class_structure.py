@@ -127,6 +127,14 @@ def classification_data(model: nn.Module, data, num_classes: int | None = None,
         or the model's output width is not ``C``.
     ClassStructureError
         A label outside ``[0, C)``, a class without samples, a NaN parameter.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from torch import nn
+    >>> X, y, C = classification_data(nn.Linear(3, 4).eval(), [(torch.randn(8, 3), torch.arange(8) % 4)])
+    >>> tuple(X.shape), C
+    ((8, 3), 4)
     """
     check_eval_mode(model)
     dtype, device = model_dtype_device(model, params)
@@ -191,10 +199,31 @@ def orthonormal_basis(V: torch.Tensor, rtol: float | None = None) -> torch.Tenso
 
 
 class LowRankOperator(CurvatureOperator):
-    """``A = V diag(weights) V^T`` with ``V`` of shape ``(dim, k)`` and ``weights >= 0`` of shape ``(k,)``.
+    """``A = V diag(weights) V^T``, exact spectrum from a ``k x k`` Gram matrix (never ``dim x dim``).
 
-    :meth:`eigenvalues` is exact through the ``k x k`` Gram matrix ``B^T B``, ``B = V sqrt(w)``
-    (the non-zero eigenvalues of ``B B^T``); :meth:`eigh` also gives the eigenvectors ``B u / sqrt(lambda)``.
+    :meth:`eigenvalues` is exact through the Gram matrix ``B^T B``, ``B = V sqrt(w)`` (the non-zero
+    eigenvalues of ``B B^T``); :meth:`eigh` also gives the eigenvectors ``B u / sqrt(lambda)``.
+
+    Parameters
+    ----------
+    V : torch.Tensor
+        ``(dim, k)``.
+    weights : torch.Tensor, optional
+        ``(k,)``, non-negative (default ones).
+
+    Raises
+    ------
+    dlspectra.errors.UsageError
+        ``V`` not 2-D, ``weights`` of the wrong shape or negative.
+    dlspectra.errors.SpectrumError
+        NaN or infinite entries.
+
+    Examples
+    --------
+    >>> import torch
+    >>> op = LowRankOperator(torch.eye(4, dtype=torch.float64)[:, :2], torch.tensor([3.0, 1.0]))
+    >>> op.eigenvalues().round(12).tolist()
+    [3.0, 1.0]
     """
 
     def __init__(self, V: torch.Tensor, weights: torch.Tensor | None = None) -> None:
@@ -391,6 +420,14 @@ def cross_class_means(
     ------
     dlspectra.errors.UsageError, ClassStructureError
         See :func:`classification_data`.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from torch import nn
+    >>> means, w, p = cross_class_means(nn.Linear(3, 2).eval(), (torch.randn(10, 3), torch.arange(10) % 2))
+    >>> tuple(means.shape), round(float(w.sum()), 6)
+    ((2, 2, 8), 1.0)
     """
     X, y, C = classification_data(model, data, num_classes, params)
     names, ps = select_params(model, params)

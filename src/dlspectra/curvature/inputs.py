@@ -216,6 +216,10 @@ def check_loss(model: nn.Module, loss_fn: Callable, batches: list[Batch], *, mea
         Require a mean reduction (every entry point does; the exact path's ``reduction="sum"``
         scales the mean loss itself).
 
+    Returns
+    -------
+    None
+
     Raises
     ------
     dlspectra.errors.UsageError

@@ -153,6 +153,15 @@ def layer_class_structure(
     -------
     list of LayerStats
 
+    Examples
+    --------
+    >>> import torch
+    >>> from torch import nn
+    >>> model = nn.Sequential(nn.Linear(4, 5, bias=False), nn.ReLU(), nn.Linear(5, 3, bias=False)).eval()
+    >>> stats = layer_class_structure(model, (torch.randn(30, 4), torch.arange(30) % 3))
+    >>> [(st.name, tuple(st.H.shape), tuple(st.Delta.shape)) for st in stats]
+    [('0', (4, 4), (5, 5)), ('2', (5, 5), (3, 3))]
+
     Raises
     ------
     dlspectra.errors.UsageError, ClassStructureError
@@ -269,7 +278,29 @@ def layer_ggn_eigenvalues(h: torch.Tensor, delta: torch.Tensor, p: torch.Tensor)
     return np.sort(torch.linalg.eigvalsh(gram).clamp_min(0).numpy())[::-1]
 
 class KFACOperator(CurvatureOperator):
-    """``Delta ⊗ H`` on ``vec(W)`` (row-major, ``(d_out, d_in)``): ``V -> Delta V H``."""
+    """KFAC's approximation ``Delta ⊗ H`` of a linear layer's ``G^l`` (Papyan 2020, Sec. 7.4).
+
+    Acts on ``vec(W)`` (row-major, ``(d_out, d_in)``): ``V -> Delta V H``.
+
+    Parameters
+    ----------
+    Delta : torch.Tensor
+        ``(d_out, d_out)``, the second moment of the back-propagated errors (``LayerStats.Delta``).
+    H : torch.Tensor
+        ``(d_in, d_in)``, the second moment of the layer's inputs (``LayerStats.H``).
+
+    Raises
+    ------
+    dlspectra.errors.SpectrumError
+        NaN or infinite entries.
+
+    Examples
+    --------
+    >>> import torch
+    >>> K = KFACOperator(torch.diag(torch.tensor([2.0, 1.0])), torch.eye(3))
+    >>> K.dim, K.matvec(torch.ones(6)).tolist()
+    (6, [2.0, 2.0, 2.0, 1.0, 1.0, 1.0])
+    """
 
     def __init__(self, Delta: torch.Tensor, H: torch.Tensor) -> None:
         check_finite(Delta, "Delta")
@@ -287,7 +318,31 @@ class KFACOperator(CurvatureOperator):
 
 
 class CFACOperator(CurvatureOperator):
-    """``sum_c f_c Delta_c ⊗ H_c`` on ``vec(W)`` (row-major): ``V -> sum_c f_c Delta_c V H_c``."""
+    """The class-wise approximation ``sum_c f_c Delta_c ⊗ H_c`` of a layer's ``G^l`` (Papyan 2020, Sec. 7.4).
+
+    Acts on ``vec(W)`` (row-major): ``V -> sum_c f_c Delta_c V H_c``.
+
+    Parameters
+    ----------
+    Delta_c : torch.Tensor
+        ``(C, d_out, d_out)``, per-class error second moments (``LayerStats.Delta_c``).
+    H_c : torch.Tensor
+        ``(C, d_in, d_in)``, per-class feature second moments (``LayerStats.H_c``).
+    frac : torch.Tensor
+        ``(C,)`` class fractions ``n_c / n``.
+
+    Raises
+    ------
+    dlspectra.errors.SpectrumError
+        NaN or infinite entries.
+
+    Examples
+    --------
+    >>> import torch
+    >>> op = CFACOperator(torch.eye(2).repeat(3, 1, 1), torch.eye(2).repeat(3, 1, 1), torch.full((3,), 1 / 3))
+    >>> op.matvec(torch.ones(4)).tolist()
+    [1.0, 1.0, 1.0, 1.0]
+    """
 
     def __init__(self, Delta_c: torch.Tensor, H_c: torch.Tensor, frac: torch.Tensor) -> None:
         check_finite(Delta_c, "Delta_c")

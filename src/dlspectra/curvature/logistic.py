@@ -57,7 +57,36 @@ def theorem81_levels(C: int, t: float, alpha: float) -> dict[str, float]:
 
 
 def theorem81_eigenvalues(D: int, C: int, t: float, alpha: float) -> np.ndarray:
-    """All ``DC`` eigenvalues of Theorem 8.1, descending (levels repeated by multiplicity)."""
+    """All ``DC`` eigenvalues of Papyan's Theorem 8.1 (the expected Gauss-Newton of logistic regression on CCM).
+
+    Parameters
+    ----------
+    D : int
+        Input dimension.
+    C : int
+        Classes, ``2 <= C <= D``.
+    t : float
+        Class-mean norm (``s = t^2``).
+    alpha : float
+        Probability mass off the true class, in ``[0, 1 - 1/C]``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(D C,)`` descending: the four levels of :func:`theorem81_levels` repeated by multiplicity
+        (``C``, ``C (C - 2)``, ``(D - C)(C - 1)``, ``D``).
+
+    Raises
+    ------
+    ValueError
+        ``C`` or ``alpha`` out of range, ``t`` not finite.
+
+    Examples
+    --------
+    >>> ev = theorem81_eigenvalues(5, 3, 2.0, 0.3)
+    >>> ev.shape, round(float(ev[0]), 6)
+    ((15,), 0.6525)
+    """
     _check(D, C, t, alpha)
     lv = theorem81_levels(C, t, alpha)
     mult = {"outlier": C, "minibulk": C * (C - 2), "bulk": (D - C) * (C - 1), "zero": D}

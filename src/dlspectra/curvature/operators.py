@@ -54,9 +54,27 @@ HVP_METHODS = ("double_backward", "forward_over_reverse", "linearize")
 def default_memory_budget(device: torch.device | str) -> int:
     """Bytes an operator may keep for cached gradient graphs by default.
 
-    On a GPU a quarter of the free memory (``torch.cuda.mem_get_info``); on the CPU a fifth of the
-    available memory (``MemAvailable``), at most 1 GiB. ``DLSPECTRA_HVP_MEMORY`` (bytes) overrides
-    both.
+    Parameters
+    ----------
+    device : torch.device or str
+        The operator's device.
+
+    Returns
+    -------
+    int
+        On a GPU a quarter of the free memory (``torch.cuda.mem_get_info``); on the CPU a fifth of
+        the available memory (``MemAvailable``), at most 1 GiB. ``DLSPECTRA_HVP_MEMORY`` (bytes)
+        overrides both.
+
+    Raises
+    ------
+    ValueError
+        ``DLSPECTRA_HVP_MEMORY`` is not a number.
+
+    Examples
+    --------
+    >>> default_memory_budget("cpu") <= 2**30
+    True
     """
     env = os.environ.get("DLSPECTRA_HVP_MEMORY")
     if env:
@@ -338,14 +356,42 @@ class HessianOperator(_ModelOperator):
 
 
 class GGNOperator(_ModelOperator):
-    """Generalised Gauss-Newton ``G = (1/N) sum_i J_i^T (d^2 l / dz^2) J_i`` of the data-set loss.
+    """Generalised Gauss-Newton ``G = (1/N) sum_i J_i^T (d^2 l / dz^2) J_i`` of the mean loss (Papyan 2020, eq. 5).
 
     ``J_i`` is the Jacobian of the model output for input ``i`` w.r.t. the selected parameters and
     ``d^2 l/dz^2`` the Hessian of ``loss_fn`` w.r.t. the outputs (for cross-entropy
     ``diag(p) - p p^T``; for MSE ``2/d I`` per output of dimension ``d`` with ``reduction='mean'``).
     Computed per batch as ``J^T [Hessian_z(loss_fn)] (J v)`` with a jvp, an HVP in output space and a
-    vjp, so it is exact for any twice-differentiable ``loss_fn``.  Same arguments as
-    :class:`HessianOperator` (no ``method``).  Positive semi-definite for convex losses.
+    vjp, so it is exact for any twice-differentiable ``loss_fn``. Positive semi-definite for convex
+    losses.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        In eval mode.
+    loss_fn : callable
+        The batch mean loss.
+    data : DataLoader, iterable of (X, y) batches, or one (X, y) pair
+        See :mod:`dlspectra.curvature.inputs`.
+    params : iterable of tensors or names, optional
+        A parameter block (default: all trainable parameters).
+    batch_size : int, optional
+        Split the data into batches of at most this many samples.
+
+    Raises
+    ------
+    dlspectra.errors.UsageError
+        As :class:`HessianOperator`, at construction.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from torch import nn
+    >>> model = nn.Sequential(nn.Linear(4, 6), nn.Tanh(), nn.Linear(6, 3)).eval()
+    >>> G = GGNOperator(model, nn.CrossEntropyLoss(), (torch.randn(20, 4), torch.arange(20) % 3))
+    >>> v = torch.randn(G.dim)
+    >>> bool(v @ G.matvec(v) >= 0)
+    True
     """
 
     def _batch_ggnvp(self, X: torch.Tensor, y: torch.Tensor, vd: dict[str, torch.Tensor]) -> torch.Tensor:
@@ -373,9 +419,20 @@ class GGNOperator(_ModelOperator):
 class ResidualOperator(CurvatureOperator):
     """The residual ``E = H - G`` (Papyan 2020, Sec. 5, eq. 6): Hessian minus Gauss-Newton.
 
-    Same arguments as :class:`HessianOperator` (``method``, ``cache_graph``, ``memory_budget``
-    apply to its Hessian part); the data are normalised once and shared. Each product costs one
-    HVP and one GGN product.
+    The data are normalised once and shared by both parts. Each product costs one HVP and one GGN
+    product.
+
+    Parameters
+    ----------
+    model, loss_fn, data, params, batch_size
+        As :class:`HessianOperator`.
+    method, cache_graph, memory_budget
+        Of its Hessian part (see :class:`HessianOperator`).
+
+    Raises
+    ------
+    dlspectra.errors.UsageError
+        As :class:`HessianOperator`, at construction.
 
     Examples
     --------
@@ -400,18 +457,42 @@ class ResidualOperator(CurvatureOperator):
 
 
 class GradientCovarianceOperator(_ModelOperator):
-    """Covariance of per-sample gradients, ``C = (1/M) sum_i (g_i - gbar)(g_i - gbar)^T``.
+    """Covariance of per-sample gradients, ``C = (1/M) sum_i (g_i - gbar)(g_i - gbar)^T`` (Xie Fig. 20).
 
     ``g_i`` is the gradient of ``loss_fn(model(x_i), y_i)`` for the single sample ``i`` (a batch
-    of one), ``gbar = (1/M) sum_i g_i`` the full gradient, ``M`` the number of samples (Xie Fig. 20:
-    the stochastic-gradient-noise covariance; the noise of a mini-batch of size B is ``C / B``).
-    With ``centered=False`` it is the second moment ``(1/M) sum_i g_i g_i^T``.
+    of one), ``gbar = (1/M) sum_i g_i`` the full gradient, ``M`` the number of samples: the
+    stochastic-gradient-noise covariance (the noise of a mini-batch of size B is ``C / B``).
 
     Per-sample gradients are computed batched with ``torch.func.vmap`` (``chunk_size`` samples at
-    a time), never in a Python loop.  When the ``(M, dim)`` matrix takes at most ``max_memory``
+    a time), never in a Python loop. When the ``(M, dim)`` matrix takes at most ``max_memory``
     bytes it is computed once and kept; otherwise it is recomputed batch by batch at every product.
-    Products cost ``O(M dim)``.  :meth:`gram_eigenvalues` gives the exact non-zero spectrum from
+    Products cost ``O(M dim)``; :meth:`gram_eigenvalues` gives the exact non-zero spectrum from
     the ``M x M`` Gram matrix.
+
+    Parameters
+    ----------
+    model, loss_fn, data, params, batch_size
+        As :class:`GGNOperator`.
+    centered : bool
+        ``False`` gives the second moment ``(1/M) sum_i g_i g_i^T``.
+    chunk_size : int, optional
+        Samples per ``vmap`` call.
+    max_memory : float
+        Bytes the stored per-sample gradients may take.
+
+    Raises
+    ------
+    dlspectra.errors.UsageError
+        As :class:`HessianOperator`, at construction.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from torch import nn
+    >>> model = nn.Linear(3, 2).eval()
+    >>> C = GradientCovarianceOperator(model, nn.CrossEntropyLoss(), (torch.randn(10, 3), torch.arange(10) % 2))
+    >>> C.gram_eigenvalues().shape
+    torch.Size([10])
     """
 
     def __init__(self, model, loss_fn, data, *, params=None, centered: bool = True,
@@ -500,16 +581,44 @@ def dense_hessian(
     chunk_size: int = 256,
     progress: bool = False,
 ) -> torch.Tensor:
-    """The exact ``(P, P)`` Hessian of the data-set average loss, symmetrised, in the model's dtype.
+    """The exact ``(P, P)`` Hessian of the data-set mean loss, symmetrised, in the model's dtype.
 
     Columns are HVPs with the identity's columns, ``chunk_size`` at a time through
     ``torch.func.vmap`` of a forward-over-reverse HVP (measured: ~50 s for P = 9,960 over 1,000
-    images on 2 CPU cores; row-wise double backward was > 5x slower).  Memory: ``P^2`` entries
-    plus ``chunk_size`` batched HVPs.  The asymmetry before symmetrising is stored in
-    ``dense_hessian.last_asymmetry`` (max abs of ``H - H^T`` relative to max abs ``H``).
-    A loss without a forward-over-reverse derivative (e.g. ``nn.MSELoss``: "ZeroTensors are
-    immutable") falls back to double backward, as ``HessianOperator(method="auto")`` does; the
-    method used is in ``dense_hessian.last_method``.
+    images on 2 CPU cores; row-wise double backward was > 5x slower). A loss without a
+    forward-over-reverse derivative (e.g. ``nn.MSELoss``) falls back to double backward. The method
+    used is in ``dense_hessian.last_method``, the asymmetry before symmetrising (max abs of
+    ``H - H^T`` relative to max abs ``H``) in ``dense_hessian.last_asymmetry``.
+
+    Parameters
+    ----------
+    model, loss_fn, data, params
+        As :class:`HessianOperator`.
+    chunk_size : int
+        Identity columns per ``vmap`` call (memory ``chunk_size`` batched HVPs).
+    progress : bool
+        A bar over the column blocks.
+
+    Returns
+    -------
+    torch.Tensor
+        ``(P, P)``: memory ``P^2`` numbers -- for small models.
+
+    Raises
+    ------
+    dlspectra.errors.UsageError
+        As :class:`HessianOperator`.
+    dlspectra.errors.SpectrumError
+        A non-finite Hessian.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from torch import nn
+    >>> model = nn.Linear(3, 2).double().eval()
+    >>> H = dense_hessian(model, nn.CrossEntropyLoss(), (torch.randn(6, 3, dtype=torch.float64), torch.arange(6) % 2))
+    >>> H.shape
+    torch.Size([8, 8])
     """
     op = HessianOperator(model, loss_fn, data, params=params, method="forward_over_reverse")
     try:

@@ -67,6 +67,13 @@ class EigResult:
         no check found a wanted eigenvalue outside the space searched.
     info : dict
         Solver details (steps, the tolerance used, timing, ...).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> r = EigResult(np.array([2.0, 1.0]), None, np.zeros(2), 5, True)
+    >>> r.eigenvalues[0], r.converged
+    (np.float64(2.0), True)
     """
 
     eigenvalues: np.ndarray
@@ -264,6 +271,11 @@ def lanczos_tridiagonal(
         ``(alpha, beta, V)``: ``alpha`` ``(m,)``, ``beta`` ``(m,)`` with ``beta[:m-1]`` the
         off-diagonal of ``T_m`` and ``beta[m-1]`` the last residual norm, and the basis ``V``
         ``(m, dim)`` when ``store_basis`` (else ``None``).
+
+    Raises
+    ------
+    dlspectra.errors.SpectrumError
+        A NaN or infinite product.
 
     Examples
     --------

@@ -160,20 +160,54 @@ def subspace_iteration(
 ) -> EigResult:
     """Top-``k`` (largest-magnitude) eigenpairs by subspace iteration, Papyan's Alg. 5.
 
-    ``Q <- qr(A Q)`` for ``num_iters`` iterations (default ``T = 128``, Papyan App. D.2) from a
-    seeded Gaussian ``(dim, k)`` block, then a Rayleigh-Ritz step on ``span(Q)`` gives signed
-    eigenvalues (Papyan's column norms would give only magnitudes).  Use ``k = C`` (number of
-    classes) to get the outliers, then deflate with ``(I - Q Q^T) A (I - Q Q^T)``
-    (:class:`DeflatedOperator` in :mod:`dlspectra.spectral.density`).  Cost: ``k`` products per
-    iteration, plus ``k`` for the final Rayleigh-Ritz step.
+    ``Q <- qr(A Q)`` for ``num_iters`` iterations from a seeded Gaussian ``(dim, k)`` block, then a
+    Rayleigh-Ritz step on ``span(Q)`` gives signed eigenvalues (Papyan's column norms would give
+    only magnitudes). Use ``k = C`` (number of classes) to get the outliers, then deflate with
+    :class:`~dlspectra.curvature.ProjectedOperator`. For guard vectors, locking and a top-C block
+    with algebraic ordering see :func:`block_subspace_iteration`.
 
-    Convergence is judged on the Ritz residuals ``||A y_j - theta_j y_j||`` (``residuals``), never
-    assumed: with ``tol`` the iteration stops early once every residual is at most
-    ``tol * max|theta|`` (a Rayleigh-Ritz step each iteration, no extra products); with
-    ``tol=None`` it runs all ``num_iters`` iterations (the paper's fixed ``T``) and ``converged``
-    says whether the final residuals meet ``residual_tol * max|theta|``.  Both tolerances are
-    floored at ``50 * eps(op.dtype)``.  For guard vectors, locking and a top-C block with
-    algebraic ordering see :func:`block_subspace_iteration`.
+    Parameters
+    ----------
+    op : operator or dense symmetric matrix
+        See :func:`~dlspectra.spectral.as_operator`; ``matmat`` is used when present.
+    k : int
+        Block size and number of eigenpairs.
+    num_iters : int
+        Iterations (Papyan App. D.2: ``T = 128``).
+    seed : int
+        Seeds the start block.
+    tol : float, optional
+        Stop early once every Ritz residual is at most ``tol * max|theta|`` (a Rayleigh-Ritz step each
+        iteration, no extra products). ``None`` runs all ``num_iters`` (the paper's fixed ``T``).
+    progress : bool
+        A bar over the iterations.
+    return_vectors : bool
+        Return the Ritz vectors.
+    residual_tol : float
+        With ``tol=None``: ``converged`` says whether the final residuals meet ``residual_tol *
+        max|theta|``. Both tolerances are floored at ``50 eps(op.dtype)``.
+
+    Returns
+    -------
+    EigResult
+        Eigenvalues descending, residuals ``||A y_j - theta_j y_j||``, ``converged`` from them (never
+        assumed); ``info`` with ``iterations`` and ``max_relative_residual``. Cost: ``k`` products per
+        iteration, plus ``k`` for the final Rayleigh-Ritz step.
+
+    Raises
+    ------
+    dlspectra.errors.UsageError
+        ``k`` not an int in ``[1, dim]``.
+    dlspectra.errors.SpectrumError
+        A NaN or infinite product.
+
+    Examples
+    --------
+    >>> import torch
+    >>> A = torch.diag(torch.tensor([5.0, 4.0] + [0.1] * 20, dtype=torch.float64))
+    >>> res = subspace_iteration(A, 2, num_iters=30, progress=False)
+    >>> res.eigenvalues.round(8).tolist(), res.converged
+    ([5.0, 4.0], True)
     """
     op = as_operator(op)
     n = int(op.dim)

@@ -79,36 +79,58 @@ def lanczos_restarted(
 
     Parameters
     ----------
-    op : operator with ``matvec``, ``dim``, ``device``, ``dtype`` (or a dense symmetric matrix).
-    k : number of eigenpairs, ``1 <= k <= dim``.
-    max_basis : the most basis vectors ever stored (each ``dim`` float64 numbers); default
-        ``3 k`` (at least ``k + 20``), capped at ``dim``.  Must exceed ``k``; ``max_basis >= 2 k``
-        is advisable.  Peak memory: ``max_basis + 3`` vectors of ``dim`` float64 numbers, plus
-        ``max_basis / 8`` vectors' worth of temporaries at a restart and the ``k`` returned
-        vectors (``return_vectors``), plus the operator's own.
-    keep : Ritz vectors kept at a restart (locked ones included); default
-        ``k + (max_basis - k) // 2``, so each cycle adds about ``(max_basis - k) / 2`` new
-        Krylov vectors.  ``k <= keep < max_basis``.
-    max_matvecs : product budget; default ``max(4 k, k + 200, 4 max_basis)`` (at least that of
-        :func:`lanczos_top_k`).  Running out gives ``converged=False`` and a warning.
-    tol, which, seed, check_every, return_vectors, progress, miss_check_steps : as in
-        :func:`~dlspectra.spectral.lanczos_top_k`:
-        converged when every wanted Ritz pair has ``||A y - theta y|| <= tol_eff * max|theta|``
-        with ``tol_eff = max(tol, 50 eps(op.dtype))``; ``which`` in ``"LA"``, ``"SA"``, ``"LM"``.
+    op : CurvatureOperator, object with matvec/dim/device/dtype, or a dense symmetric matrix
+        The operator (see :func:`~dlspectra.spectral.as_operator`).
+    k : int
+        Number of eigenpairs, ``1 <= k <= dim``.
+    max_basis : int, optional
+        The most basis vectors ever stored (each ``dim`` float64 numbers); default ``3 k`` (at least
+        ``k + 20``), capped at ``dim``. Must exceed ``k``; ``max_basis >= 2 k`` is advisable. Peak
+        memory: ``max_basis + 3`` vectors of ``dim`` float64 numbers, plus ``max_basis / 8`` vectors'
+        worth of temporaries at a restart and the ``k`` returned vectors (``return_vectors``), plus
+        the operator's own.
+    keep : int, optional
+        Ritz vectors kept at a restart (locked ones included); default ``k + (max_basis - k) // 2``,
+        so each cycle adds about ``(max_basis - k) / 2`` new Krylov vectors. ``k <= keep < max_basis``.
+    max_matvecs : int, optional
+        Product budget; default ``max(4 k, k + 200, 4 max_basis)``. Running out gives
+        ``converged=False`` and a warning.
+    tol, which, seed, check_every, return_vectors, progress, miss_check_steps
+        As :func:`~dlspectra.spectral.lanczos_top_k`: converged when every wanted Ritz pair has
+        ``||A y - theta y|| <= tol_eff * max|theta|`` with ``tol_eff = max(tol, 50 eps(op.dtype))``.
 
     Returns
     -------
-    :class:`EigResult`: ``eigenvalues`` ``(k,)`` descending, ``residuals`` ``(k,)`` (the
-    Lanczos-relation residual norms, exact with full reorthogonalisation; a locked pair keeps the
-    residual it had when locked), ``num_matvecs``, ``converged``, ``eigenvectors`` ``(dim, k)`` in
-    ``op.dtype`` when ``return_vectors``, and ``info`` with ``restarts``, ``locked``,
-    ``peak_basis`` (the largest number of basis vectors held), ``max_basis``, ``keep``, ``tol``,
-    ``time_s``.
+    EigResult
+        ``eigenvalues`` ``(k,)`` descending, ``residuals`` ``(k,)`` (the Lanczos-relation residual
+        norms, exact with full reorthogonalisation; a locked pair keeps the residual it had when
+        locked), ``num_matvecs``, ``converged``, ``eigenvectors`` ``(dim, k)`` in ``op.dtype`` when
+        ``return_vectors``, and ``info`` with ``restarts``, ``locked``, ``peak_basis`` (the largest
+        number of basis vectors held), ``max_basis``, ``keep``, ``tol``, ``miss_check``, ``time_s``.
 
+    Raises
+    ------
+    dlspectra.errors.UsageError
+        ``k`` not an int in ``[1, dim]``, ``max_basis <= k``, ``keep`` out of range,
+        ``max_matvecs < k``, an unknown ``which``.
+    dlspectra.errors.SpectrumError
+        A NaN or infinite product or coefficient.
+
+    Notes
+    -----
     When ``max_basis >= dim`` or the wanted pairs converge before the basis fills, no restart
     happens and the iteration is the unrestarted Lanczos (same products, same Ritz values up to
-    rounding).  Multiple eigenvalues: as with any single-vector Krylov method, one copy per
-    Krylov space; an invariant subspace is continued from a fresh random orthogonal vector.
+    rounding). Multiple eigenvalues: as with any single-vector Krylov method, one copy per Krylov
+    space (the miss check warns); an invariant subspace is continued from a fresh random orthogonal
+    vector. Ritz pairs that meet the tolerance at a restart are locked (Wu & Simon's thick restart).
+
+    Examples
+    --------
+    >>> import torch
+    >>> A = torch.diag(torch.linspace(1, 0, 300, dtype=torch.float64))
+    >>> res = lanczos_restarted(A, 5, max_basis=15, tol=1e-8, progress=False)
+    >>> res.eigenvalues.round(6).tolist(), res.info["peak_basis"] <= 15
+    ([1.0, 0.996656, 0.993311, 0.989967, 0.986622], True)
     """
     op = as_operator(op)
     n = int(op.dim)
