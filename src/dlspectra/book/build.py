@@ -53,6 +53,7 @@ class BuildOptions:
     timeout: int | None = None
     no_html: bool = False
     skip_data_check: bool = False
+    smoke: bool = False
 
 
 def data_state(skip_check: bool) -> str:
@@ -103,10 +104,18 @@ def build_book(opts: BuildOptions) -> int:
     busy = load_warning(opts.jobs * (threads or 1)) if address is None else None
     if busy:
         print(f"note: {busy}", flush=True)
-    keys = book_keys(notebooks, opts.scale, key_device(opts.device, address is not None), state)
-    store = opts.scale
+    store, banner, env = opts.scale, None, {**settings, "DLSPECTRA_BOOK_ROOT": str(root),
+                                            **(thread_env(threads) if threads else {})}
+    variant = ""
+    if opts.smoke:
+        from dlspectra.book import smoke
+
+        store, banner, variant = smoke.store(opts.scale), smoke.banner(opts.scale), f"smoke-{smoke.digest()}"
+        env.update(smoke.smoke_env(), DLSPECTRA_CACHE=str(Path(settings["DLSPECTRA_CACHE"]) / variant))
+        print(f"smoke run of scale {opts.scale}: budgets capped (dlspectra.book.smoke), claims recorded "
+              f"'not run: scale'; pages under {pages_dir(root, store)}, cache {env['DLSPECTRA_CACHE']}", flush=True)
+    keys = book_keys(notebooks, opts.scale, key_device(opts.device, address is not None), state, variant)
     run_id = uuid.uuid4().hex
-    env = {**settings, "DLSPECTRA_BOOK_ROOT": str(root), **(thread_env(threads) if threads else {})}
     todo: list[tuple[Notebook, dict]] = []
     skipped: list[str] = []
     for nb in chosen:
@@ -114,7 +123,8 @@ def build_book(opts: BuildOptions) -> int:
             skipped.append(nb.figure_id)
             continue
         pagecache.clear(nb.executed(store), nb.claims(store))
-        todo.append((nb, page_spec(nb, scale=opts.scale, device=opts.device, timeout=opts.timeout, env=env)))
+        todo.append((nb, page_spec(nb, scale=opts.scale, device=opts.device, timeout=opts.timeout, env=env,
+                                   banner=banner)))
     print(f"scale={opts.scale}: {len(todo)} notebook(s) to run, {len(skipped)} unchanged (skipped; --force re-runs), "
           f"{'cluster ' + address if address else f'jobs={opts.jobs}'}; results in {settings['DLSPECTRA_RESULTS']}, "
           f"pages in {pages_dir(root, store)}", flush=True)
@@ -124,7 +134,7 @@ def build_book(opts: BuildOptions) -> int:
     results: list[RunResult] = []
 
     def on_done(nb: Notebook, res: dict) -> None:
-        r = write_outcome(nb, store, res, keys[nb.figure_id], run_id)
+        r = write_outcome(nb, store, res, keys[nb.figure_id], run_id, smoke=opts.smoke)
         results.append(r)
         print(report.done_line(r.figure_id, r.seconds, r.status, r.error, r.verdicts, r.peak_rss_mb), flush=True)
 

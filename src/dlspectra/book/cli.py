@@ -56,7 +56,7 @@ def cmd_book(args: argparse.Namespace) -> int:
 
     return build_book(BuildOptions(scale=args.scale, only=args.only, jobs=args.jobs, cluster=args.cluster,
                                    force=args.force, device=args.device, timeout=args.timeout,
-                                   no_html=args.no_html, skip_data_check=args.skip_data_check))
+                                   no_html=args.no_html, skip_data_check=args.skip_data_check, smoke=args.smoke))
 
 
 def cmd_list(args: argparse.Namespace) -> int:  # noqa: ARG001
@@ -81,14 +81,20 @@ def cmd_scorecard(args: argparse.Namespace) -> int:
     resolve_settings(root)
     notebooks = discover(root)
     remote = bool(os.environ.get("DLSPECTRA_DASK_SCHEDULER"))
+    store, variant = args.scale, ""
+    if args.smoke:
+        from dlspectra.book import smoke
+
+        store, variant = smoke.store(args.scale), f"smoke-{smoke.digest()}"
     keys = book_keys(notebooks, args.scale, key_device(args.device, remote),
-                     "unchecked" if args.skip_data_check else "verified")
-    path = write_scorecard(root, args.scale, keys=keys, notebooks=notebooks)
-    accept, pages = scorecard_inputs(notebooks, args.scale, keys)
-    counted = {r["notebook"]: [c["verdict"] for c in r["claims"]] for r in scan_results(args.scale)[0]
+                     "unchecked" if args.skip_data_check else "verified", variant)
+    path = write_scorecard(root, store, keys=keys, notebooks=notebooks)
+    accept, pages = scorecard_inputs(notebooks, store, keys)
+    counted = {r["notebook"]: [c["verdict"] for c in r["claims"]] for r in scan_results(store)[0]
                if accept(r) is None}
     failed = [p["notebook"] for p in pages if p["status"].startswith(("failed", "timed out"))]
-    print(f"scale {args.scale}: claims of {len(counted)} current page(s) of {len(notebooks)}")
+    print(f"{'smoke run of ' if args.smoke else ''}scale {args.scale}: claims of {len(counted)} current page(s) "
+          f"of {len(notebooks)}")
     print(report.verdict_table(counted, failed))
     print(f"\nscorecard page: {path}")
     return 0
@@ -131,12 +137,17 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--timeout", type=int, default=None, help="per-cell timeout in seconds (default none)")
     b.add_argument("--no-html", action="store_true", help="execute and score only; skip jupyter-book")
     b.add_argument("--skip-data-check", action="store_true", help="do not verify the data folder before running")
+    b.add_argument("--smoke", action="store_true",
+                   help="smoke run: the scale's models, data sets, solvers and dtypes with budgets capped "
+                        "(1 epoch of 2 batches, a few Lanczos steps, probes and chains); claims recorded "
+                        "'not run: scale'; pages and cache kept apart (_build/pages/<scale>-smoke)")
     b.set_defaults(func=cmd_book)
     sub.add_parser("list", help=COMMANDS["list"], description=COMMANDS["list"]).set_defaults(func=cmd_list)
     s = sub.add_parser("scorecard", help=COMMANDS["scorecard"], description=COMMANDS["scorecard"])
     s.add_argument("--scale", default="ci", help=f"one of {', '.join(SCALES)} (default ci)")
     s.add_argument("--device", default="auto", help="the device the build ran with (part of each page's key)")
     s.add_argument("--skip-data-check", action="store_true", help="the build ran with --skip-data-check")
+    s.add_argument("--smoke", action="store_true", help="the totals of the smoke run of the scale")
     s.set_defaults(func=cmd_scorecard)
     t = sub.add_parser("toc", help=COMMANDS["toc"], description=COMMANDS["toc"])
     t.add_argument("--check", action="store_true", help="fail if _toc.yml is out of date")

@@ -83,11 +83,16 @@ def stop_running_kernels() -> None:
         kill_kernel(km)
 
 
-def prepare(source_text: str) -> Any:
-    """The page as an nbformat notebook: the ``parameters`` cell hidden (the reader sees papermill's values)."""
+def prepare(source_text: str, banner: str | None = None) -> Any:
+    """The page as an nbformat notebook: the ``parameters`` cell hidden (the reader sees papermill's
+    values); ``banner`` (markdown, e.g. a smoke run's note) placed right after the title cell."""
     import jupytext
+    import nbformat
 
     doc = jupytext.reads(source_text, fmt="py:percent")
+    if banner:
+        at = 1 if doc.cells and doc.cells[0].cell_type == "markdown" else 0
+        doc.cells.insert(at, nbformat.v4.new_markdown_cell(banner))
     doc.metadata.setdefault("kernelspec", {"name": "python3", "display_name": "Python 3", "language": "python"})
     doc.metadata.setdefault("language_info", {"name": "python"})
     for cell in doc.cells:
@@ -151,7 +156,9 @@ def run_notebook(spec: dict) -> dict:
     ``scale``, ``device``, ``timeout`` (seconds per cell or None), ``env`` (extra environment for the
     kernel). ``executed`` is the executed notebook as JSON text (None if the kernel never started),
     ``claims`` the dict the page saved (None if it saved none), ``peak_rss_mb`` the kernel's peak
-    resident memory in MiB (None where it cannot be read). Raises :class:`NotebookFailed` with
+    resident memory in MiB (None where it cannot be read), ``products`` the page's curvature products
+    grouped by operator (:func:`dlspectra.budget.summarize_products`). ``spec["banner"]``: markdown
+    placed under the page's title (a smoke run's note). Raises :class:`NotebookFailed` with
     that result when the page fails or times out.
     """
     import papermill
@@ -164,7 +171,9 @@ def run_notebook(spec: dict) -> dict:
     in_path, out_path = tmp / "in.ipynb", tmp / "out.ipynb"
     source_dir = Path(spec["source_path"]).parent
     cwd = source_dir if source_dir.is_dir() else tmp
-    env_over = {**spec.get("env", {}), "DLSPECTRA_RESULTS": str(results), "DLSPECTRA_PROGRESS": "0"}
+    product_log = tmp / "products.jsonl"  # every curvature product of the page (dlspectra.budget)
+    env_over = {**spec.get("env", {}), "DLSPECTRA_RESULTS": str(results), "DLSPECTRA_PROGRESS": "0",
+                "DLSPECTRA_PRODUCT_LOG": str(product_log)}
     saved = {k: os.environ.get(k) for k in env_over}
     # what nbclient would make (async, so timeouts fire), talking over local IPC sockets in the page's
     # private folder: nothing listens on TCP, and the kernel prints no "running over TCP without
@@ -175,7 +184,7 @@ def run_notebook(spec: dict) -> dict:
     try:
         import nbformat
 
-        nbformat.write(prepare(spec["source_text"]), str(in_path))
+        nbformat.write(prepare(spec["source_text"], spec.get("banner")), str(in_path))
         os.environ.update(env_over)  # the kernel inherits this process's environment at its start
         try:
             papermill.execute_notebook(str(in_path), str(out_path), parameters={"scale": scale, "device": spec["device"]},
@@ -184,6 +193,9 @@ def run_notebook(spec: dict) -> dict:
         except Exception as exc:  # noqa: BLE001 - any failure of the page is reported, never crashes the build
             status, error = _describe(exc, out_path, spec.get("timeout"))
         executed = out_path.read_text() if out_path.exists() else None
+        from dlspectra.budget import read_product_log, summarize_products
+
+        products = summarize_products(read_product_log(product_log))
         paper, fig = fid.split("/", 1)
         claims_file = results / scale / paper / f"{fig}.json"
         claims = None
@@ -207,7 +219,8 @@ def run_notebook(spec: dict) -> dict:
                 os.environ[k] = v
         shutil.rmtree(tmp, ignore_errors=True)
     result = {"figure_id": fid, "status": status, "error": error, "seconds": time.perf_counter() - t0,
-              "executed": executed, "claims": claims if status == OK else None, "peak_rss_mb": peak}
+              "executed": executed, "claims": claims if status == OK else None, "peak_rss_mb": peak,
+              "products": products}
     if status != OK:
         raise NotebookFailed(f"{fid}: {error}", result)
     return result

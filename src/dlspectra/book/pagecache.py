@@ -58,15 +58,15 @@ def record_path(executed: Path) -> Path:
 
 
 def write_record(executed: Path, *, figure_id: str, scale: str, key: str, run_id: str, status: str,
-                 error: str | None, seconds: float, peak_rss_mb: float | None = None) -> dict:
+                 error: str | None, seconds: float, peak_rss_mb: float | None = None, **extra) -> dict:
     """Write the run record of ``executed`` atomically; returns it (``peak_rss_mb``: the kernel's peak
-    resident memory in MiB, when measured)."""
+    resident memory in MiB, when measured; ``extra``: further JSON fields, e.g. the page's products)."""
     if status not in STATUSES:
         raise ValueError(f"status must be one of {STATUSES}, got {status!r}")
     rec = {"notebook": figure_id, "scale": scale, "key": key, "run_id": run_id, "status": status,
            "error": error, "seconds": round(float(seconds), 2),
            "peak_rss_mb": None if peak_rss_mb is None else round(float(peak_rss_mb), 1),
-           "finished": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")}
+           "finished": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"), **extra}
     atomic_write_text(record_path(executed), json.dumps(rec, indent=1))
     return rec
 

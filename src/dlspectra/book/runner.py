@@ -79,15 +79,16 @@ def book_keys(notebooks: dict[str, Notebook], scale: str, device: str, data_stat
 
 
 def page_spec(nb: Notebook, *, scale: str, device: str, timeout: int | None, env: dict[str, str],
-              smoke: bool = False) -> dict:
+              banner: str | None = None) -> dict:
     """The task of one page for :func:`dlspectra.book.execute.run_notebook` (plain data: it travels to a worker)."""
     return {"figure_id": nb.figure_id, "source_text": nb.source.read_text(), "source_path": str(nb.source),
-            "scale": scale, "device": device, "timeout": timeout, "env": dict(env), "smoke": bool(smoke)}
+            "scale": scale, "device": device, "timeout": timeout, "env": dict(env), "banner": banner}
 
 
-def write_outcome(nb: Notebook, store: str, res: dict, key: str, run_id: str) -> RunResult:
+def write_outcome(nb: Notebook, store: str, res: dict, key: str, run_id: str, *, smoke: bool = False) -> RunResult:
     """Write what one run returned under the build's ``store`` (the scale, or ``<scale>-smoke``):
-    executed page, claims (only from a finished run), run record."""
+    executed page, claims (only from a finished run; a smoke run's recorded "not run: scale",
+    :func:`dlspectra.book.smoke.mark_claims`), run record (with the page's peak memory and products)."""
     executed = nb.executed(store)
     if res.get("executed"):
         atomic_write_text(executed, res["executed"])
@@ -96,12 +97,16 @@ def write_outcome(nb: Notebook, store: str, res: dict, key: str, run_id: str) ->
     claims = res.get("claims")
     verdicts: list[str] = []
     if res["status"] == pagecache.OK and claims is not None:
+        if smoke:
+            from dlspectra.book.smoke import mark_claims
+
+            claims = mark_claims(claims)
         claims = {**claims, "run_id": run_id, "page": nb.doc, "scale": store}
         verdicts = [c.get("verdict", "") for c in claims.get("claims", [])]
         atomic_write_text(nb.claims(store), json.dumps(claims, indent=1))
     pagecache.write_record(executed, figure_id=nb.figure_id, scale=store, key=key, run_id=run_id,
                            status=res["status"], error=res.get("error"), seconds=res["seconds"],
-                           peak_rss_mb=res.get("peak_rss_mb"))
+                           peak_rss_mb=res.get("peak_rss_mb"), products=res.get("products") or [], smoke=smoke)
     return RunResult(nb.figure_id, res["seconds"], res.get("error"), res["status"], verdicts, res.get("peak_rss_mb"))
 
 

@@ -78,7 +78,10 @@ def all_presets() -> dict[str, dict[str, dict]]:
 
 
 def preset(scale: str, figure_id: str) -> dict:
-    """A fresh copy of the sizes of ``figure_id`` at ``scale`` (with ``scale`` and ``figure_id`` set)."""
+    """A fresh copy of the sizes of ``figure_id`` at ``scale`` (with ``scale`` and ``figure_id`` set).
+
+    In a smoke run (``$DLSPECTRA_SMOKE`` set; :mod:`dlspectra.book.smoke`) every budget of it is
+    capped and ``smoke`` is True; shapes, data sets and solvers stay as the scale has them."""
     check_scale(scale)
     check_figure_id(figure_id)
     presets = all_presets()
@@ -86,5 +89,9 @@ def preset(scale: str, figure_id: str) -> dict:
         raise UnknownNameError(f"figure {figure_id!r} has no presets yet; figures with presets: "
                                f"{', '.join(sorted(presets))}")
     out = copy.deepcopy(presets[figure_id][scale])
+    from dlspectra.book import smoke
+
+    if smoke.active():
+        out = smoke.cap_preset(figure_id, out)
     out.update(scale=scale, figure_id=figure_id)
     return out
