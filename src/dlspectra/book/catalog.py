@@ -19,9 +19,11 @@ from pathlib import Path
 from dlspectra.errors import DlspectraError, UnknownNameError
 from dlspectra.book.paths import find_checkout, pages_dir
 from dlspectra.book.results import PAPERS, ClaimRecorder, results_root
+from dlspectra.book.chapter_library import API_DOC as LIBRARY_API_DOC, CAPTION as LIBRARY_CAPTION
+from dlspectra.book.chapter_library import CHAPTER as LIBRARY_CHAPTER, KEY as LIBRARY
 from dlspectra.book.scales import FIGURE_IDS, check_figure_id
 
-NOTEBOOK_RE = re.compile(r"^(?P<fig>(fig|tab|figA|thm)\w*?\d+|decomp)_(?P<slug>[a-z0-9_]+)\.py$")
+NOTEBOOK_RE = re.compile(r"^(?P<fig>(fig|tab|figA|thm)\w*?\d+|decomp|quickstart)_(?P<slug>[a-z0-9_]+)\.py$")
 """A page's file name: ``<id>_<slug>.py`` (``fig03_optimizers.py``, ``figA10_...``, ``decomp_...``)."""
 
 READING_CHAPTERS: list[str] = ["book/methods", "book/scorecard"]
@@ -80,7 +82,7 @@ def discover(root: Path | None = None) -> dict[str, Notebook]:
     """Every notebook source, keyed by figure id (``xie/fig01``), in the catalogs' order."""
     root = root or project_root()
     found: dict[str, Notebook] = {}
-    for paper in PAPERS:
+    for paper in (*PAPERS, LIBRARY):
         for src in sorted((root / "notebooks" / paper).glob("*.py")):
             m = NOTEBOOK_RE.match(src.name)
             if not m:
@@ -114,6 +116,10 @@ def render_toc(notebooks: dict[str, Notebook]) -> str:
              "format: jb-book", "root: book/intro", "parts:",
              "  - caption: Reading this book", "    chapters:"]
     lines += [f"      - file: {doc}" for doc in READING_CHAPTERS]
+    lib = [nb for nb in notebooks.values() if nb.paper == LIBRARY]
+    lines += [f"  - caption: {LIBRARY_CAPTION}", "    chapters:", f"      - file: {LIBRARY_CHAPTER}",
+              "        sections:"]
+    lines += [f"          - file: {nb.doc}" for nb in lib] + [f"          - file: {LIBRARY_API_DOC}"]
     for paper in PAPERS:
         nbs = [nb for nb in notebooks.values() if nb.paper == paper]
         lines += [f"  - caption: {PAPER_CAPTIONS[paper]}", "    chapters:", f"      - file: book/{paper}"]

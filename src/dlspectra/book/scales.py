@@ -16,6 +16,7 @@ import importlib.util
 import pkgutil
 from functools import lru_cache
 
+from dlspectra.book.chapter_library import PAGES as LIBRARY_PAGES, PRESETS as LIBRARY_PRESETS
 from dlspectra.errors import UnknownNameError
 
 SCALES = ("ci", "paper")
@@ -24,8 +25,9 @@ FIGURE_IDS: tuple[str, ...] = (
     tuple(f"xie/fig{i:02d}" for i in range(1, 22)) + tuple(f"xie/tab{i:02d}" for i in range(1, 14))
     + tuple(f"papyan/fig{i:02d}" for i in range(1, 18)) + ("papyan/tab01", "papyan/thm81", "papyan/decomp")
     + tuple(f"bask/fig{i:02d}" for i in range(1, 10)) + tuple(f"bask/figA{i}" for i in range(10, 15))
+    + LIBRARY_PAGES
 )
-"""Every figure and table of the three papers (the catalogs' ids)."""
+"""Every figure and table of the three papers (the catalogs' ids), and the library chapter's pages."""
 
 
 def check_scale(scale: str) -> str:
@@ -64,7 +66,7 @@ def _preset_modules():
 @lru_cache(maxsize=1)
 def all_presets() -> dict[str, dict[str, dict]]:
     """The merged ``PRESETS`` of every paper's presets (``dlspectra.papers.<paper>.presets``)."""
-    merged: dict[str, dict[str, dict]] = {}
+    merged: dict[str, dict[str, dict]] = copy.deepcopy(LIBRARY_PRESETS)  # the library chapter's page(s)
     for module in _preset_modules():
         for fig, by_scale in getattr(module, "PRESETS", {}).items():
             check_figure_id(fig)
