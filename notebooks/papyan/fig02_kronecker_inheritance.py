@@ -34,10 +34,13 @@ from IPython.display import display
 from dlspectra.book.page import Markdown, start
 from dlspectra.book.results import markdown_table
 from dlspectra.data import available
+from dlspectra.papers.papyan.claims import CLAIMS
+from dlspectra.papers.papyan.ladders import decide, ladder_over
 from dlspectra.papers.papyan.layers import kronecker_check
 from dlspectra.papers.papyan.pipeline import network
 
 page = start("papyan/fig02", scale, device, title="Kronecker inheritance of the class structure")
+page.declare(CLAIMS)
 p = page.preset
 page.setup([
     ["network", "diagram", f"MLP {p['depth']} × {p['width']} with BatchNorm, trained on MNIST {p['n_per_class']} per class"],
@@ -80,20 +83,22 @@ if have:
 # %% [markdown]
 # ## Verdict
 #
-# The paper gives no tolerance. Rule (catalog `papyan-fig02`, an expectation): mean cosine > 0.9
-# for $g_c$ at the last two linear layers.
+# The paper gives no tolerance. Rule (catalog `papyan-fig02`, an expectation; quoting Sec. 7.12):
+# mean cosine > 0.9 at the last two linear layers, for $g_c$ and for $g_{c,c'}$. A claim that fails
+# climbs the training epochs.
 
 # %% tags=["hide-input"]
 claims = page.claims
 if have:
-    last2 = k["cos_class"][-2:]
-    claims.check("kron-class", "g_c ≈ h_c ⊗ δ_c at the deepest layers", rule="mean cosine > 0.9 at the last two linear layers",
-                 holds=all(v > 0.9 for v in last2), measured={f"layer {i}": v for i, v in enumerate(k["cos_class"], 1)},
-                 note="threshold is the catalog's expectation, not a paper number")
-    claims.check("kron-cross", "g_cc' ≈ h_c ⊗ δ_cc' at the deepest layers", rule="mean cosine > 0.9 at the last two linear layers",
-                 holds=all(v > 0.9 for v in k["cos_cross"][-2:]), measured={f"layer {i}": v for i, v in enumerate(k["cos_cross"], 1)},
-                 note="threshold is the catalog's expectation, not a paper number")
+    for cid, key in (("kron-class", "cos_class"), ("kron-cross", "cos_cross")):
+        def stat(kc, key=key):
+            return float(min(kc[key][-2:]))
+
+        decide(claims, cid, stat(k), measured={f"layer {i}": v for i, v in enumerate(k[key], 1)},
+               note="threshold is the catalog's expectation, not a paper number",
+               ladder=lambda cid=cid, stat=stat: ladder_over(
+                   claims, cid, p, "epochs", p["ladder_epochs"], lambda q: stat(kronecker_check(network(q, "mnist", page.device))),
+                   paper_setting=p["paper_epochs"], paper_note="not run: scale (the paper's 350 epochs on the 8 × 2048 MLP)"))
 else:
-    claims.not_run("kron-class", "g_c ≈ h_c ⊗ δ_c at the deepest layers", reason="data missing")
-    claims.not_run("kron-cross", "g_cc' ≈ h_c ⊗ δ_cc' at the deepest layers", reason="data missing")
+    claims.not_run_rest("data missing")
 page.finish()

@@ -22,6 +22,8 @@ from dlspectra.curvature import (
     per_sample_extended_gradients,
 )
 
+from .pipeline import curv_data
+
 
 def _rel(a: torch.Tensor, b: torch.Tensor) -> float:
     return float(torch.linalg.norm(a - b) / torch.linalg.norm(b))
@@ -71,6 +73,24 @@ def synthetic_check(C: int, n_per_class: int, dim: int, seed: int = 0) -> dict:
     }
 
 
+def class_subset(dataset: str, C: int, n_per_class: int, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """The first ``n_per_class`` images of each of the classes ``0..C-1`` of a deterministic
+    subset of ``dataset`` (``50 C`` images drawn with ``seed``), as float64 ``(X, y)``.
+    Raises ``ValueError`` when a class has fewer than ``n_per_class`` images in the draw."""
+    from dlspectra.data import DataSpec, load
+
+    ds = load(DataSpec(dataset, n=C * 50, seed=seed))
+    keep = ds.y < C
+    X, y = ds.X[keep], ds.y[keep]
+    idx = [torch.nonzero(y == c).flatten()[:n_per_class] for c in range(C)]
+    short = [c for c, i in enumerate(idx) if len(i) < n_per_class]
+    if short:
+        raise ValueError(f"class_subset: classes {short} have fewer than {n_per_class} images among the {C * 50} "
+                         f"drawn from {dataset!r}; lower n_per_class")
+    idx = torch.cat(idx)
+    return X[idx].double(), y[idx]
+
+
 def tiny_network(in_features: int, C: int, seed: int = 0) -> nn.Module:
     """A float64 MLP ``in -> 12 -> 10 -> C`` with BatchNorm before each ReLU, no biases on the
     linear layers, random running statistics (so eval-mode BatchNorm is not the identity)."""
@@ -88,8 +108,8 @@ def tiny_network(in_features: int, C: int, seed: int = 0) -> nn.Module:
 def network_check(model: nn.Module, X: torch.Tensor, y: torch.Tensor, C: int, seed: int = 0) -> dict:
     """Identities for a (float64) network: G from the Gauss-Newton operator vs the pieces, and the
     per-layer error decomposition vs explicit per-sample errors."""
-    dec = GDecomposition(model, X, y, C, batch_size=64)
-    g, w = per_sample_extended_gradients(model, X, y, C)
+    dec = GDecomposition(model, *curv_data(X, y), C, batch_size=64)
+    g, w = per_sample_extended_gradients(model, *curv_data(X, y), C)
     n, _, P = g.shape
     means = dec.structure.means
     within = ExplicitSecondMoment((g - means[y]).reshape(n * C, P), w.reshape(-1))
@@ -102,8 +122,8 @@ def network_check(model: nn.Module, X: torch.Tensor, y: torch.Tensor, C: int, se
         "G = class + cross + within + (c=c')": _rel(pieces, GV),
     }
     layers = {}
-    for st in layer_class_structure(model, X, y, C, batch_size=64):
-        h, d, p = layer_samples(model, X, y, C, st.name, batch_size=64)
+    for st in layer_class_structure(model, *curv_data(X, y), C, batch_size=64):
+        h, d, p = layer_samples(model, *curv_data(X, y), C, st.name, batch_size=64)
         wl = p / n
         dm = st.delta_means
         dwithin = torch.einsum("nk,nki,nkj->ij", wl, d - dm[y], d - dm[y])

@@ -30,7 +30,7 @@ from dlspectra.curvature import (
 )
 from dlspectra.spectral import lanczos_top_k
 
-from .pipeline import Network, eigh_desc, layer_stats
+from .pipeline import Network, curv_data, eigh_desc, layer_stats
 
 ETA = 5e-4
 """Weight decay of the paper's training (App. D.1), the eta of Sec. 7.13."""
@@ -79,30 +79,47 @@ def subset(net: Network, n_per_class: int) -> tuple[torch.Tensor, torch.Tensor]:
     return net.train.X[idx], y[idx]
 
 
+def feature_basis(h: torch.Tensor, rtol: float = 1e-10) -> torch.Tensor | None:
+    """An orthonormal basis ``(d_in, r)`` of the span of the feature rows ``h`` ``(n, d_in)``, or
+    None when they span the whole space (``r = d_in``): every ``H_c`` of the subset lives in it."""
+    U, s, _ = torch.linalg.svd(h.T.to(torch.float64), full_matrices=False)
+    r = int((s > rtol * s[0]).sum()) if len(s) and float(s[0]) > 0 else 0
+    return U[:, :r] if r < h.shape[1] else None
+
+
 def kfac_spectra(p: dict, net: Network, *, top: int = 120) -> dict:
-    """Per linear layer ``l = first..L+1`` (``p["kfac_first_layer"]``, default 1): exact non-zero eigenvalues of ``G^l`` (Gram), KFAC's
-    (all products, top ``top`` kept) and CFAC's top ``top`` (Lanczos). Cached."""
+    """Per linear layer ``l = first..L+1`` (``p["kfac_first_layer"]``, default 1) on ``gram_n`` images
+    per class: exact non-zero eigenvalues of ``G^l`` (Gram), KFAC's (all products, top ``top`` kept)
+    and CFAC's top ``top`` (Lanczos). Cached.
+
+    CFAC on a subset: ``G^l_CFAC = sum_c f_c H_c ⊗ Δ_c`` with every ``H_c`` in the span ``U`` of the
+    subset's features (``r <= n`` directions), so ``sum_c f_c (U^T H_c U) ⊗ Δ_c`` has the same
+    non-zero eigenvalues (``U ⊗ I`` has orthonormal columns) at ``(r / d_in)^2`` of the cost; used
+    when ``r < d_in`` (the first layer: 784 or 3072 inputs).
+    """
     first = int(p.get("kfac_first_layer", 1))
     key = {"net": net.trained.config.key_config(), "what": "kfac", "gram_n": p["gram_n"], "top": top,
-           "first": first, "version": 1}
+           "first": first, "version": 2}
 
     def compute() -> dict:
         X, y = subset(net, int(p["gram_n"]))
-        stats = layer_class_structure(net.model, X, y, 10, batch_size=256)
+        stats = layer_class_structure(net.model, *curv_data(X, y), 10, batch_size=256)
         out: dict[str, np.ndarray] = {"L": np.array(len(stats))}
         out["first"] = np.array(first)
         for l, st in enumerate(stats, start=1):
             if l < first:
                 continue
-            h, d, pr = layer_samples(net.model, X, y, 10, st.name, batch_size=256)
+            h, d, pr = layer_samples(net.model, *curv_data(X, y), 10, st.name, batch_size=256)
             out[f"G_{l}"] = layer_ggn_eigenvalues(h, d, pr)[:top]
             out[f"KFAC_{l}"] = kfac_eigenvalues(st.Delta, st.H)[:top]
-            op = CFACOperator(st.Delta_c, st.H_c, st.frac)
+            U = feature_basis(h)
+            H_c = st.H_c if U is None else torch.einsum("ia,cij,jb->cab", U.to(st.H_c.dtype), st.H_c, U.to(st.H_c.dtype))
+            op = CFACOperator(st.Delta_c, H_c, st.frac)
             k = min(top, op.dim - 1)
             r = lanczos_top_k(op, k, num_steps=min(op.dim, 2 * k + 40), tol=1e-5, progress=False)
             out[f"CFAC_{l}"] = r.eigenvalues
             out[f"CFACconv_{l}"] = np.array(bool(r.converged))
-            out[f"dims_{l}"] = np.array([st.Delta.shape[0], st.H.shape[0]])
+            out[f"dims_{l}"] = np.array([st.Delta.shape[0], st.H.shape[0], st.H.shape[0] if U is None else U.shape[1]])
         return out
 
     return cached("papyan-layers", key, compute)
@@ -132,7 +149,7 @@ def kronecker_check(net: Network, *, batch_size: int = 512) -> dict:
     out: dict[str, object] = {"cos_class": [], "cos_cross": []}
     for st in stats:
         W = layers[st.name].weight
-        means, w, _ = cross_class_means(net.model, net.train.X, net.train.y, 10, params=[W], batch_size=batch_size)
+        means, w, _ = cross_class_means(net.model, *curv_data(net.train.X, net.train.y), 10, params=[W], batch_size=batch_size)
         means = means.to(torch.float64).cpu()
         gc = mean_decomposition(means, w.to(torch.float64).cpu()).class_means.reshape(10, *W.shape)
         dc = st.pieces.class_means  # (C, d_out): delta_c
