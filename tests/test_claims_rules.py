@@ -137,3 +137,14 @@ def test_reference_keeps_the_printed_digits():
     assert float(r) == pytest.approx(0.009) and str(r) == "0.00900"
     with pytest.raises(ValueError, match="location"):
         Reference(1, "")
+
+
+def test_a_smoke_run_records_every_decided_claim_as_not_run(monkeypatch, tmp_path):
+    monkeypatch.setenv("DLSPECTRA_SMOKE", "1")
+    rec = ClaimRecorder("xie/fig01", "paper")
+    rec.declare(_specs())
+    c = rec.decide("acc", 1.2)          # would fail; under smoke it needs no ladder
+    assert c.verdict == "not run: scale" and c.smoke_verdict == NOT_REPRODUCED and "smoke run" in c.note
+    rec.decide("why", 0.5)
+    rec.not_run_rest("scale")
+    assert {x["verdict"] for x in json.loads(rec.save(tmp_path).read_text())["claims"]} == {"not run: scale"}

@@ -38,6 +38,7 @@ from pathlib import Path
 from collections.abc import Iterable
 from typing import Any
 
+from dlspectra import budget
 from dlspectra.cache import _jsonable, atomic_write_text, repo_root
 from dlspectra.errors import DlspectraError
 from dlspectra.book.ladder import TREND_MOVES, Ladder, ladder_summary
@@ -50,6 +51,9 @@ INCONCLUSIVE = "inconclusive"
 NOT_RUN_DATA = "not run: data missing"
 NOT_RUN_SCALE = "not run: scale"
 VERDICTS = (REPRODUCED, NOT_REPRODUCED, INCONCLUSIVE, NOT_RUN_DATA, NOT_RUN_SCALE)
+
+SMOKE_NOTE = "smoke run (budgets capped): this value tests that the code runs, it is no evidence"
+"""The note of every claim decided under a smoke run (``$DLSPECTRA_SMOKE`` set; :mod:`dlspectra.budget`)."""
 
 PAPERS = {"xie": "Xie et al., On the power-law Hessian spectrums in deep learning",
           "papyan": "Papyan, Traces of class/cross-class structure pervade deep learning spectra",
@@ -96,6 +100,8 @@ class Claim:
     no_ladder: str = ""
     """Why the claim has no ladder (declared with it), shown when it fails."""
     declared: bool = False
+    smoke_verdict: str = ""
+    """Under a smoke run (budgets capped): the verdict the capped numbers gave; the verdict is then "not run: scale"."""
 
 
 @dataclass
@@ -243,6 +249,9 @@ class ClaimRecorder:
             raise ValueError(f"claim {claim.claim_id!r} recorded twice in {self.notebook_id}")
         if claim.verdict not in VERDICTS:
             raise ValueError(f"unknown verdict {claim.verdict!r}; valid: {VERDICTS}")
+        if budget.active() and claim.verdict not in (NOT_RUN_DATA, NOT_RUN_SCALE):
+            claim.smoke_verdict, claim.verdict = claim.verdict, NOT_RUN_SCALE
+            claim.note = f"{SMOKE_NOTE}. {claim.note}".strip()
         self.claims.append(claim)
         return claim
 
