@@ -96,6 +96,23 @@ def tabular(**kw):
     return _tabular(**kw)
 
 
+def tanh_mlp(widths: list[int], seed: int = 0) -> nn.Module:
+    """A float64 Linear-Tanh-...-Linear network of the given widths, in eval mode."""
+    torch.manual_seed(seed)
+    layers: list[nn.Module] = []
+    for i, (a, b) in enumerate(zip(widths[:-1], widths[1:])):
+        layers += [nn.Linear(a, b)] + ([nn.Tanh()] if i < len(widths) - 2 else [])
+    return nn.Sequential(*layers).double().eval()
+
+
+def random_batches(n: int, d_in: int, c: int, split: int, seed: int = 0):
+    """Gaussian inputs ``(n, d_in)`` with random labels in ``[0, c)``, as two batches cut at ``split``."""
+    g = torch.Generator().manual_seed(seed)
+    X = torch.randn(n, d_in, generator=g, dtype=torch.float64)
+    y = torch.randint(0, c, (n,), generator=g)
+    return [(X[:split], y[:split]), (X[split:], y[split:])]
+
+
 def flat_theta(model: nn.Module) -> torch.Tensor:
     return torch.cat([p.detach().reshape(-1) for p in model.parameters()])
 

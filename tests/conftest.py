@@ -6,6 +6,11 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+
+if os.environ.get("DLSPECTRA_THREADS"):  # as the book's pages do: on a shared machine 2 threads per process thrash
+    import torch
+
+    torch.set_num_threads(int(os.environ["DLSPECTRA_THREADS"]))
 SHARED_DATA = REPO.parent / "shared" / "data"
 
 

@@ -52,7 +52,7 @@ def test_closed_form_logistic_hessian_equals_exact():
     net = build_net({"kind": "mlp", "hidden": []}, (12,), 4, seed=0).double().eval()
     X = torch.randn(20, 12, dtype=torch.float64)
     y = torch.randint(0, 4, (20,))
-    H = batch_hessian(net, loss_for({"name": "mnist"}), X, y)  # sum reduction
+    H = batch_hessian(net, loss_for({"name": "mnist"}), X, y, reduction="sum")
     Hc = logistic_hessian(net, X, chunk=7)
     e, ec = torch.linalg.eigvalsh(H), torch.linalg.eigvalsh(Hc)
     assert torch.allclose(e, ec, atol=1e-10 * float(e.abs().max()))

@@ -8,7 +8,7 @@ import pytest
 import torch
 from torch import nn
 
-from cases import rotated
+from cases import random_batches, rotated, tanh_mlp
 from dlspectra.curvature import DenseOperator, HessianOperator, dense_hessian
 from dlspectra.spectral import (
     DeflatedOperator,
@@ -92,12 +92,7 @@ def test_power_iteration_agrees_with_lanczos(powerlaw_matrix):
 
 
 def _small_model():
-    torch.manual_seed(0)
-    model = nn.Sequential(nn.Linear(16, 40), nn.Tanh(), nn.Linear(40, 30), nn.Tanh(), nn.Linear(30, 5)).double().eval()
-    g = torch.Generator().manual_seed(0)
-    X = torch.randn(40, 16, generator=g, dtype=torch.float64)
-    y = torch.randint(0, 5, (40,), generator=g)
-    return model, [(X[:24], y[:24]), (X[24:], y[24:])]
+    return tanh_mlp([16, 40, 30, 5], seed=0), random_batches(40, 16, 5, 24, seed=0)
 
 
 def test_lanczos_on_model_hessian_equals_dense_eigvalsh():
@@ -333,12 +328,7 @@ def test_restarted_lanczos_hard_spectra(case):
 
 
 def test_restarted_lanczos_on_model_hessian():
-    torch.manual_seed(1)
-    model = nn.Sequential(nn.Linear(8, 20), nn.Tanh(), nn.Linear(20, 12), nn.Tanh(), nn.Linear(12, 4)).double().eval()
-    g = torch.Generator().manual_seed(1)
-    X = torch.randn(30, 8, generator=g, dtype=torch.float64)
-    y = torch.randint(0, 4, (30,), generator=g)
-    batches = [(X[:18], y[:18]), (X[18:], y[18:])]
+    model, batches = tanh_mlp([8, 20, 12, 4], seed=1), random_batches(30, 8, 4, 18, seed=1)
     loss_fn = nn.CrossEntropyLoss()
     H = dense_hessian(model, loss_fn, batches, chunk_size=512)
     exact = torch.linalg.eigvalsh(H).numpy()[::-1]

@@ -431,6 +431,19 @@ def parameter_blocks(model: torch.nn.Module) -> dict[str, list[str]]:
     return blocks
 
 
+def _block_operators(model, loss_fn, data, matrix: str, blocks, progress: bool, desc: str):
+    """``(label, operator)`` of each parameter block, the data normalised once and shared."""
+    from .curvature.inputs import as_batches, model_dtype_device
+    from .progress import progress_bar
+
+    dtype, device = model_dtype_device(model)
+    batches = as_batches(data, dtype=dtype, device=device)
+    blocks = blocks or parameter_blocks(model)
+    for label, names in progress_bar(list(blocks.items()), enabled=progress, desc=desc, unit="block", leave=False,
+                                     delay=1.0):
+        yield label, _operator(matrix, model, loss_fn, batches, params=names)
+
+
 def layer_spectra(model: torch.nn.Module, loss_fn, data, k: int = 10, *, matrix: str = "hessian",
                   blocks: dict[str, list[str]] | None = None, tol: float = 1e-6, seed: int = 0,
                   progress: bool = True) -> dict[str, "EigResult"]:
@@ -476,18 +489,9 @@ def layer_spectra(model: torch.nn.Module, loss_fn, data, k: int = 10, *, matrix:
     (['0', '2'], (2,))
     """
     from . import spectral
-    from .curvature.inputs import as_batches, model_dtype_device
-    from .progress import progress_bar
 
-    dtype, device = model_dtype_device(model)
-    batches = as_batches(data, dtype=dtype, device=device)
-    blocks = blocks or parameter_blocks(model)
-    out = {}
-    for label, names in progress_bar(list(blocks.items()), enabled=progress, desc="layer spectra", unit="block",
-                                     leave=False, delay=1.0):
-        op = _operator(matrix, model, loss_fn, batches, params=names)
-        out[label] = spectral.lanczos_top_k(op, min(k, op.dim), tol=tol, seed=seed, progress=False)
-    return out
+    return {label: spectral.lanczos_top_k(op, min(k, op.dim), tol=tol, seed=seed, progress=False)
+            for label, op in _block_operators(model, loss_fn, data, matrix, blocks, progress, "layer spectra")}
 
 
 def layer_traces(model: torch.nn.Module, loss_fn, data, *, matrix: str = "hessian", num_matvecs: int = 30,
@@ -526,19 +530,12 @@ def layer_traces(model: torch.nn.Module, loss_fn, data, *, matrix: str = "hessia
     0.0
     """
     from . import spectral
-    from .curvature.inputs import as_batches, model_dtype_device
     from .errors import UsageError
-    from .progress import progress_bar
 
     if method not in ("hutch++", "hutchinson"):
         raise UsageError(f"method must be 'hutch++' or 'hutchinson', got {method!r}")
-    dtype, device = model_dtype_device(model)
-    batches = as_batches(data, dtype=dtype, device=device)
-    blocks = blocks or parameter_blocks(model)
     out = {}
-    for label, names in progress_bar(list(blocks.items()), enabled=progress, desc="layer traces", unit="block",
-                                     leave=False, delay=1.0):
-        op = _operator(matrix, model, loss_fn, batches, params=names)
+    for label, op in _block_operators(model, loss_fn, data, matrix, blocks, progress, "layer traces"):
         if op.dim <= num_matvecs:
             diag = torch.diagonal(op.to_dense(chunk_size=op.dim))
             out[label] = (float(diag.to(torch.float64).sum()), 0.0)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
-from . import data as data_mod
+from . import budget, data as data_mod
 from .cache import Cache
 from .errors import UsageError
 from .models import build_model, model_for_data
@@ -255,7 +255,8 @@ def _run_epochs(model: nn.Module, optimizer, loss_fn, X: torch.Tensor, Y: torch.
         gen = torch.Generator().manual_seed(config.seed * 100_003 + epoch)
         perm = torch.randperm(n, generator=gen).to(device)
         total, correct = 0.0, 0
-        for i in range(0, n, config.batch_size):
+        cap = budget.batches_per_epoch()  # a smoke run's cap (None: every batch)
+        for i in range(0, n if cap is None else min(n, cap * config.batch_size), config.batch_size):
             idx = perm[i:i + config.batch_size]
             x, y = X[idx], Y[idx]
             if config.augment:
@@ -428,9 +429,18 @@ def loss_fingerprint(loss_fn) -> str:
     return f"{getattr(loss_fn, '__module__', '')}.{getattr(loss_fn, '__qualname__', repr(loss_fn))}"
 
 
-@dataclass(frozen=True)
-class FitConfig:
-    """The training settings of :func:`train_module` (all of them go into its cache key).
+_TRAINING_FIELDS = ("optimizer", "lr", "momentum", "weight_decay", "batch_size", "epochs", "schedule", "milestones",
+                    "augment", "seed")
+
+
+FitConfig = dataclasses.make_dataclass(
+    "FitConfig",
+    [(f.name, f.type, dataclasses.field(default=f.default)) for f in dataclasses.fields(TrainConfig)
+     if f.name in _TRAINING_FIELDS],
+    frozen=True, namespace={"base_lr": TrainConfig.base_lr, "__module__": __name__})
+FitConfig.__doc__ = """The training settings of :func:`train_module` (all of them go into its cache key).
+
+    The fields of :class:`TrainConfig` without the model and the data, with the same defaults.
 
     Attributes
     ----------
@@ -443,21 +453,6 @@ class FitConfig:
     >>> FitConfig(optimizer="adam").base_lr
     0.001
     """
-
-    optimizer: str = "sgd"
-    lr: float | None = None
-    momentum: float = 0.9
-    weight_decay: float = 5e-4
-    batch_size: int = 128
-    epochs: int = 8
-    schedule: str = "step"
-    milestones: tuple[float, ...] = (0.4, 0.8)
-    augment: bool = False
-    seed: int = 0
-
-    @property
-    def base_lr(self) -> float:
-        return float(self.lr if self.lr is not None else PAPER_LR.get(self.optimizer, 0.1))
 
 
 def train_module(model: nn.Module, data, loss_fn=None, config: FitConfig | None = None, *,

@@ -75,7 +75,7 @@ from .logistic import (
     theorem81_eigenvalues,
     theorem81_levels,
 )
-from .exact import EXACT_METHODS, batch_gauss_newton, batch_hessian, batch_hessian_spectra
+from .exact import EXACT_METHODS, batch_gauss_newton, batch_hessian, batch_hessian_spectra, symmetric_eigenvalues
 
 __all__ = [
     # Papyan's class / cross-class structure (class_structure, kfac, logistic)
@@ -102,6 +102,7 @@ __all__ = [
     "batch_gauss_newton",
     "batch_hessian",
     "batch_hessian_spectra",
+    "symmetric_eigenvalues",
     "SpectrumError",
     "check_finite",
     "dense_hessian",

@@ -7,6 +7,7 @@ dtype or device are converted first, so a float64 Lanczos basis can be fed to a 
 
 from __future__ import annotations
 
+import time
 import warnings
 from contextlib import contextmanager
 from typing import Iterable, Sequence
@@ -15,6 +16,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from dlspectra import budget
 from dlspectra.errors import SpectrumError, UsageError
 
 __all__ = [
@@ -176,18 +178,24 @@ class CurvatureOperator:
     def matvec(self, v: torch.Tensor) -> torch.Tensor:
         """Return ``A @ v``; ``v`` of shape ``(dim,)`` -> ``(dim,)`` in ``self.dtype`` on ``self.device``."""
         v = self._prepare(v, 1)
+        t0 = time.perf_counter()
         with torch.enable_grad(), quiet_torch_func():  # model operators differentiate, even under no_grad
             out = self._matvec(v).detach()
         self.num_matvecs += 1
+        budget.record_products(type(self).__name__, 1, time.perf_counter() - t0, dim=self.dim,
+                               samples=getattr(self, "num_data", None), operator_id=id(self))
         check_finite(out, f"product of {type(self).__name__} with a vector")
         return out
 
     def matmat(self, V: torch.Tensor) -> torch.Tensor:
         """Return ``A @ V``; ``V`` of shape ``(dim, m)`` -> ``(dim, m)``."""
         V = self._prepare(V, 2)
+        t0 = time.perf_counter()
         with torch.enable_grad(), quiet_torch_func():
             out = self._matmat(V).detach()
         self.num_matvecs += V.shape[1]
+        budget.record_products(type(self).__name__, V.shape[1], time.perf_counter() - t0, dim=self.dim,
+                               samples=getattr(self, "num_data", None), operator_id=id(self))
         check_finite(out, f"product of {type(self).__name__} with a matrix")
         return out
 

@@ -17,12 +17,14 @@ authors' code, multiplies it by the batch size) and eigenvalues in *descending* 
 (``order="ascending"`` for the other). The model must be in eval mode
 (:func:`~dlspectra.curvature.check_eval_mode`): Dropout in training mode would give the Hessian
 of random masks, BatchNorm in training mode batch statistics. The weight-decay term is never
-included. Eigenvalues come from ``torch.linalg.eigvalsh`` on the same device.
+included. Eigenvalues come from ``torch.linalg.eigvalsh`` on the same device; on the CPU on one
+thread (:func:`symmetric_eigenvalues`), so that they are bit-identical whatever the thread count.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
 
 import numpy as np
 import torch
@@ -33,9 +35,43 @@ from ..errors import SpectrumError, UsageError
 from .base import check_eval_mode, quiet_torch_func
 from .inputs import Batch, as_batches, check_loss
 
-__all__ = ["EXACT_METHODS", "batch_hessian", "batch_hessian_spectra", "batch_gauss_newton"]
+__all__ = ["EXACT_METHODS", "batch_hessian", "batch_hessian_spectra", "batch_gauss_newton", "symmetric_eigenvalues"]
 
 EXACT_METHODS = ("auto", "forward_over_reverse", "reverse_over_reverse")
+
+
+@contextmanager
+def _one_thread() -> Iterator[None]:
+    n = torch.get_num_threads()
+    if n == 1:
+        yield
+        return
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(n)
+
+
+def symmetric_eigenvalues(H: torch.Tensor) -> torch.Tensor:
+    """All eigenvalues of the symmetric ``(P, P)`` matrix ``H``, ascending, in its dtype on its device.
+
+    On the CPU they are computed on one thread: LAPACK's symmetric eigensolver (MKL ``syevd``)
+    reduces ``H`` to tridiagonal form with blocked updates split among the threads, so its
+    eigenvalues differ in the last bits between thread counts (measured: a Bike-MLP batch Hessian's
+    at 1 and at 2 threads, while ``H`` itself is bit-identical); on one thread they are the same
+    in every run, whatever ``torch.get_num_threads()`` is.
+
+    Examples
+    --------
+    >>> import torch
+    >>> symmetric_eigenvalues(torch.tensor([[2.0, 1.0], [1.0, 2.0]], dtype=torch.float64))
+    tensor([1., 3.], dtype=torch.float64)
+    """
+    if H.device.type != "cpu":
+        return torch.linalg.eigvalsh(H)
+    with _one_thread():
+        return torch.linalg.eigvalsh(H)
 
 
 def _flat_setup(model: nn.Module, dtype: torch.dtype):
@@ -232,7 +268,7 @@ def batch_hessian_spectra(model: nn.Module, loss_fn: Callable[[torch.Tensor, tor
     for X, y in progress_bar(batches, enabled=progress, desc="exact Hessians", unit="batch", leave=False, delay=1.0):
         H, used = _hessian_of_batch(model, loss_fn, X, y, dtype, reduction, method, chunk_size)
         batch_hessian.last_method = used
-        ev = torch.linalg.eigvalsh(H).cpu().numpy().astype(np.float64)
+        ev = symmetric_eigenvalues(H).cpu().numpy().astype(np.float64)
         out.append(ev[::-1] if order == "descending" else ev)
     return np.ascontiguousarray(np.stack(out))
 

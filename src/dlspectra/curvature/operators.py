@@ -29,6 +29,7 @@ import torch
 from torch import nn
 from torch.func import functional_call, grad, jvp, vjp, vmap
 
+from dlspectra import budget
 from dlspectra.errors import UsageError
 
 from .base import CurvatureOperator, check_eval_mode, check_finite, quiet_torch_func, select_params
@@ -115,7 +116,8 @@ class _ModelOperator(CurvatureOperator):
         for n, p in zip(names, ps):
             if not bool(torch.isfinite(p).all()):
                 raise UsageError(f"parameter {n!r} of the model contains NaN or infinite values")
-        batches = as_batches(data, dtype=dtype, device=device, batch_size=batch_size)
+        batches = budget.cap_batches(as_batches(data, dtype=dtype, device=device, batch_size=batch_size),
+                                     dim=sum(p.numel() for p in ps), kind=type(self).__name__)
         check_loss(model, loss_fn, batches)
         super().__init__(sum(p.numel() for p in ps), device, dtype)
         self.model = model

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -27,7 +28,7 @@ import torch
 from scipy.linalg import eigh_tridiagonal
 
 from dlspectra.curvature.base import CurvatureOperator, DenseOperator, check_finite
-from dlspectra.errors import UsageError
+from dlspectra.errors import SolverWarning, UsageError
 
 __all__ = [
     "EigResult",
@@ -39,6 +40,7 @@ __all__ = [
     "default_check_every",
     "effective_tol",
     "krylov_miss_check",
+    "report",
     "lanczos_tridiagonal",
     "orthogonalise",
     "select",
@@ -369,3 +371,28 @@ def krylov_miss_check(op: Any, basis: torch.Tensor, theta_k: np.ndarray, which: 
     if which == "LM" and np.abs(theta).max() > float(np.abs(theta_k).min()) + margin:
         return float(theta[np.argmax(np.abs(theta))]), used
     return None, used
+
+
+MISSED_COPY = ("lies outside the Krylov space (a further copy of a repeated eigenvalue?): the Ritz pairs are "
+               "eigenpairs but not the wanted ones. Use block_subspace_iteration with block_size above the "
+               "multiplicity, or deflate the pairs found and run again")
+"""What a single-vector Krylov solver says when :func:`krylov_miss_check` found an eigenvalue."""
+
+
+def report(what: str, converged: bool, missed: float | None, *, work: str, worst: float, tol: float, fix: str,
+           missed_note: str) -> bool:
+    """The final ``converged`` of a solve, with a :class:`~dlspectra.errors.SolverWarning` when it is False.
+
+    ``what`` names the solve (``"lanczos_top_k: top-20"``); a solve that did not meet ``tol``
+    after ``work`` says its ``worst`` relative residual and the ``fix``; one whose check found an
+    eigenvalue ``missed`` beyond the returned ones says ``missed_note``.
+    """
+    if not converged:
+        warnings.warn(f"{what} not converged after {work} (max relative residual {worst:.2e} > tol {tol:.1e}); {fix}",
+                      SolverWarning, stacklevel=3)
+        return False
+    if missed is not None:
+        warnings.warn(f"{what}: an eigenvalue {missed:.6g} beyond the returned ones {missed_note}", SolverWarning,
+                      stacklevel=3)
+        return False
+    return True

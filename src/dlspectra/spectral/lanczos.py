@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import time
-import warnings
 from typing import Any
 
 import numpy as np
@@ -16,7 +15,7 @@ import torch
 from scipy.linalg import eigh_tridiagonal
 
 from dlspectra.curvature.base import SpectrumError, check_finite
-from dlspectra.errors import SolverWarning, UsageError
+from dlspectra.errors import UsageError
 
 from ._base import (
     EigResult,
@@ -25,8 +24,10 @@ from ._base import (
     check_k,
     default_check_every,
     effective_tol,
+    MISSED_COPY,
     krylov_miss_check,
     orthogonalise,
+    report,
     select,
     start_vector,
 )
@@ -240,18 +241,8 @@ def lanczos_top_k(
     if return_vectors:
         Sk = torch.as_tensor(np.ascontiguousarray(S_k[:, order]), dtype=torch.float64, device=device)
         vectors = (V[:m].T @ Sk).to(op.dtype)
-    if not converged:
-        warnings.warn(
-            f"lanczos_top_k: top-{k} not converged after {m} steps (max relative residual "
-            f"{float(residuals.max() / scale):.2e} > tol {tol_eff:.1e}); "
-            "raise num_steps", SolverWarning, stacklevel=2)
-    elif missed is not None:
-        converged = False
-        warnings.warn(
-            f"lanczos_top_k: an eigenvalue {missed:.6g} beyond the returned ones lies outside the Krylov "
-            f"space (a further copy of a repeated eigenvalue?): the {k} Ritz pairs are eigenpairs but not "
-            "the wanted ones. Use block_subspace_iteration with block_size above the multiplicity, or "
-            "deflate the pairs found and run again", SolverWarning, stacklevel=2)
+    converged = report(f"lanczos_top_k: top-{k}", converged, missed, work=f"{m} steps",
+                       worst=float(residuals.max() / scale), tol=tol_eff, fix="raise num_steps", missed_note=MISSED_COPY)
     return EigResult(
         eigenvalues=eigenvalues,
         eigenvectors=vectors,

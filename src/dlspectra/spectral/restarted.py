@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import math
 import time
-import warnings
 from typing import Any
 
 import numpy as np
 import torch
 
 from dlspectra.curvature.base import SpectrumError, check_finite
-from dlspectra.errors import SolverWarning, UsageError
+from dlspectra.errors import UsageError
 
 from ._base import (
     EigResult,
@@ -34,8 +33,10 @@ from ._base import (
     check_k,
     default_check_every,
     effective_tol,
+    MISSED_COPY,
     krylov_miss_check,
     orthogonalise,
+    report,
     select,
     start_vector,
 )
@@ -297,18 +298,9 @@ def lanczos_restarted(
     if converged and j < n:
         missed, extra = krylov_miss_check(op, V[:j], eigenvalues, which, steps=miss_check_steps, seed=seed,
                                           tol=tol_eff)
-    if not converged:
-        warnings.warn(
-            f"lanczos_restarted: top-{k} not converged after {nmv} products (max relative residual "
-            f"{float(residuals.max() / scale):.2e} > tol {tol_eff:.1e}); raise max_matvecs or max_basis",
-            SolverWarning, stacklevel=2)
-    elif missed is not None:
-        converged = False
-        warnings.warn(
-            f"lanczos_restarted: an eigenvalue {missed:.6g} beyond the returned ones lies outside the Krylov "
-            f"space (a further copy of a repeated eigenvalue?): the {k} Ritz pairs are eigenpairs but not "
-            "the wanted ones. Use block_subspace_iteration with block_size above the multiplicity",
-            SolverWarning, stacklevel=2)
+    converged = report(f"lanczos_restarted: top-{k}", converged, missed, work=f"{nmv} products",
+                       worst=float(residuals.max() / scale), tol=tol_eff, fix="raise max_matvecs or max_basis",
+                       missed_note=MISSED_COPY)
     return EigResult(
         eigenvalues=eigenvalues,
         eigenvectors=vectors,

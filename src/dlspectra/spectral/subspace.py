@@ -13,7 +13,6 @@ Memory: ``O(b dim)`` float64 numbers (the block, its image and the locked vector
 from __future__ import annotations
 
 import time
-import warnings
 from typing import Any
 
 import numpy as np
@@ -22,7 +21,7 @@ import torch
 from scipy.linalg import eigh_tridiagonal
 
 from dlspectra.curvature.base import check_finite
-from dlspectra.errors import SolverWarning, UsageError
+from dlspectra.errors import UsageError
 
 from ._base import (
     EigResult,
@@ -33,6 +32,7 @@ from ._base import (
     krylov_miss_check,
     lanczos_tridiagonal,
     orthogonalise,
+    report,
     start_block,
     start_vector,
 )
@@ -213,18 +213,12 @@ def block_subspace_iteration(
         missed, extra = krylov_miss_check(op, vec_all[:, sel].T, ev, "LA", steps=_CHECK_STEPS, seed=seed,
                                           tol=tol_eff)
         nmv += extra
-    if not converged:
-        warnings.warn(
-            f"block_subspace_iteration: top-{k} not converged after {it} iterations ({nmv} products; "
-            f"max relative residual {residuals.max() / scale:.2e} > tol {tol_eff:.1e}); raise max_iters "
-            "or block_size", SolverWarning, stacklevel=2)
-    elif missed is not None:
-        converged = False
-        warnings.warn(
-            f"block_subspace_iteration: the block converged to eigenvalues below the top (smallest found "
-            f"{float(ev.min()):.6g}, but the operator has one at {missed:.6g} outside them): with shift={shift:.6g} "
-            "the iteration favours the other end of an indefinite spectrum; pass shift=None (automatic) or a "
-            "shift at or below the smallest eigenvalue (spectrum_bounds)", SolverWarning, stacklevel=2)
+    converged = report(
+        f"block_subspace_iteration: top-{k}", converged, missed, work=f"{it} iterations ({nmv} products)",
+        worst=float(residuals.max() / scale), tol=tol_eff, fix="raise max_iters or block_size",
+        missed_note=f"lies outside the pairs found: the block converged to eigenvalues below the top (smallest found "
+                    f"{float(ev.min()):.6g}); with shift={shift:.6g} the iteration favours the other end of an "
+                    "indefinite spectrum: pass shift=None (automatic) or a shift at or below the smallest eigenvalue")
     return EigResult(
         eigenvalues=ev,
         eigenvectors=vec_all[:, sel].to(op.dtype) if return_vectors else None,

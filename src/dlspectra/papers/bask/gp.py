@@ -32,7 +32,7 @@ def panel_spectra(gp: dict, panel: dict, *, corrected: bool = True, n: int | Non
 
     def compute():
         return {"eigs": np.stack(rmt.gp_hessian_spectra(n, float(gp["kp"]), float(panel["kpp"]), samples,
-                                                        seed=seed, **kw))}
+                                                        seed=seed, order="ascending", **kw))}
 
     return (cache or Cache()).get_or_compute("bask-gp", cfg, compute)["eigs"]
 

@@ -29,7 +29,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from dlspectra import data as data_mod
+from dlspectra import budget, data as data_mod
 from dlspectra.cache import Cache
 from dlspectra.models import LeNet, build_model, mlp, num_params
 from dlspectra.optim import lr_factor
@@ -229,7 +229,8 @@ def train(recipe: dict, device: str | torch.device = "cpu", *, progress: bool = 
             group["lr"] = float(recipe["lr"]) * lr_factor("linear-decay", epoch, epochs)
         gen = torch.Generator().manual_seed(int(recipe.get("seed", 0)) * 100_003 + epoch)
         perm = torch.randperm(len(X), generator=gen).to(device)
-        for i in range(0, len(X), bs):
+        cap = budget.batches_per_epoch()  # a smoke run's cap (None: every batch)
+        for i in range(0, len(X) if cap is None else min(len(X), cap * bs), bs):
             idx = perm[i:i + bs]
             x = augment_batch(X[idx], gen, pad) if pad else X[idx]
             opt.zero_grad(set_to_none=True)

@@ -19,7 +19,7 @@ import numpy as np
 import torch
 
 from dlspectra.cache import Cache
-from dlspectra.curvature import batch_gauss_newton, batch_hessian
+from dlspectra.curvature import batch_gauss_newton, batch_hessian, symmetric_eigenvalues
 from dlspectra.progress import progress_bar
 
 from .setups import Trained, load_data
@@ -69,7 +69,7 @@ def batch_spectra(trained: Trained, split: str, n_batches: int, *, batch_size: i
             else:
                 H = batch_hessian(model, trained.loss_fn, X, y, dtype=_DTYPES[dtype], reduction="sum",
                                   chunk_size=chunk)
-            out.append(torch.linalg.eigvalsh(H).cpu().double().numpy())
+            out.append(symmetric_eigenvalues(H).cpu().double().numpy())
         return {"eigs": np.stack(out)}
 
     return cache.get_or_compute("bask-spectra", key, compute)["eigs"]
@@ -114,7 +114,7 @@ def full_logistic_spectrum(trained: Trained, split: str, n: int | None, *, devic
         else:
             X, _ = load_data(r["data"], "test", device, n=n)
         H = logistic_hessian(trained.model.to(device), X)
-        return {"eigs": torch.linalg.eigvalsh(H).cpu().numpy(), "n": np.asarray(len(X))}
+        return {"eigs": symmetric_eigenvalues(H).cpu().numpy(), "n": np.asarray(len(X))}
 
     return cache.get_or_compute("bask-spectra", key, compute)["eigs"]
 
@@ -131,8 +131,8 @@ def ggn_spectra(trained: Trained, split: str, n_batches: int, *, batch_size: int
         eigs, gram = [], []
         for X, _ in batches_of(trained, split, n_batches, batch_size, device):
             G, K = batch_gauss_newton(model, X, dtype=_DTYPES[dtype])
-            eigs.append(torch.linalg.eigvalsh(G).cpu().double().numpy())
-            gram.append(torch.linalg.eigvalsh(K).cpu().double().numpy())
+            eigs.append(symmetric_eigenvalues(G).cpu().double().numpy())
+            gram.append(symmetric_eigenvalues(K).cpu().double().numpy())
         return {"eigs": np.stack(eigs), "gram": np.stack(gram)}
 
     return cache.get_or_compute("bask-spectra", key, compute)
