@@ -106,9 +106,11 @@ if panels:
 # log gap grows from the first to the last epoch count; **merge**: at every epoch count it shrinks
 # from the smallest to the largest N (the old rules compared the signed gap, so a gap of −3.97 →
 # −3.94 counted as separating); the yellow − red distance varies less over the grid than the
-# green − red one ("does not change significantly"). Ladders climb the grid itself: each rung is
-# the same statistic on the grid cut at that epoch count (or sample size); the paper's own grid is
-# not stated, its training is 350 epochs (App. D.1) and its largest sample 5000 per class.
+# green − red one ("does not change significantly"). Ladders climb the grid itself: for the change
+# claims each rung is the same statistic on the grid cut at that epoch count (or sample size); for
+# the alignment claims (orange-yellow, red-bulk) each rung is that epoch count's row alone. The
+# paper's own grid is not stated; its training is 350 epochs (App. D.1), its largest sample 5000
+# per class. Each panel is its own run of that many epochs (the paper's rows are epochs of one run).
 #
 # Why teal is invisible: for every sample $\sum_{c'} p_{i,c'}\,(p_i - e_{c'}) = 0$, hence
 # $\sum_{c'} w_{c,c'}\, g_{c,c'} = 0$ for every class and the rank-C² matrix has rank at most
