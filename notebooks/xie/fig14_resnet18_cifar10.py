@@ -27,7 +27,7 @@
 # 4,000-image training / 1,000-image test subset (the data layer falls back to it), so every `ci`
 # number here is for that subset. **Model:** a full-width ResNet18 (11.2M parameters) cannot be
 # trained and analysed on 2 CPU cores in CI's budget, so at `ci` the network has the same depth and
-# block structure at base width 4 (44.6k parameters, about the size of LeNet), is trained for 2
+# block structure at base width 4 (44.6k parameters, about the size of LeNet), is trained for 3
 # epochs, and the Hessian is taken over 32 training images. What we expect to survive at this scale is the *contrast*:
 # trained spectrum closer to a power law than the random one. Whether the trained one passes the
 # absolute test at K = 50 ($d_c$ = 0.192) is checked, not assumed.
@@ -133,7 +133,7 @@ page.finish()
 #   spectrum whose top 50 did not converge is recorded as inconclusive.
 # * **BatchNorm** is evaluated in eval mode (running statistics); the weight-decay term is not in the Hessian.
 # * **ci changes:** width 4 instead of 64 (same depth and block structure), the offline 4,000-image
-#   CIFAR-10 subset, 2 epochs, Hessian over 32 training images, ≤ 400 Lanczos steps, SGD only (a
+#   CIFAR-10 subset, 3 epochs, Hessian over 32 training images, ≤ 400 Lanczos steps, SGD only (a
 #   width-8 network with a 64-image Hessian, tried first, cost about 4x more per Hessian-vector
 #   product than CI's budget allows). The networks are far from converged (see the test accuracy
 #   in the fit table): the `ci` page tests the method on a small ResNet, not the paper's numbers. Which

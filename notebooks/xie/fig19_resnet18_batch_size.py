@@ -25,13 +25,13 @@
 #
 # Filled from the preset. **Data:** offline CIFAR-10 is a 4,000-train / 1,000-test subset (the
 # data layer falls back to it); every `ci` number is for that subset. **Model:** at `ci` ResNet18
-# keeps its depth and blocks at base width 4 (44.6k parameters; see `xie/fig14`), 2 epochs, Hessian
+# keeps its depth and blocks at base width 4 (44.6k parameters; see `xie/fig14`), 3 epochs, Hessian
 # over 32 training images. **Batch sizes:** with the number of epochs fixed, a batch size acts
 # through the number of steps per epoch, N/B; we therefore read the paper's sizes as fractions of
 # its 50,000 images. The `ci` grid 32, 128, 1,000 on 4,000 images stands for 400, 1,600 and
 # 12,500 — one size on the passing side of the paper's transition (≤ 1,152 ⇔ ≤ 92 here) and two on
 # the failing side (≥ 1,280 ⇔ ≥ 102). The exact threshold is not expected to carry over to a
-# narrow network trained for 2 epochs; the ordering (larger batch, further from a power law) is
+# narrow network trained for 3 epochs; the ordering (larger batch, further from a power law) is
 # the claim we expect to be testable here.
 
 # %% tags=["parameters"]
@@ -147,5 +147,5 @@ page.finish()
 #   a claim on a spectrum that still did not converge is recorded as inconclusive.
 # * **KS rule** $d_{ks} < d_c$ ⇒ power law; $d_c$ = 1.36/√50 = 0.192 (the paper prints 0.176).
 # * **Table 9 typo.** The B = 512 row repeats the SGD row's β̂ = 2.146; its σ and ŝ imply β̂ ≈ 2.068.
-# * **ci changes:** width-4 ResNet18, 4,000-image CIFAR-10 subset, 2 epochs, three batch sizes,
+# * **ci changes:** width-4 ResNet18, 4,000-image CIFAR-10 subset, 3 epochs, three batch sizes,
 #   Hessian over 32 training images, ≤ 400 Lanczos steps (see `xie/fig14`).

@@ -26,7 +26,7 @@
 # Filled from the preset. **Data:** offline CIFAR-10 is a 4,000-train / 1,000-test subset (the
 # data layer falls back to it) and CIFAR-100 is not available: its rows are recorded as *not run:
 # data missing*. **Model and sizes:** as `xie/fig14` and `xie/fig19`, whose cached runs this table
-# reads (at `ci`: base width 4, 2 epochs, Hessian over 32 images, SGD only and three batch sizes).
+# reads (at `ci`: base width 4, 3 epochs, Hessian over 32 images, SGD only and three batch sizes).
 
 # %% tags=["parameters"]
 scale = "ci"
@@ -135,4 +135,4 @@ page.finish()
 # * **Batch sizes** are read through B/N (see `xie/fig19`). At `ci` B = 128 on 4,000 images stands for
 #   B = 1,600 at 50,000, i.e. the *failing* side of the paper's transition, yet it is also the paper's
 #   default batch size; both of its claims are recorded.
-# * **ci changes:** see `xie/fig14` (width 4, 4,000-image subset, 2 epochs, 32-image Hessian, SGD only).
+# * **ci changes:** see `xie/fig14` (width 4, 4,000-image subset, 3 epochs, 32-image Hessian, SGD only).
