@@ -111,3 +111,13 @@ def test_bad_results_files_are_reported_not_fatal(tmp_path):
     assert "fig02.json: not valid JSON" in md and "notes.json: not a claims file" in md
     md = render_scorecard("ci", tmp_path, accept=lambda r: "its notebook is gone")
     assert "`xie/fig01`: its notebook is gone" in md and "No results yet" in md
+
+
+def test_markdown_table_escapes_pipes_in_header_and_cells():
+    import re
+
+    from dlspectra.book.results import markdown_table
+    md = markdown_table(["split", "max |λ(E)|"], [["train", "|x| = 2"]])
+    for line in md.splitlines():
+        unescaped = re.findall(r"(?<!\\)\|", line)
+        assert len(unescaped) == 3, line  # two columns: three cell borders on every line

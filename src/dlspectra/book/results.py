@@ -374,10 +374,10 @@ class ClaimTable:
 
 
 def markdown_table(head: list[str], rows: list[list[str]]) -> str:
-    """A GitHub/MyST pipe table (pipes in cells escaped)."""
+    """A GitHub/MyST pipe table (pipes in the header and in cells escaped, newlines flattened)."""
     def cell(v: str) -> str:
         return str(v).replace("|", "\\|").replace("\n", " ")
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines = ["| " + " | ".join(cell(h) for h in head) + " |", "|" + "---|" * len(head)]
     lines += ["| " + " | ".join(cell(v) for v in r) + " |" for r in rows]
     return "\n".join(lines)
 
