@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from dlspectra.book.results import (INCONCLUSIVE, NOT_REPRODUCED, NOT_RUN_DATA, REPRODUCED, ClaimRecorder, format_value,
-                               load_results, render_scorecard)
+from dlspectra.book.results import INCONCLUSIVE, NOT_REPRODUCED, NOT_RUN_DATA, REPRODUCED, ClaimRecorder, format_value
+from dlspectra.book.scorecard import load_results, render_scorecard
 
 
 def test_verdicts_follow_the_rule(tmp_path):
@@ -76,7 +76,8 @@ def test_scale_trend_is_validated():
 
 
 def test_scorecard_has_one_row_per_page_and_a_trend_column(tmp_path):
-    from dlspectra.book.results import ClaimRecorder, render_scorecard, scale_trend
+    from dlspectra.book.results import ClaimRecorder, scale_trend
+    from dlspectra.book.scorecard import render_scorecard
 
     rec = ClaimRecorder("xie/fig01", "ci", page="notebooks/xie/fig01_x")
     rec.check("a", "passes", rule="r", holds=True)
@@ -98,7 +99,8 @@ def test_scorecard_has_one_row_per_page_and_a_trend_column(tmp_path):
 
 
 def test_bad_results_files_are_reported_not_fatal(tmp_path):
-    from dlspectra.book.results import ClaimRecorder, render_scorecard, scan_results
+    from dlspectra.book.results import ClaimRecorder
+    from dlspectra.book.scorecard import render_scorecard, scan_results
 
     rec = ClaimRecorder("xie/fig01", "ci")
     rec.check("a", "passes", rule="r", holds=True)

@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from dlspectra.book.markdown import markdown_table
 from dlspectra.book.rules import LADDER_AXES, Estimate, Rule
 
 __all__ = ["Rung", "Ladder", "climb", "TREND_MOVES", "ladder_table", "ladder_figure", "ladder_summary"]
@@ -165,7 +166,6 @@ def ladder_summary(ladder: dict | Ladder) -> str:
 def ladder_table(claims: Sequence[Any]) -> str:
     """Markdown table of every ladder of ``claims`` (:class:`~dlspectra.book.results.Claim` or dicts):
     one row per rung, with the claim, setting, statistic, verdict and note."""
-    from dlspectra.book.results import markdown_table
 
     rows = []
     for c in claims:

@@ -42,6 +42,7 @@ from dlspectra import budget
 from dlspectra.cache import _jsonable, atomic_write_text, repo_root
 from dlspectra.errors import DlspectraError
 from dlspectra.book.ladder import TREND_MOVES, Ladder, ladder_summary
+from dlspectra.book.markdown import markdown_table
 from dlspectra.book.reference import Reference
 from dlspectra.book.rules import ClaimSpec, Estimate
 
@@ -371,23 +372,3 @@ class ClaimTable:
 
     def __repr__(self) -> str:
         return self._repr_markdown_()
-
-
-def markdown_table(head: list[str], rows: list[list[str]]) -> str:
-    """A GitHub/MyST pipe table (pipes in the header and in cells escaped, newlines flattened)."""
-    def cell(v: str) -> str:
-        return str(v).replace("|", "\\|").replace("\n", " ")
-    lines = ["| " + " | ".join(cell(h) for h in head) + " |", "|" + "---|" * len(head)]
-    lines += ["| " + " | ".join(cell(v) for v in r) + " |" for r in rows]
-    return "\n".join(lines)
-
-
-
-
-# The scorecard moved to :mod:`dlspectra.book.scorecard`; these names stay importable from here.
-def __getattr__(name: str):
-    if name in ("scan_results", "load_results", "verdict_counts", "format_trend", "render_scorecard"):
-        from dlspectra.book import scorecard
-
-        return getattr(scorecard, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
