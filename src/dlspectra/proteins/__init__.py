@@ -19,14 +19,16 @@ from .anm import (CUTOFF, GAMMA, RIGID_BODY_MODES, ZERO_TOL, ProteinSpectrum, an
                   contact_components, contact_matrix, count_zero_modes, inverse_spectrum, k_for_rule, min_contacts,
                   prody_eigenvalues, protein_spectrum, rule_label)
 from .fetch import FETCH_STATUSES, FetchError, FetchResult, fetch_pisces_chains, pdb_base_url, read_pisces_list
-from .sets import SET_VERSION, SIZE_BINS, STATUSES, SetResult, process_chains, size_bin, summarize_by_size
-from .structures import Chain, load_4hhb, load_ca_archive, load_ca_entries, load_ca_files, load_pdb, read_index
+from .sets import (SET_VERSION, SIZE_BINS, STATUSES, SetResult, process_chains, sample_by_bin, screen_counts, size_bin,
+                   summarize_by_size)
+from .structures import SET_ARCHIVES, Chain, load_4hhb, load_structure_set, load_ca_archive, load_ca_entries, load_ca_files, load_pdb, read_index
 
 __all__ = [
     "CUTOFF", "GAMMA", "RIGID_BODY_MODES", "ZERO_TOL", "ProteinSpectrum", "anm_hessian", "batched_eigenvalues",
     "contact_components", "contact_matrix", "count_zero_modes", "inverse_spectrum", "k_for_rule", "min_contacts",
     "prody_eigenvalues", "protein_spectrum", "rule_label", "FETCH_STATUSES", "FetchError", "FetchResult", "fetch_pisces_chains", "pdb_base_url",
     "read_pisces_list",
-    "SET_VERSION", "SIZE_BINS", "STATUSES", "SetResult", "process_chains", "size_bin", "summarize_by_size",
-    "Chain", "load_4hhb", "load_ca_archive", "load_ca_entries", "load_ca_files", "load_pdb", "read_index",
+    "SET_VERSION", "SIZE_BINS", "STATUSES", "SetResult", "process_chains", "sample_by_bin", "screen_counts", "size_bin",
+    "summarize_by_size",
+    "SET_ARCHIVES", "Chain", "load_4hhb", "load_structure_set", "load_ca_archive", "load_ca_entries", "load_ca_files", "load_pdb", "read_index",
 ]

@@ -339,7 +339,7 @@ def process_chains(chains: Sequence[Chain], *, cutoff: float = CUTOFF, gamma: fl
                           "status": st, "reason": str(payload["reason"][j])}
             if st == "ok":
                 spectra[cid] = payload["eigenvalues"][offsets[j]:offsets[j + 1]]
-    rows = [dict(by_id[ch.id], **{k: v for k, v in ch.meta.items() if k in ("pdb_id", "chain")}) for ch in chains]
+    rows = [dict(by_id[ch.id], **{k: v for k, v in ch.meta.items() if k in ("pdb_id", "chain", "archive", "source")}) for ch in chains]
     return SetResult(rows, spectra, settings, time.perf_counter() - t0,
                      computed_chunks=len(pending), cached_chunks=len(chunks) - len(pending))
 
@@ -385,3 +385,33 @@ def summarize_by_size(fit_rows: Sequence[dict], bins: Sequence[tuple[int, int]] 
     return out
 
 
+
+
+def sample_by_bin(chains: Sequence[Chain], per_bin: Sequence[int | None], *, seed: int = 0,
+                  bins: Sequence[tuple[int, int]] = SIZE_BINS) -> list[Chain]:
+    """A seeded sample of ``chains`` per 3N bin: ``per_bin[b]`` chains of bin ``b`` (``None``: all of
+    them), drawn with ``numpy.random.default_rng(seed + b)``; chains outside every bin are kept (they
+    are counted, as too small or too large, by :func:`process_chains`). Returned in input order."""
+    if len(per_bin) != len(bins):
+        raise ValueError(f"per_bin needs one entry per bin ({len(bins)}), got {list(per_bin)!r}")
+    keep = [i for i, c in enumerate(chains) if size_bin(c.dof, bins) < 0]
+    for b, n in enumerate(per_bin):
+        members = [i for i, c in enumerate(chains) if size_bin(c.dof, bins) == b]
+        if n is not None and n < len(members):
+            pick = np.random.default_rng(seed + b).choice(len(members), size=int(n), replace=False)
+            members = [members[j] for j in np.sort(pick)]
+        keep += members
+    return [chains[i] for i in sorted(keep)]
+
+
+def screen_counts(rows: Sequence[dict], bins: Sequence[tuple[int, int]] = SIZE_BINS) -> list[dict]:
+    """Per archive and 3N bin (by size alone; ``bin`` -1: outside every bin): ``archive``, ``bin``,
+    ``total`` and the number of chains of each status of :data:`STATUSES`. Rows of
+    :class:`SetResult` (``archive`` missing: ``"?"``)."""
+    out: dict[tuple[str, int], dict] = {}
+    for r in rows:
+        key = (str(r.get("archive", "?")), size_bin(r["dof"], bins))
+        d = out.setdefault(key, {"archive": key[0], "bin": key[1], "total": 0, **{s: 0 for s in STATUSES}})
+        d["total"] += 1
+        d[r["status"]] = d.get(r["status"], 0) + 1
+    return [out[k] for k in sorted(out)]

@@ -73,7 +73,12 @@ def load_4hhb() -> Chain:
 _ARCHIVES = {
     "pdownb": ("pdb/pdownb/pdownb_ca.npz", "pdb/pdownb/pdownb_ca_index.csv"),
     "ts50": ("pdb/ts50/ts50_ca.npz", "pdb/ts50/ts50_index.csv"),
+    "pisces_extra": ("pdb/pisces_extra/pisces_extra_ca.npz", "pdb/pisces_extra/pisces_extra_ca_index.csv"),
 }
+
+SET_ARCHIVES = ("pdownb", "pisces_extra")
+"""The archives of the offline structure set (:func:`load_structure_set`): pdownb's 747 qualifying
+chains and pisces_extra's 2,451 (none among the 747), 3,198 chains in all."""
 
 
 def read_index(path: str | Path) -> list[dict[str, str]]:
@@ -87,7 +92,8 @@ def load_ca_archive(name: str = "pdownb", *, qualifying_only: bool = True, n: in
     """Chains of a C-alpha archive of the data folder (see its README), as :class:`Chain` objects.
 
     ``name``: ``"pdownb"`` (5,269 chains; ``qualifying_only`` keeps the 747 with
-    ``meets_all_criteria`` = 1: in the PISCES 30 % / 2.0 Å list and 100-2000 residues) or ``"ts50"``
+    ``meets_all_criteria`` = 1: in the PISCES 30 % / 2.0 Å list and 100-2000 residues),
+    ``"pisces_extra"`` (2,451 chains, all qualifying; see :func:`load_structure_set`) or ``"ts50"``
     (50 chains; missing C-alpha positions are NaN). Archives built by :func:`fetch_pisces_chains`
     can be read with :func:`load_ca_files`. ``n``: a seeded random subset of that many chains
     (``numpy.random.default_rng(seed)``), returned in index order. Raises ``DataMissingError``.
@@ -153,8 +159,40 @@ def load_ca_files(npz_path: str | Path, csv_path: str | Path, *, qualifying_only
         for r in rows:
             key = r.get("key") or f"{r['pdb_id']}{r['chain']}"
             if key not in z.files:
-                raise KeyError(f"{npz_path} has no array {key!r} listed in {csv_path}")
-            out.append(Chain(key, z[key].astype(np.float64), dict(r)))
+                from dlspectra.errors import DataCorruptError
+
+                raise DataCorruptError(f"data file corrupt: {npz_path} has no array {key!r} listed in {csv_path}")
+            a = z[key]
+            if a.ndim != 2 or a.shape[1] != 3 or ("n_residues" in r and a.shape[0] != int(r["n_residues"])):
+                from dlspectra.errors import DataCorruptError
+
+                raise DataCorruptError(f"data file corrupt: {npz_path}[{key!r}] has shape {a.shape}, its index "
+                                       f"{csv_path} says {r.get('n_residues', '?')} residues x 3")
+            out.append(Chain(key, a.astype(np.float64), dict(r)))
+    return out
+
+
+def load_structure_set(archives: tuple[str, ...] = SET_ARCHIVES, *, root: Path | None = None) -> list[Chain]:
+    """The offline structure set: the qualifying chains of every archive of ``archives``, as one list.
+
+    Each :class:`Chain` carries ``meta["archive"]`` (``"pdownb"`` or ``"pisces_extra"``) and
+    ``meta["source"]`` (pisces_extra's ``source`` column: ``cbio``, ``cath00``, ``lsp``, ``dssp``;
+    ``"pdownb"`` for pdownb's chains, all from full PDB entries), in archive then index order.
+    Every file is checked against its SHA-256 (``DataMissingError`` / ``DataCorruptError`` naming
+    it); a chain id held by two archives is an error (the archives are disjoint by construction).
+    """
+    out: list[Chain] = []
+    seen: dict[str, str] = {}
+    for name in archives:
+        for c in load_ca_archive(name, qualifying_only=True, root=root):
+            if c.id in seen:
+                from dlspectra.errors import DataCorruptError
+
+                raise DataCorruptError(f"chain {c.id} is in both {seen[c.id]} and {name}; the archives must be disjoint")
+            seen[c.id] = name
+            c.meta["archive"] = name
+            c.meta["source"] = c.meta.get("source") or name
+            out.append(c)
     return out
 
 
