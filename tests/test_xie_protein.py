@@ -1,4 +1,4 @@
-"""The Xie protein pages' shared study and claim rules (dlspectra.papers.xie.protein), on synthetic spectra."""
+"""The Xie protein pages' study, statistics and declared claims (dlspectra.papers.xie.protein*), on synthetic spectra."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import pytest
 
 from dlspectra.book.results import INCONCLUSIVE, NOT_REPRODUCED, NOT_RUN_DATA as NOT_RUN, REPRODUCED, ClaimRecorder
 from dlspectra.papers.xie import protein as xp
-from dlspectra.proteins import ProteinSpectrum, SetResult
+from dlspectra.papers.xie.claims import CLAIMS
+from dlspectra.proteins import ProteinSpectrum, SetResult, size_bin, summarize_by_size
 
 
 def zipf_spectrum(name: str, n_residues: int, s: float = 1.0) -> ProteinSpectrum:
@@ -17,84 +18,115 @@ def zipf_spectrum(name: str, n_residues: int, s: float = 1.0) -> ProteinSpectrum
     return ProteinSpectrum(name, n_residues, lam)
 
 
-def fake_set(specs: list[ProteinSpectrum]) -> SetResult:
-    rows = [{"id": sp.id, "n_residues": sp.n_residues, "dof": 3 * sp.n_residues, "n_zero_modes": 6, "status": "ok",
-             "reason": ""} for sp in specs]
-    return SetResult(rows, {sp.id: sp.eigenvalues for sp in specs}, {"zero_tol": 1e-6})
+def recorder(page: str) -> ClaimRecorder:
+    rec = ClaimRecorder(page, "ci")
+    rec.declare(CLAIMS[page])
+    return rec
 
 
 def test_hemoglobin_claims_on_an_exact_power_law():
     spec = zipf_spectrum("4HHB", 574)
     hb = xp.Hemoglobin({"prody": spec, "batched": spec}, {r: spec.fit(r) for r in ("tenth", 1000)})
     assert hb.path_difference == 0.0
-    rec = ClaimRecorder("xie/test", "ci")
-    xp.hemoglobin_claims(rec, hb, {"s-0.992": "s", "accepted-k1000": "a", "six-zero-modes": "z", "beta": "b"})
+    rec = recorder("xie/fig08")
+    xp.hemoglobin_claims(rec, hb)
     verdicts = {c.claim_id: c.verdict for c in rec.claims}
-    # an exact Zipf law: ŝ ≈ 0.99 (within 0.032 of 0.992), accepted, six zero modes
-    assert verdicts == {"s-0.992": REPRODUCED, "accepted-k1000": REPRODUCED, "six-zero-modes": REPRODUCED,
-                        "beta": REPRODUCED}
+    # an exact Zipf law: ŝ ≈ 0.99 (within 0.032 of 0.992), accepted at both K, six zero modes
+    assert verdicts == {"s-0.992": REPRODUCED, "accepted-k1000": REPRODUCED, "accepted-tenth": REPRODUCED,
+                        "six-zero-modes": REPRODUCED}
     assert "d_ks textbook" in rec.claims[1].measured
-    table = hb.table()
+    assert rec.problems() == []
+    table = xp.hemoglobin_table(hb)
     assert table.count("\n") == 4 and "paper (Table 11)" in table and "0.0145" in table
 
 
 def test_hemoglobin_claims_fail_on_a_different_slope_and_are_not_run_without_data():
     spec = zipf_spectrum("4HHB", 574, s=1.3)
     hb = xp.Hemoglobin({"prody": spec, "batched": spec}, {r: spec.fit(r) for r in ("tenth", 1000)})
-    rec = ClaimRecorder("xie/test", "ci")
-    xp.hemoglobin_claims(rec, hb, {"s-0.992": "s", "beta": "b"})
-    assert [c.verdict for c in rec.claims] == [NOT_REPRODUCED, NOT_REPRODUCED]
-    rec = ClaimRecorder("xie/test", "ci")
-    xp.hemoglobin_claims(rec, None, {"s-0.992": "s"})
-    assert rec.claims[0].verdict == NOT_RUN
+    rec = recorder("xie/tab11")
+    xp.hemoglobin_claims(rec, hb)
+    assert {c.claim_id: c.verdict for c in rec.claims}["beta"] == NOT_REPRODUCED
+    assert rec.problems() == []                          # 4HHB: no ladder, with the reason declared
+    rec = recorder("xie/fig09")
+    xp.hemoglobin_claims(rec, None)
+    assert {c.verdict for c in rec.claims} == {NOT_RUN}
 
 
-def study_of(specs_chains, specs_entries) -> xp.ProteinSets:
-    from dlspectra.proteins import summarize_by_size
-
-    sets = {"chains": fake_set(specs_chains), "entries": fake_set(specs_entries)}
-    st = xp.ProteinSets(sets, ("tenth",))
-    for name, res in sets.items():
-        st.fits[(name, "tenth")] = res.fits("tenth")
-        st.summary[(name, "tenth")] = summarize_by_size(st.fits[(name, "tenth")])
-        st.textbook[(name, "tenth")] = summarize_by_size(xp.textbook_rows(res, "tenth"))
+def fake_study(specs: list[ProteinSpectrum], dropped: int = 0) -> xp.ProteinSet:
+    rows = [{"id": sp.id, "n_residues": sp.n_residues, "dof": 3 * sp.n_residues, "n_zero_modes": 6, "status": "ok",
+             "reason": "", "archive": "pdownb", "source": "pdownb"} for sp in specs]
+    rows += [{"id": f"x{i}", "n_residues": 200, "dof": 600, "n_zero_modes": 12, "status": "disconnected",
+              "reason": "12 zero modes (> 6): the contact network has 2 parts", "archive": "pisces_extra",
+              "source": "cbio"} for i in range(dropped)]
+    res = SetResult(rows, {sp.id: sp.eigenvalues for sp in specs}, {"zero_tol": 1e-6})
+    st = xp.ProteinSet(res, ("tenth",), on_disk={("pdownb", 0): 99})
+    st.fits["tenth"] = [r for r in res.fits("tenth") if r["status"] == "ok"]
+    st.summary["tenth"] = summarize_by_size(st.fits["tenth"])
+    st.textbook["tenth"] = summarize_by_size(xp.textbook_rows(res, "tenth"))
     return st
 
 
-def test_set_claims_rules_and_prefixes():
-    small = [zipf_spectrum(f"c{i}", 150 + 10 * i) for i in range(12)]          # 3N in [300, 1000]
-    mixed = small + [zipf_spectrum(f"e{i}", 400 + 20 * i) for i in range(12)]  # 3N in [1000, 3000]
-    st = study_of(small, mixed)
-    rec = ClaimRecorder("xie/test", "ci")
-    xp.set_claims(rec, st, {"all-pass": "p", "s-bin1": "b1", "s-bin3": "b3", "spread-shrinks": "sd"})
+def test_intervals():
+    e = xp.protein_study.mean_estimate([1.0, 1.1, 0.9, 1.05])
+    assert e.lo < e.value < e.hi and e.value == pytest.approx(1.0125)
+    f = xp.protein_study.fraction_estimate([True] * 50)
+    assert f.value == 1.0 and f.hi == 1.0 and 0.9 < f.lo < 1.0
+    assert np.isnan(xp.protein_study.mean_estimate([1.0]).value)
+
+
+def test_set_claims_are_decided_with_intervals_and_ladders():
+    # slopes: nearly equal in the smallest bin, spread wide in the middle one: the spread grows with size
+    specs = [zipf_spectrum(f"a{i}", 110 + 3 * i, 1.0 + 0.02 * (i % 2)) for i in range(40)]    # 3N in [300, 1000]
+    specs += [zipf_spectrum(f"b{i}", 400 + 10 * i, (0.8, 1.2)[i % 2]) for i in range(12)]     # 3N in (1000, 3000]
+    specs += [zipf_spectrum(f"c{i}", 1010 + 20 * i, (0.8, 1.0, 1.2)[i]) for i in range(3)]   # 3N in (3000, 6000]
+    st = fake_study(specs, dropped=5)
+    assert [sum(size_bin(r["dof"]) == b for r in st.rows) for b in range(3)] == [40, 12, 3]
+    rec = recorder("xie/tab04")
+    xp.set_claims(rec, st)
+    by = {c.claim_id: c for c in rec.claims}
+    assert set(by) == {"s-bin1", "s-bin2", "s-bin3", "spread-shrinks"}
+    assert by["s-bin1"].verdict == REPRODUCED and by["s-bin1"].ladder is None
+    assert by["spread-shrinks"].verdict == NOT_REPRODUCED
+    lad = by["spread-shrinks"].ladder
+    assert lad["axis"] == "protein set size" and lad["rungs"][-1]["setting"] == 9166
+    assert [r["setting"] for r in lad["rungs"][:-1]] == [15, 30, 60]          # nested quarters of 60 chains
+    assert "not run: data" in lad["rungs"][-1]["note"]
+    assert rec.problems() == []
+    rec = recorder("xie/tab13")
+    xp.set_claims(rec, st)
     v = {c.claim_id: c.verdict for c in rec.claims}
-    assert v["all-pass"] == REPRODUCED and v["entries-all-pass"] == REPRODUCED
-    assert v["s-bin1"] == REPRODUCED                      # mean ŝ ≈ 1 with 12 structures
-    assert v["s-bin3"] == INCONCLUSIVE                    # empty bin
-    assert v["spread-shrinks"] == INCONCLUSIVE            # one usable bin only for chains
-    assert v["entries-spread-shrinks"] in (REPRODUCED, NOT_REPRODUCED)
-    assert all(c.text.endswith("]") for c in rec.claims)  # tagged with the reading
-    tb = st.textbook[("chains", "tenth")][-1]
-    assert tb["count"] == 12 and tb["mean_ratio"] >= st.overall("chains")["mean_ratio"]  # textbook d_ks ≥ paper's
-    with pytest.raises(KeyError, match="unknown protein-set claim"):
-        xp.set_claims(ClaimRecorder("xie/test", "ci"), st, {"nope": "x"})
+    assert v["all-pass"] == REPRODUCED and v["size-trend"] == NOT_REPRODUCED and rec.problems() == []
+    text = xp.counts_markdown(st)
+    assert "disconnected" in text and "pisces_extra" in text and "2 parts" in text
+    assert "β̂ paper" in xp.bin_table(st)
 
 
 def test_set_claims_not_run_without_data():
-    rec = ClaimRecorder("xie/test", "ci")
-    xp.set_claims(rec, None, {"mean-ratio": "m"})
-    assert [(c.claim_id, c.verdict) for c in rec.claims] == [("mean-ratio", NOT_RUN), ("entries-mean-ratio", NOT_RUN)]
+    rec = recorder("xie/fig10")
+    xp.set_claims(rec, None)
+    assert [(c.claim_id, c.verdict) for c in rec.claims] == [("all-pass", NOT_RUN), ("mean-ratio", NOT_RUN)]
+
+
+def test_nested_subsets_are_nested_seeded_and_complete():
+    ids = [f"c{i}" for i in range(101)]
+    a = xp.nested_subsets(ids, seed=0)
+    assert [len(x) for x in a] == [25, 50, 101]
+    assert set(a[0]) <= set(a[1]) <= set(a[2]) == set(ids)
+    assert xp.nested_subsets(ids, seed=0) == a
+    for bad in [(0.5, 0.25), (0.0, 1.0), (0.5, 1.5), ()]:
+        with pytest.raises(ValueError):
+            xp.nested_subsets(ids, bad)
 
 
 def test_a_corrupt_structure_file_is_recorded_as_not_run(tmp_path, monkeypatch):
     """--skip-data-check promises that a corrupt file makes its page 'not run' (issue 14 item 8), not crash."""
     from dlspectra.book.scales import preset
-    from dlspectra.papers.xie import protein as xp
 
     (tmp_path / "pdb").mkdir()
     (tmp_path / "pdb" / "4hhb.pdb").write_text("HEADER    not the real 4HHB\nEND\n")
     monkeypatch.setenv("DLSPECTRA_DATA", str(tmp_path))
-    shown = []
-    monkeypatch.setattr(xp, "show_markdown", shown.append)
-    assert xp.hemoglobin(preset("ci", "xie/fig08")) is None
-    assert "Data corrupt" in shown[-1] and "4hhb.pdb" in shown[-1]
+    p = preset("ci", "xie/fig08")
+    hb, note = xp.data_note(lambda: xp.hemoglobin(p), "structure file `pdb/4hhb.pdb`")
+    assert hb is None and "Data corrupt" in note and "4hhb.pdb" in note
+    st, note = xp.data_note(lambda: xp.protein_set_study(preset("ci", "xie/fig10")), "structure set")
+    assert st is None and "Data missing" in note

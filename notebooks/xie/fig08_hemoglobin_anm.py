@@ -34,8 +34,10 @@ device = "auto"
 # %% tags=["hide-input"]
 from dlspectra.book.page import Markdown, start
 from dlspectra.papers.xie import protein as xp
+from dlspectra.papers.xie.claims import CLAIMS
 
 page = start("xie/fig08", scale, device, title="4HHB ANM inverse spectrum is a power law")
+page.declare(CLAIMS)
 p = page.preset
 page.setup(xp.structure_setup_rows(p))
 
@@ -48,9 +50,11 @@ page.setup(xp.structure_setup_rows(p))
 # the non-zero modes and Xie's power-law fit of its top K, for both K rules.
 
 # %%
-hb = xp.hemoglobin(p)
+hb, missing = xp.data_note(lambda: xp.hemoglobin(p), f"structure file `{p['structure']['pdb']}`")
+if missing:
+    display(Markdown(missing))
 if hb is not None:
-    print(hb.summary())
+    print(xp.hemoglobin_summary(hb))
 
 # %% [markdown]
 # ## Figure
@@ -60,8 +64,7 @@ if hb is not None:
 # rule through the smallest of them (the MLE's λ_cutoff).
 
 # %%
-if hb is not None:
-    xp.hemoglobin_figure(hb, p["structure"]["k_rules"])
+xp.hemoglobin_figure(hb, p["structure"]["k_rules"]);
 
 # %% [markdown]
 # ## Numbers
@@ -70,7 +73,7 @@ if hb is not None:
 # `powerlaw` package's, which decides the verdict); the textbook two-sided value is shown beside it.
 
 # %%
-Markdown(hb.table()) if hb is not None else None
+Markdown(xp.hemoglobin_table(hb)) if hb is not None else None
 
 # %% [markdown]
 # ## Verdict
@@ -80,12 +83,7 @@ Markdown(hb.table()) if hb is not None else None
 # also the standard error of $\hat s$ near $\hat s = 1$.
 
 # %% tags=["hide-input"]
-xp.hemoglobin_claims(page.claims, hb, {
-    "s-0.992": "4HHB inverse-ANM spectrum: ŝ = 0.992 (K = 1000, Table 11)",
-    "accepted-k1000": "4HHB: power law accepted (K = 1000)",
-    "accepted-tenth": "4HHB: power law accepted with λ_cutoff = top 1/10 (App. D.4 rule)",
-    "six-zero-modes": "4HHB's network is connected and rigid: exactly six zero modes",
-})
+xp.hemoglobin_claims(page.claims, hb)
 page.finish()
 
 # %% [markdown]

@@ -31,8 +31,10 @@ device = "auto"
 # %% tags=["hide-input"]
 from dlspectra.book.page import Markdown, start
 from dlspectra.papers.xie import protein as xp
+from dlspectra.papers.xie.claims import CLAIMS
 
 page = start("xie/fig09", scale, device, title="4HHB ANM spectrum (appendix copy)")
+page.declare(CLAIMS)
 p = page.preset
 page.setup(xp.structure_setup_rows(p))
 
@@ -42,7 +44,9 @@ page.setup(xp.structure_setup_rows(p))
 # Same computation and cache entry as `xie/fig08` (ProDy path): computed once per build.
 
 # %%
-hb = xp.hemoglobin(p)
+hb, missing = xp.data_note(lambda: xp.hemoglobin(p), f"structure file `{p['structure']['pdb']}`")
+if missing:
+    display(Markdown(missing))
 
 # %% [markdown]
 # ## Figure
@@ -52,8 +56,7 @@ hb = xp.hemoglobin(p)
 # *not* the matrix to compare with deep-learning Hessians (App. D.2): it is far from a power law.
 
 # %%
-if hb is not None:
-    xp.hemoglobin_figure(hb, p["structure"]["k_rules"], contrast=True)
+xp.hemoglobin_figure(hb, p["structure"]["k_rules"], contrast=True);
 
 # %% [markdown]
 # ## Numbers
@@ -61,7 +64,7 @@ if hb is not None:
 # As on `xie/fig08`, with the fit of $H$'s own top 1000 eigenvalues added.
 
 # %%
-Markdown(hb.table([("H itself, K = 1000", hb.spec.fit(1000, of="hessian"))], prefix="H⁺")) if hb is not None else None
+Markdown(xp.hemoglobin_table(hb, [("H itself, K = 1000", hb.spec.fit(1000, of="hessian"))], prefix="H⁺")) if hb is not None else None
 
 # %% [markdown]
 # ## Verdict
@@ -70,10 +73,7 @@ Markdown(hb.table([("H itself, K = 1000", hb.spec.fit(1000, of="hessian"))], pre
 # $d_{ks} < d_c$ at K = 1000).
 
 # %% tags=["hide-input"]
-xp.hemoglobin_claims(page.claims, hb, {
-    "s-0.992": "4HHB inverse-ANM spectrum: ŝ = 0.992 (Figure 9 caption)",
-    "accepted-k1000": "4HHB: power law accepted (K = 1000)",
-})
+xp.hemoglobin_claims(page.claims, hb)
 page.finish()
 
 # %% [markdown]

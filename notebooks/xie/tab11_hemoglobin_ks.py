@@ -29,8 +29,10 @@ device = "auto"
 from dlspectra.book.page import Markdown, start
 from dlspectra.fits import powerlaw_package_fit
 from dlspectra.papers.xie import protein as xp
+from dlspectra.papers.xie.claims import CLAIMS
 
 page = start("xie/tab11", scale, device, title="KS statistics of 4HHB")
+page.declare(CLAIMS)
 p = page.preset
 page.setup(xp.structure_setup_rows(p))
 
@@ -42,7 +44,9 @@ page.setup(xp.structure_setup_rows(p))
 # paper names.
 
 # %%
-hb = xp.hemoglobin(p)
+hb, missing = xp.data_note(lambda: xp.hemoglobin(p), f"structure file `{p['structure']['pdb']}`")
+if missing:
+    display(Markdown(missing))
 if hb is not None:
     pl = powerlaw_package_fit(hb.spec.sigma, hb.fits[1000].k)
     print(f"powerlaw package, K = 1000: β = {pl['beta']:.4f} ± {pl['sigma']:.4f}, D = {pl['d_ks']:.4f} "
@@ -52,7 +56,7 @@ if hb is not None:
 # ## Numbers (Table 11 layout)
 
 # %%
-Markdown(hb.table()) if hb is not None else None
+Markdown(xp.hemoglobin_table(hb)) if hb is not None else None
 
 # %% [markdown]
 # ## Verdict
@@ -61,11 +65,7 @@ Markdown(hb.table()) if hb is not None else None
 # 0.0145; the same verdict (Yes). All at K = 1000, the paper's sample size.
 
 # %% tags=["hide-input"]
-xp.hemoglobin_claims(page.claims, hb, {
-    "beta": "4HHB: β̂ = 2.008 ± 0.032 (K = 1000)",
-    "d_ks": "4HHB: d_ks = 0.0145 (K = 1000)",
-    "verdict": "4HHB: power law (d_ks < d_c = 0.0430)",
-})
+xp.hemoglobin_claims(page.claims, hb)
 page.finish()
 
 # %% [markdown]
