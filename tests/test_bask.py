@@ -10,7 +10,12 @@ import torch
 from dlspectra import rmt
 from dlspectra.book.scales import FIGURE_IDS, preset
 from dlspectra.curvature import batch_hessian
+from dlspectra.book.ladder import climb
+from dlspectra.book.rules import Estimate
 from dlspectra.papers.bask import analysis
+from dlspectra.papers.bask.claims import CLAIMS, largest_difference
+from dlspectra.papers.bask.gp import ks_spread
+from dlspectra.papers.bask.ladders import subset_settings
 from dlspectra.papers.bask.gp import panel_spectra, semicircle_ks
 from dlspectra.papers.bask.presets import CI, PAPER_SCALE, PRESETS
 from dlspectra.papers.bask.reference import PAPER, value
@@ -74,13 +79,14 @@ def test_micro_lenet_and_bike_loss():
 def test_summary_rules_on_goe_and_poisson():
     goe = [np.linalg.eigvalsh(rmt.sample_goe(200, seed=s)) for s in range(12)]
     s = analysis.summarise(goe, "GOE")
-    assert analysis.goe_like(s.rt) and analysis.wigner_like(s.ks, s.ks_control)
+    goe_rule = CLAIMS["bask/fig04"][1].rule
+    assert goe_rule.holds(analysis.rtilde_value(goe)) is True and analysis.wigner_like(s.ks, s.ks_control)
     # the paper's step-count unfolding puts spacings on a 1/m_pool lattice: worse KS with 8 pooled spectra
     assert s.extra["ks_step"] > s.ks.ks_wigner
     assert np.all(s.rank == 200) and s.ks_rank is not None
     poi = [rmt.sample_poisson_levels(200, seed=s) for s in range(12)]
     sp = analysis.summarise(poi, "Poisson")
-    assert not analysis.goe_like(sp.rt) and analysis.wigner_like(sp.ks, sp.ks_control) is False
+    assert goe_rule.holds(analysis.rtilde_value(poi)) is False and analysis.wigner_like(sp.ks, sp.ks_control) is False
     # a rank-deficient "Hessian": round-off eigenvalues near zero are excluded by the rank-aware set
     rng = np.random.default_rng(0)
     deg = []
@@ -100,3 +106,44 @@ def test_gp_panels_literal_and_corrected():
     assert np.mean(np.abs(c) <= 1e-12) == pytest.approx(0.25)
     big = np.concatenate(rmt.gp_hessian_spectra(300, 0.0, 10.0, 5, seed=0))
     assert semicircle_ks(big) < 0.05
+
+
+def test_declared_rules_decide_from_intervals():
+    # GOE against Poisson: inconclusive while the interval straddles either reference
+    rule = CLAIMS["bask/fig03"][1].rule
+    assert rule.holds(Estimate(0.4994, 0.495, 0.504)) is True          # fig03's old band edge case
+    assert rule.holds(Estimate(0.46, 0.38, 0.54)) is None
+    assert rule.holds(Estimate(0.39, 0.37, 0.41)) is False
+    # no discernible difference: the Bonferroni interval of the largest difference contains 0
+    nd = CLAIMS["bask/figA11"][4].rule
+    same = {k: Estimate(0.53, 0.52, 0.54) for k in "abcd"}
+    assert nd.holds(largest_difference(same)) is True
+    apart = dict(same, d=Estimate(0.40, 0.39, 0.41))
+    assert nd.holds(largest_difference(apart)) is False
+    # the GP spread: an interval that excludes 0 holds; otherwise inconclusive, never a spurious pass
+    spread = CLAIMS["bask/fig05"][0].rule
+    assert spread.holds(Estimate(0.1, 0.05, 0.15)) is True and spread.holds(Estimate(0.01, -0.01, 0.03)) is None
+
+
+def test_ks_spread_and_ladder_rungs():
+    a = np.stack(rmt.gp_hessian_spectra(60, 0.0, 10.0, 20, seed=0))
+    b = np.stack(rmt.gp_hessian_spectra(60, 1.0, 1e-4, 20, seed=1))
+    v = ks_spread({"semicircle": a, "gaussian": b})
+    assert v.lo > 0 and v.lo <= v.value <= v.hi
+    assert subset_settings(12, 3) == [4, 8, 12] and subset_settings(6, 3) == [3, 4, 6]
+    lad = climb(CLAIMS["bask/fig04"][1].rule, "batch spectra", [4, 8, 12],
+                [Estimate(0.5, 0.45, 0.55), Estimate(0.51, 0.48, 0.54), Estimate(0.52, 0.50, 0.54)], paper_setting=157)
+    assert len(lad.rungs) == 4 and lad.rungs[-1].verdict == "not run: scale"
+
+
+def test_bask_pages_declare_and_use_no_legacy_calls():
+    nb = Path(__file__).resolve().parents[1] / "notebooks" / "bask"
+    src = Path(__file__).resolve().parents[1] / "src" / "dlspectra" / "papers" / "bask"
+    for f in sorted(nb.glob("*.py")):
+        text = f.read_text()
+        assert "page.declare(CLAIMS)" in text, f.name
+        assert "claims.check(" not in text and "scale_trend" not in text, f.name
+        assert f"bask/{f.name.split('_')[0]}" in CLAIMS, f.name
+    for f in sorted(src.glob("*.py")):
+        text = f.read_text()
+        assert ".check(" not in text and "scale_trend" not in text, f.name

@@ -31,11 +31,13 @@ import numpy as np
 
 from dlspectra.book.page import Markdown, start
 from dlspectra.papers.bask import pages
+from dlspectra.papers.bask.claims import CLAIMS
 from dlspectra.papers.bask.analysis import plot_ratios, plot_spacings, stats_table, summarise
 from dlspectra.papers.bask.reference import value
 
 NET = "mlp3"
 page = start("bask/fig04", scale, device, title="3-hidden-layer MLP on MNIST: spacings")
+page.declare(CLAIMS)
 p = page.preset
 page.setup(pages.setup_rows(p, [NET], [["float32 check", "the authors' precision (float32 Hessian)",
                                         f"{p['sizes']['f32_batches']} batches also in float32"]]))
@@ -87,25 +89,26 @@ if not missing:
 
 # %% [markdown]
 # ## Verdict
+#
+# Rules as on Figure 3 (GOE against Poisson from the interval of ⟨r̃⟩; Wigner against a GOE
+# control). Footnote 10's fraction below the cut-off is a statement about the paper's own network
+# (widths 10, 100, 100 on 28×28 MNIST, P = 20,060): the `ci` network (P = 2,070) cannot decide it,
+# so it is recorded **not run: scale** (an exact 20,060² Hessian per batch, 157 of them, is out of
+# reach on 2 cores); the `ci` fractions are in the table above and in the note.
 
 # %% tags=["hide-input"]
 claims = page.claims
 if not missing:
-    pages.claim_wigner(claims, "wigner", "unfolded spacings (cut-off 1e-20) follow the Wigner surmise", S)
-    pages.claim_goe(claims, "goe-ratios", "batch spacing ratios follow the GOE", S)
-    pages.claim_rank_aware(claims, "goe-rank-aware", "ratios of the numerically non-zero eigenvalues follow the GOE", S)
+    pages.decide_wigner(claims, "wigner", E)
+    pages.decide_goe(claims, "goe-ratios", E)
+    pages.decide_goe(claims, "goe-rank-aware", E, nonzero=True)
     f64, f32 = S.frac_below, S32.frac_below
-    claims.check("frac-below-cutoff", "the fraction of eigenvalues below the 1e-20 cut-off lies in 0.29–0.40",
-                 rule="every float32 spectrum's fraction in [0.29, 0.40]", holds=bool(np.all((f32 >= 0.29) & (f32 <= 0.40))),
-                 paper={"range": list(value("mlp3_frac_below_cutoff"))},
-                 measured={"float32_min": float(f32.min()), "float32_max": float(f32.max()),
-                           "float64_min": float(f64.min()), "float64_max": float(f64.max()),
-                           "rank_fraction_zero_min": float(1 - S.rank.max() / S.P),
-                           "rank_fraction_zero_max": float(1 - S.rank.min() / S.P)},
-                 note="ci net is 49→10→30→30→10 (P = 2,070), not the paper's 20,060: a different architecture")
+    claims.not_run_rest("scale", note=(
+        f"the paper's 20,060-parameter MLP is not run at {scale}; on the ci net (P = {S.P:,}) the float32 fractions "
+        f"are {f32.min():.3f}–{f32.max():.3f}, float64 {f64.min():.3f}–{f64.max():.3f}, structurally zero by rank "
+        f"{1 - S.rank.max() / S.P:.3f}–{1 - S.rank.min() / S.P:.3f}"))
 else:
-    for cid in ("wigner", "goe-ratios", "goe-rank-aware", "frac-below-cutoff"):
-        claims.not_run(cid, cid, reason="data missing", note=f"missing: {missing}")
+    claims.not_run_rest("data missing", note=f"missing: {missing}")
 page.finish()
 
 # %% [markdown]

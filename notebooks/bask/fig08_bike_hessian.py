@@ -33,11 +33,13 @@ from dlspectra import rmt
 from dlspectra.book.page import Markdown, start
 from dlspectra.book.results import markdown_table
 from dlspectra.papers.bask import pages
+from dlspectra.papers.bask.claims import CLAIMS
 from dlspectra.papers.bask.analysis import density_shape, plot_density, plot_ratios, stats_table, summarise
 from dlspectra.papers.bask.reference import value
 
 NET = "bike"
 page = start("bask/fig08", scale, device, title="Bike MLP Hessian")
+page.declare(CLAIMS)
 p = page.preset
 page.setup(pages.setup_rows(p, [NET], [
     ["split", "unseeded 80/20, train and test overlap (D5); spectra from the train split (code)",
@@ -81,7 +83,7 @@ if not missing:
 if not missing:
     keys = ("frac_near_zero", "skewness", "max_over_median_abs", "ks_semicircle")
     Markdown(stats_table([S]).text + "\n\n" + markdown_table(
-        ["density", "fraction |λ| ≤ 1e-6 max", "skewness", "max λ / median |λ|", "KS to moment-matched semicircle"],
+        ["density", "fraction \\|λ\\| ≤ 1e-6 max", "skewness", "max λ / median \\|λ\\|", "KS to moment-matched semicircle"],
         [["Bike Hessians (pooled)"] + [f"{shape[k]:.3g}" for k in keys],
          ["one GOE of the same size"] + [f"{shape_goe[k]:.3g}" for k in keys]])
         + f"\n\nTest MSE (cnt / mean): paper {value('bike_test_mse')} (leaky split, D5), this run "
@@ -89,23 +91,30 @@ if not missing:
 
 # %% [markdown]
 # ## Verdict
+#
+# Rules, from the paper's words (the claim table quotes them): **non-semicircular**: the pooled
+# density's KS distance to the moment-matched semicircle above five times that of one GOE of the
+# same size (the factor is ours); **GOE ratios**: ⟨r̃⟩ nearer GOE's 0.5307 than Poisson's 0.3863,
+# its 95 % interval (circular block bootstrap) excluding Poisson (the old band [0.50, 0.56] was
+# ours), on the paper's pipeline (cut-off 1e-10) and on the numerically non-zero eigenvalues;
+# the test MSE 0.044 (Sec. 4) is a statement about the paper's MLP (13→100→100→50→1, 300 epochs, a
+# leaky split, D5); the `ci` MLP cannot decide it: recorded **not run: scale**, its MSE in the note.
+# A claim that fails or cannot decide climbs the number of batch spectra.
 
 # %% tags=["hide-input"]
 claims = page.claims
 if not missing:
-    claims.check("non-semicircular", "the mean spectral density is obviously non-semicircular",
-                 rule="KS to the moment-matched semicircle > 5 × that of a GOE of the same size",
-                 holds=shape["ks_semicircle"] > 5 * shape_goe["ks_semicircle"], measured={"network": shape, "goe": shape_goe})
-    pages.claim_goe(claims, "goe-ratios", "batch spacing ratios follow the GOE (13 input features)", S)
-    pages.claim_rank_aware(claims, "goe-rank-aware", "ratios of the numerically non-zero eigenvalues follow the GOE", S)
+    pages.decide_not_semicircle(claims, "non-semicircular", E, S.P)
+    pages.decide_goe(claims, "goe-ratios", E)
+    pages.decide_goe(claims, "goe-rank-aware", E, nonzero=True)
     mse = tm.metrics["test_loss"]
-    claims.check("test-mse", "final test MSE ≈ 0.044", rule="|MSE − 0.044| ≤ 0.01",
-                 holds=None if scale == "ci" else abs(mse - 0.044) <= 0.01, paper=value("bike_test_mse"),
-                 measured={"test_mse": mse},
-                 note="not comparable at ci (narrower MLP, 50 epochs); the paper's value comes from a leaky split (D5)")
+    if scale == "paper":
+        claims.decide("test-mse", mse, measured={"test_mse": mse})
+    else:
+        claims.not_run_rest("scale", note=f"ci MLP (P = {S.P:,}, {tm.recipe['epochs']} epochs): test MSE {mse:.4f}, "
+                            "not the paper's network")
 else:
-    for cid in ("non-semicircular", "goe-ratios", "goe-rank-aware", "test-mse"):
-        claims.not_run(cid, cid, reason="data missing", note=f"missing: {missing}")
+    claims.not_run_rest("data missing", note=f"missing: {missing}")
 page.finish()
 
 # %% [markdown]

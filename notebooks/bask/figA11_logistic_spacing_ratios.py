@@ -28,9 +28,11 @@ device = "auto"
 from dlspectra.book.page import start
 from dlspectra.papers.bask import logistic_pages as lp
 from dlspectra.papers.bask import pages
+from dlspectra.papers.bask.claims import CLAIMS
 
 NET = lp.TRAINED
 page = start("bask/figA11", scale, device, title="Logistic MNIST (trained): spacing ratios")
+page.declare(CLAIMS)
 p = page.preset
 page.setup(pages.setup_rows(p, [NET], [lp.ratio_setup_row(p)]))
 missing = pages.missing_data(p, [NET])
@@ -63,7 +65,7 @@ lp.numbers(study) if study is not None else None
 # ## Verdict
 
 # %% tags=["hide-input"]
-lp.ratio_claims(page.claims, study, missing)
+lp.ratio_claims(page.claims, study, missing, page.device)
 page.finish()
 
 # %% [markdown]

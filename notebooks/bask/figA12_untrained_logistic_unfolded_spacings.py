@@ -29,8 +29,10 @@ device = "auto"
 from dlspectra.book.page import start
 from dlspectra.papers.bask import logistic_pages as lp
 from dlspectra.papers.bask import pages
+from dlspectra.papers.bask.claims import CLAIMS
 
 page = start("bask/figA12", scale, device, title="Logistic MNIST (untrained): unfolded spacings")
+page.declare(CLAIMS)
 p = page.preset
 NET = lp.UNTRAINED
 page.setup(pages.setup_rows(p, [NET], [["splits", "train (938 batches) and test (157); code HDF5 had 1,000 (D9)",

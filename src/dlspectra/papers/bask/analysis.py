@@ -21,9 +21,11 @@ widens the spacing distribution by roughly the number variance over ``m_pool``, 
 of a finite ensemble is compared with a **GOE control** processed identically (same number of
 spectra, dimension ``min(P, 400)``, same split).
 
-The claim rules (catalog section 2, "suggested pass bands"): a spectrum's ratios are GOE-like when
-``0.50 <= <r~> <= 0.56``; Poisson-like near 0.386.  Unfolded spacings follow Wigner when
-``KS(Wigner) < max(0.05, KS_control + 0.02)`` and ``KS(Wigner) < KS(Poisson)``.
+The claims' rules live in :mod:`.claims` (GOE against Poisson from the interval of ``<r~>``, no
+band of our own). Unfolded spacings follow Wigner when ``KS(Wigner) < max(0.05, KS_control + 0.02)``
+and ``KS(Wigner) < KS(Poisson)``; :func:`wigner_value` gives the numbers that rule reads, and
+:func:`rtilde_value` the ``<r~>`` estimate of a set of spectra (optionally only their numerically
+non-zero eigenvalues).
 """
 
 from __future__ import annotations
@@ -37,12 +39,10 @@ from dlspectra import rmt
 from dlspectra.book.page import Markdown
 from dlspectra.book.results import markdown_table
 
-__all__ = ["GOE_BAND", "KS_WIGNER_MAX", "Summary", "summarise", "goe_like", "wigner_like", "ks_threshold",
+__all__ = ["KS_WIGNER_MAX", "Summary", "summarise", "wigner_like", "ks_threshold", "wigner_value", "rtilde_value", "nonzero_spacings",
            "goe_control_ks", "stats_rows",
            "stats_table", "plot_spacings", "plot_ratios", "plot_density", "fmt"]
 
-#: <r~> band counted as GOE (catalog-baskerville section 2).
-GOE_BAND = (0.50, 0.56)
 #: largest KS distance to the Wigner surmise counted as agreement.
 KS_WIGNER_MAX = 0.05
 #: the paper's zero cut-offs: unfolded spacings (Sec. 6) and batch spacing ratios (code, D7).
@@ -135,9 +135,41 @@ def summarise(spectra: np.ndarray | list, label: str = "", *, unfold_cutoff: flo
     return Summary(label, P, len(spectra), rank, frac, spacings, ks, ks_control, ratios, rt, rt_rank, ks_rank, extra)
 
 
-def goe_like(est: rmt.RTildeEstimate) -> bool:
-    """The GOE rule: ``<r~>`` inside :data:`GOE_BAND`."""
-    return GOE_BAND[0] <= est.mean <= GOE_BAND[1]
+def rtilde_value(spectra, *, cutoff: float | None = RATIO_CUTOFF, nonzero: bool = False, seed: int = 0):
+    """``<r~>`` of ``spectra`` with its 95 % circular block-bootstrap interval, as the
+    :class:`~dlspectra.book.rules.Estimate` the GOE rules read; ``nonzero``: only the numerically
+    non-zero eigenvalues (``|lambda| > P eps max|lambda|``, no further cut-off)."""
+    from dlspectra.book.rules import Estimate
+
+    spectra = [np.asarray(s, dtype=np.float64) for s in spectra]
+    if nonzero:
+        spectra, cutoff = [rmt.nonzero_eigenvalues(s) for s in spectra], None
+    est = rmt.r_tilde_bootstrap(spectra, cutoff=cutoff, seed=seed)
+    return Estimate(float(est.mean), float(est.lo), float(est.hi), float(getattr(est, "level", 0.95)))
+
+
+def nonzero_spacings(spectra, seed: int = 0) -> np.ndarray:
+    """Unfolded spacings of the numerically non-zero eigenvalues of ``spectra`` (as :func:`summarise`)."""
+    nz = [rmt.nonzero_eigenvalues(np.asarray(s, dtype=np.float64)) for s in spectra]
+    s, _ = _unfold(nz, None, seed)
+    return np.asarray(s if s is not None else [], dtype=np.float64)
+
+
+def wigner_value(spectra, *, cutoff: float | None = UNFOLD_CUTOFF, nonzero: bool = False, seed: int = 0) -> dict:
+    """The numbers the Wigner rule reads: KS(Wigner), KS(Poisson) and the threshold from a GOE
+    control of the same number of spectra (dimension the smallest spectrum's), unfolded as
+    :func:`summarise` does; ``nonzero``: only the numerically non-zero eigenvalues."""
+    spectra = [np.sort(np.asarray(s, dtype=np.float64)) for s in spectra]
+    if nonzero:
+        spectra, cutoff = [rmt.nonzero_eigenvalues(s) for s in spectra], None
+    _, ks = _unfold(spectra, cutoff, seed)
+    if ks is None:
+        return {"ks_wigner": float("nan"), "ks_poisson": float("nan"), "threshold": float("nan")}
+    P = min(int(s.size) for s in spectra)
+    ctrl = goe_control_ks(len(spectra), P, seed)
+    return {"ks_wigner": float(ks.ks_wigner), "ks_poisson": float(ks.ks_poisson), "threshold": ks_threshold(ctrl),
+            "ks_goe_control": float(ctrl), "var_s": float(ks.var), "spacings": int(ks.n), "spectra": len(spectra),
+            "levels_min": P}
 
 
 def ks_threshold(ks_control: float | None) -> float:
@@ -179,7 +211,7 @@ def stats_table(summaries: list[Summary]) -> Markdown:
     """One row per set of spectra: P, spectra, numerical rank, fraction at/below 1e-20, ``<r~>``
     [95 % bootstrap], rank-aware ``<r~>``, KS to Wigner (and of the GOE control) / Poisson, var(s),
     rank-aware KS."""
-    head = ["spectra", "P", "m", "numerical rank", "frac. |λ| ≤ 1e-20", "⟨r̃⟩ [95 %]",
+    head = ["spectra", "P", "m", "numerical rank", "frac. \\|λ\\| ≤ 1e-20", "⟨r̃⟩ [95 %]",
             "⟨r̃⟩ rank-aware", "KS Wigner", "KS Wigner, GOE control", "KS Poisson", "var(s)", "KS Wigner rank-aware"]
     ref = ["GOE / Poisson reference", "", "", "", "", f"{rmt.GOE_MEAN_R_TILDE} / {rmt.POISSON_MEAN_R_TILDE:.4f}",
            "", "0", "", "0", "0.273 / 1", ""]

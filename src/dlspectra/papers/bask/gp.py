@@ -13,7 +13,7 @@ import numpy as np
 from dlspectra import rmt
 from dlspectra.cache import Cache
 
-__all__ = ["panel_spectra", "semicircle_ks"]
+__all__ = ["panel_spectra", "semicircle_ks", "ks_spread"]
 
 
 def panel_spectra(gp: dict, panel: dict, *, corrected: bool = True, n: int | None = None,
@@ -46,3 +46,23 @@ def semicircle_ks(eigs: np.ndarray) -> float:
     F = 0.5 + (t * np.sqrt(1 - t**2) + np.arcsin(t)) / np.pi
     n = e.size
     return float(max((np.arange(1, n + 1) / n - F).max(), (F - np.arange(n) / n).max()))
+
+
+def ks_spread(spectra: dict, *, samples: int | None = None, n_boot: int = 200, seed: int = 0):
+    """The largest minus the smallest panel's :func:`semicircle_ks`, with a 95 % percentile
+    bootstrap interval over Hessian samples (rows resampled within each panel; the pair of panels
+    is the point estimate's). ``samples``: use only the first ``samples`` rows of every panel.
+    Returns an :class:`~dlspectra.book.rules.Estimate`."""
+    from dlspectra.book.rules import Estimate
+
+    E = {k: np.asarray(v)[:samples] if samples else np.asarray(v) for k, v in spectra.items()}
+    ks = {k: semicircle_ks(v) for k, v in E.items()}
+    top, bottom = max(ks, key=ks.get), min(ks, key=ks.get)
+    d = ks[top] - ks[bottom]
+    rng = np.random.default_rng(seed)
+    boot = []
+    for _ in range(n_boot):
+        a, b = E[top], E[bottom]
+        boot.append(semicircle_ks(a[rng.integers(0, len(a), len(a))]) - semicircle_ks(b[rng.integers(0, len(b), len(b))]))
+    lo, hi = np.quantile(boot, [0.025, 0.975])
+    return Estimate(float(d), float(min(lo, d)), float(max(hi, d)))

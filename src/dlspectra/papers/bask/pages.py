@@ -1,5 +1,6 @@
 """Page helpers of the Baskerville pages: trained nets and spectra from the presets, the setup
-rows (paper vs this run), and the claim rules of :mod:`.analysis` recorded with their numbers."""
+rows (paper vs this run), and the decisions of the declared claims (:mod:`.claims`) with their
+ladders (:mod:`.ladders`)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ from dlspectra import data as data_mod
 from dlspectra import rmt
 
 from . import analysis
+from .ladders import decide, subset_ladder
 from .presets import PAPER_SCALE
 from .setups import Trained, count_params, train
 from .spectra import batch_spectra
 
-__all__ = ["missing_data", "trained", "spectra", "describe", "setup_rows", "claim_goe", "claim_wigner",
-           "claim_rank_aware"]
+__all__ = ["missing_data", "trained", "spectra", "describe", "setup_rows", "decide_goe", "decide_wigner",
+           "not_semicircle_value", "decide_not_semicircle"]
 
 _DATA_OF = {"mnist": "mnist", "cifar10": "cifar10", "bike": "bike", "embed": "cifar10"}
 _NAMES = {"logistic": "logistic regression", "mlp2": "2-hidden-layer MLP", "mlp3": "3-hidden-layer MLP",
@@ -88,36 +90,44 @@ def setup_rows(p: dict, names: list[str], extra: list[list] | None = None) -> li
     return rows
 
 
-def _measured(s: analysis.Summary) -> dict:
-    return {k: v for k, v in s.as_dict().items() if k not in ("n_spectra",)}
+def decide_goe(claims, cid: str, spectra, *, nonzero: bool = False, cutoff: float | None = analysis.RATIO_CUTOFF,
+               note: str = "", extra: dict | None = None, min_n: int = 2) -> None:
+    """Decide a GOE claim on batch ``spectra`` from ``<r~>`` and its interval (:mod:`.claims`); when
+    it fails or cannot decide, climb the number of batch spectra (subsets of ``spectra``)."""
+    def read(k: int):
+        return analysis.rtilde_value(spectra[:k], cutoff=cutoff, nonzero=nonzero)
+
+    v = read(len(spectra))
+    decide(claims, cid, v, ladder=lambda: subset_ladder(claims, cid, len(spectra), read, min_n=min_n),
+           measured={"mean_r_tilde": v.value, "ci95": [v.lo, v.hi], "spectra": len(spectra),
+                     **({"only": "|λ| > P·eps·max|λ|"} if nonzero else {"cutoff": cutoff}), **(extra or {})}, note=note)
 
 
-def claim_goe(claims, cid: str, text: str, s: analysis.Summary, *, note: str = "") -> None:
-    """Spacing ratios GOE-like: ``<r~>`` (paper cut-off) in the GOE band."""
-    claims.check(cid, text, rule=f"{analysis.GOE_BAND[0]} ≤ ⟨r̃⟩ ≤ {analysis.GOE_BAND[1]} "
-                 f"(GOE {rmt.GOE_MEAN_R_TILDE}, Poisson {rmt.POISSON_MEAN_R_TILDE:.3f})",
-                 holds=analysis.goe_like(s.rt), paper="histogram matches the GOE surmise P(r)",
-                 measured={"mean_r_tilde": s.rt.mean, "ci95": [s.rt.lo, s.rt.hi], "ratios": s.rt.n_ratios,
-                           "spectra": s.m}, note=note)
+def decide_wigner(claims, cid: str, spectra, *, nonzero: bool = False, cutoff: float | None = analysis.UNFOLD_CUTOFF,
+                  note: str = "", extra: dict | None = None) -> dict:
+    """Decide a Wigner-spacings claim on batch ``spectra`` (at least 3); ladder over the number of
+    batch spectra. Returns the value read."""
+    def read(k: int):
+        return analysis.wigner_value(spectra[:k], cutoff=cutoff, nonzero=nonzero)
+
+    v = read(len(spectra))
+    decide(claims, cid, v, ladder=lambda: subset_ladder(claims, cid, len(spectra), read, min_n=3),
+           measured={**v, **(extra or {})}, note=note)
+    return v
 
 
-def claim_rank_aware(claims, cid: str, text: str, s: analysis.Summary, *, note: str = "") -> None:
-    """The same rule on the numerically non-zero eigenvalues only (catalog 1.6)."""
-    if s.rt_rank is None:
-        claims.check(cid, text, rule="rank-aware ⟨r̃⟩ in the GOE band", holds=None,
-                     note="fewer than 3 non-zero eigenvalues in a spectrum")
-        return
-    claims.check(cid, text, rule=f"{analysis.GOE_BAND[0]} ≤ ⟨r̃⟩ ≤ {analysis.GOE_BAND[1]} on |λ| > P·eps·max|λ|",
-                 holds=analysis.goe_like(s.rt_rank), paper="not in the paper (catalog 1.6 rank caveat)",
-                 measured={"mean_r_tilde": s.rt_rank.mean, "ci95": [s.rt_rank.lo, s.rt_rank.hi],
-                           "rank_min": int(s.rank.min()), "rank_max": int(s.rank.max()), "P": s.P}, note=note)
+def not_semicircle_value(eigs, P: int) -> dict:
+    """What the not-semicircular rule reads: the pooled density's KS to the moment-matched
+    semicircle and that of one GOE sample of size ``P``."""
+    shape = analysis.density_shape(eigs)
+    goe = analysis.density_shape(np.linalg.eigvalsh(rmt.sample_goe(int(P), seed=0)))
+    return {"network": shape["ks_semicircle"], "goe": goe["ks_semicircle"], "skewness": shape["skewness"],
+            "frac_near_zero": shape["frac_near_zero"]}
 
 
-def claim_wigner(claims, cid: str, text: str, s: analysis.Summary, *, note: str = "") -> None:
-    """Unfolded spacings Wigner-like: KS(Wigner) < max(0.05, KS of a GOE control + 0.02) and < KS(Poisson)."""
-    ok = analysis.wigner_like(s.ks, s.ks_control)
-    meas = dict(s.ks.as_dict(), ks_goe_control=s.ks_control, threshold=analysis.ks_threshold(s.ks_control),
-                ks_step_unfolding=s.extra.get("ks_step")) if s.ks is not None else None
-    claims.check(cid, text, rule=f"KS(Wigner) < max({analysis.KS_WIGNER_MAX}, KS(GOE control) + 0.02) "
-                 "and KS(Wigner) < KS(Poisson)",
-                 holds=ok, paper="histogram matches the Wigner surmise", measured=meas, note=note)
+def decide_not_semicircle(claims, cid: str, spectra, P: int) -> dict:
+    """Decide a not-semicircular claim on the pooled batch ``spectra``; ladder over batch spectra."""
+    read = lambda k: not_semicircle_value(np.asarray(spectra[:k]), P)  # noqa: E731
+    v = read(len(spectra))
+    decide(claims, cid, v, ladder=lambda: subset_ladder(claims, cid, len(spectra), read, min_n=1), measured=v)
+    return v
