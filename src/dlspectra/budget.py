@@ -42,7 +42,7 @@ def _parse(text: str) -> dict[str, Any]:
     if not text.strip():
         return {}
     if text.strip() == "1":
-        return {"batches_per_epoch": 2, "samples_per_product": 32, "sample_params_per_product": 2 ** 24}
+        return {"batches_per_epoch": 2, "samples_per_product": 32, "sample_params_per_product": 2 ** 22}
     try:
         out = json.loads(text)
     except ValueError:
@@ -86,14 +86,32 @@ def cap_batches(batches: list, *, dim: int, kind: str = "") -> list:
     and for the :data:`UNCAPPED_OPERATORS`."""
     cap = samples_cap(dim)
     if cap is None or kind in UNCAPPED_OPERATORS:
-        return batches
-    out, left = [], int(cap)
-    for X, y in batches:
-        if left <= 0:
-            break
-        out.append((X[:left], y[:left]) if len(X) > left else (X, y))
-        left -= len(out[-1][0])
+        out = batches
+    else:
+        out, left = [], int(cap)
+        for X, y in batches:
+            if left <= 0:
+                break
+            out.append((X[:left], y[:left]) if len(X) > left else (X, y))
+            left -= len(out[-1][0])
+    _record_samples(kind, dim, batches, out)
     return out
+
+
+def _record_samples(kind: str, dim: int, full: list, kept: list) -> None:
+    """One line in ``$DLSPECTRA_PRODUCT_LOG`` (when set) saying how many samples an operator of
+    ``kind`` would average over without the caps (``samples_full``) and how many it keeps: what
+    ``dlspectra plan`` scales a smoke run's per-product cost by."""
+    if not os.environ.get(LOG_ENV):
+        return
+    try:
+        n_full, n_kept = sum(len(b[0]) for b in full), sum(len(b[0]) for b in kept)
+    except (TypeError, IndexError):
+        return
+    line = json.dumps({"kind": kind, "count": 0, "seconds": 0.0, "dim": int(dim), "samples": int(n_kept),
+                       "samples_full": int(n_full), "op": None, "t": round(time.time(), 3)})
+    with open(os.environ[LOG_ENV], "a", encoding="utf-8") as fh:
+        fh.write(line + "\n")
 
 
 def record_products(kind: str, count: int, seconds: float, *, dim: int, samples: int | None = None,
@@ -125,17 +143,24 @@ def read_product_log(path: str | Path) -> list[dict]:
 
 
 def summarize_products(lines: list[dict]) -> list[dict]:
-    """Per (operator class, parameters, samples): operators, products, seconds and seconds per product."""
+    """Per (operator class, parameters, samples): operators, products, seconds, seconds per product and
+    ``samples_full`` (the samples without the smoke caps, where logged; groups with no product left out)."""
     groups: dict[tuple, dict] = {}
     for ln in lines:
         key = (ln.get("kind"), ln.get("dim"), ln.get("samples"))
         g = groups.setdefault(key, {"kind": key[0], "dim": key[1], "samples": key[2], "operators": set(),
-                                    "products": 0, "seconds": 0.0})
+                                    "products": 0, "seconds": 0.0, "samples_full": None})
+        if ln.get("samples_full") is not None:  # an operator's construction: its samples without the caps
+            g["samples_full"] = max(int(ln["samples_full"]), g["samples_full"] or 0)
+        if not int(ln.get("count", 0)) and ln.get("op") is None:
+            continue
         g["operators"].add(ln.get("op"))
         g["products"] += int(ln.get("count", 0))
         g["seconds"] += float(ln.get("seconds", 0.0))
     out = []
     for g in groups.values():
+        if not g["operators"]:
+            continue
         g["operators"] = len(g["operators"])
         g["seconds_per_product"] = g["seconds"] / g["products"] if g["products"] else None
         out.append(g)

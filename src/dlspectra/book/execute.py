@@ -77,6 +77,20 @@ def kernel_peak_rss_mb(km: Any) -> float | None:
     return None
 
 
+def folder_bytes(folder: str | Path | None) -> int | None:
+    """Bytes of the files under ``folder`` (None when it is not set; 0 when it does not exist)."""
+    if not folder:
+        return None
+    total = 0
+    for dirpath, _dirs, files in os.walk(folder):
+        for name in files:
+            try:
+                total += os.lstat(os.path.join(dirpath, name)).st_size
+            except OSError:
+                continue
+    return total
+
+
 def stop_running_kernels() -> None:
     """Kill the kernels of the pages running in this process at once (the first Ctrl-C calls this)."""
     for km in list(_RUNNING):
@@ -157,7 +171,9 @@ def run_notebook(spec: dict) -> dict:
     kernel). ``executed`` is the executed notebook as JSON text (None if the kernel never started),
     ``claims`` the dict the page saved (None if it saved none), ``peak_rss_mb`` the kernel's peak
     resident memory in MiB (None where it cannot be read), ``products`` the page's curvature products
-    grouped by operator (:func:`dlspectra.budget.summarize_products`). ``spec["banner"]``: markdown
+    grouped by operator (:func:`dlspectra.budget.summarize_products`), ``cache_bytes`` what the page
+    added to ``$DLSPECTRA_CACHE`` (trained models, checkpoints, spectra; pages running at once on one
+    cache share the count). ``spec["banner"]``: markdown
     placed under the page's title (a smoke run's note). Raises :class:`NotebookFailed` with
     that result when the page fails or times out.
     """
@@ -181,6 +197,8 @@ def run_notebook(spec: dict) -> dict:
     km = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=str(tmp / "kernel"))
     _RUNNING.append(km)
     status, error = OK, None
+    cache_dir = env_over.get("DLSPECTRA_CACHE") or os.environ.get("DLSPECTRA_CACHE")
+    cache_before = folder_bytes(cache_dir)
     try:
         import nbformat
 
@@ -218,9 +236,11 @@ def run_notebook(spec: dict) -> dict:
             else:
                 os.environ[k] = v
         shutil.rmtree(tmp, ignore_errors=True)
+    cache_after = folder_bytes(cache_dir)
     result = {"figure_id": fid, "status": status, "error": error, "seconds": time.perf_counter() - t0,
               "executed": executed, "claims": claims if status == OK else None, "peak_rss_mb": peak,
-              "products": products}
+              "products": products,
+              "cache_bytes": None if cache_before is None or cache_after is None else max(0, cache_after - cache_before)}
     if status != OK:
         raise NotebookFailed(f"{fid}: {error}", result)
     return result

@@ -106,7 +106,8 @@ def write_outcome(nb: Notebook, store: str, res: dict, key: str, run_id: str, *,
         atomic_write_text(nb.claims(store), json.dumps(claims, indent=1))
     pagecache.write_record(executed, figure_id=nb.figure_id, scale=store, key=key, run_id=run_id,
                            status=res["status"], error=res.get("error"), seconds=res["seconds"],
-                           peak_rss_mb=res.get("peak_rss_mb"), products=res.get("products") or [], smoke=smoke)
+                           peak_rss_mb=res.get("peak_rss_mb"), products=res.get("products") or [], smoke=smoke,
+                           cache_bytes=res.get("cache_bytes"))
     return RunResult(nb.figure_id, res["seconds"], res.get("error"), res["status"], verdicts, res.get("peak_rss_mb"))
 
 

@@ -16,7 +16,7 @@ Two kinds of caps:
   page reads) is kept; per-page exceptions are :data:`PAGE_OVERRIDES`;
 - at run time, in the library (:mod:`dlspectra.budget`, ``$DLSPECTRA_SMOKE``): a training epoch
   takes :data:`LIBRARY_CAPS` ``batches_per_epoch`` mini-batches, a curvature operator of ``P``
-  parameters averages over its first ``max(32, 2**24 // P)`` samples.
+  parameters averages over its first ``max(32, 2**22 // P)`` samples.
 
 A smoke run writes into its own places: its pages and claims under the store ``<scale>-smoke``
 (never standing in for a real run), its cache under ``<cache>/smoke-<caps digest>`` (models
@@ -42,7 +42,7 @@ TOP_K_STEPS = 64
 """Papyan's ``top_k_steps`` (the basis of every top-k solve of a page, some with a k fixed in the
 code, up to 40): capped here, above those k."""
 
-LIBRARY_CAPS = {"batches_per_epoch": 2, "samples_per_product": 32, "sample_params_per_product": 2 ** 24}
+LIBRARY_CAPS = {"batches_per_epoch": 2, "samples_per_product": 32, "sample_params_per_product": 2 ** 22}
 """The run-time caps of :mod:`dlspectra.budget` a smoke run sets."""
 
 
@@ -63,6 +63,15 @@ def ranks(v: Any) -> Any:
         return v
     order = sorted(set(v))
     return type(v)(order.index(x) + 1 for x in v)
+
+
+def each_at_most(cap: int) -> Callable[[Any], Any]:
+    """A rule for a list of per-group counts (``None``: all of the group): each capped at ``cap``."""
+    one = at_most(cap, none_to=cap)
+
+    def rule(v: Any) -> Any:
+        return type(v)(one(x) for x in v) if isinstance(v, (list, tuple)) else one(v)
+    return rule
 
 
 class steps_for_k:
@@ -97,6 +106,7 @@ BUDGET_CAPS: dict[str, Callable[[Any], Any]] = {
     "gram_n": at_most(10),
     # protein sets: a few chains
     "n_chains": at_most(4, none_to=4),
+    "per_bin": each_at_most(2),  # the protein set: 2 chains of each size bin (the largest 3N kept among them)
 }
 """Budget keys of the presets and their smoke caps (every other key is kept as it is)."""
 
@@ -178,3 +188,29 @@ def mark_claims(claims: dict) -> dict:
         c["note"] = f"{SMOKE_NOTE}. {c.get('note') or ''}".strip()
     out["smoke"] = True
     return out
+
+
+RUN_FIELDS = ("written", "run_id")
+"""Fields of a claims JSON that name the run (its time, its id), not what it measured."""
+
+
+def claims_differences(a: Any, b: Any, path: str = "", ignore: tuple[str, ...] = RUN_FIELDS) -> list[str]:
+    """Where two claims JSONs differ, exactly (floats bit for bit), as ``path: a != b`` lines; the
+    :data:`RUN_FIELDS` are left out. ``[]``: the two runs recorded the same claims."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        out = []
+        for k in sorted(set(a) | set(b), key=str):
+            if k in ignore:
+                continue
+            if k not in a or k not in b:
+                out.append(f"{path}/{k}: {'missing' if k not in a else repr(a[k])[:80]} != "
+                           f"{'missing' if k not in b else repr(b[k])[:80]}")
+            else:
+                out += claims_differences(a[k], b[k], f"{path}/{k}", ignore)
+        return out
+    if isinstance(a, list) and isinstance(b, list):
+        if len(a) != len(b):
+            return [f"{path}: {len(a)} items != {len(b)} items"]
+        return [d for i, (x, y) in enumerate(zip(a, b)) for d in claims_differences(x, y, f"{path}[{i}]", ignore)]
+    same = type(a) is type(b) and (a == b or (isinstance(a, float) and a != a and b != b))  # NaN == NaN here
+    return [] if same else [f"{path or '/'}: {a!r} != {b!r}"]
