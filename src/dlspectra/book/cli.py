@@ -29,7 +29,8 @@ claim's verdict, and builds the HTML book with its scorecard."""
 COMMANDS = {"book": "execute pages, rebuild the scorecard and the HTML book",
             "list": "figure ids, the title and file of each page",
             "scorecard": "regenerate the scorecard page and print its verdict totals",
-            "toc": "regenerate _toc.yml from the notebooks present"}
+            "toc": "regenerate _toc.yml from the notebooks present",
+            "plan": "per page: parameters, samples and products per solve, basis bytes, smoke-run memory"}
 """Each command's one-line help (``dlspectra --help`` lists them; ``dlspectra COMMAND --help`` says more)."""
 
 
@@ -114,6 +115,23 @@ def cmd_toc(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_plan(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from dlspectra.book import plan
+    from dlspectra.book.paths import resolve_settings
+
+    check_scale(args.scale)
+    root = project_root()
+    settings = resolve_settings(root)
+    rows = plan.plan_rows(root, discover(root), args.scale)
+    protein = plan.protein_fetch(settings.get("DLSPECTRA_DATA"))
+    print(plan.render(rows, protein))
+    if args.json:
+        plan.write_json(Path(args.json), rows, protein)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     def fmt(prog: str) -> argparse.HelpFormatter:
         return argparse.RawDescriptionHelpFormatter(prog, max_help_position=28)
@@ -152,6 +170,11 @@ def parser() -> argparse.ArgumentParser:
     t = sub.add_parser("toc", help=COMMANDS["toc"], description=COMMANDS["toc"])
     t.add_argument("--check", action="store_true", help="fail if _toc.yml is out of date")
     t.set_defaults(func=cmd_toc)
+    pl = sub.add_parser("plan", help=COMMANDS["plan"], description=COMMANDS["plan"] + " (measured columns from the "
+                        "last `dlspectra book --scale SCALE --smoke`; see dlspectra.book.plan)")
+    pl.add_argument("--scale", default="paper", help=f"one of {', '.join(SCALES)} (default paper)")
+    pl.add_argument("--json", metavar="FILE", default=None, help="also write the plan as JSON")
+    pl.set_defaults(func=cmd_plan)
     return ap
 
 
