@@ -93,3 +93,27 @@ def test_a_missing_or_corrupt_archive_is_named(tmp_path):
     csv.write_text(csv.read_text().replace("1A1X_A,1A1X,A,106", "1A1X_A,1A1X,A,107", 1))
     with pytest.raises(DataCorruptError, match="pisces_extra_ca_index.csv"):
         load_structure_set(root=tmp_path)
+
+
+@needs_data
+def test_fetched_chains_join_the_set_without_duplicates(tmp_path):
+    import csv
+
+    from dlspectra.data import data_root
+
+    for a in ("pdownb", "pisces_extra"):
+        shutil.copytree(data_root() / "pdb" / a, tmp_path / "pdb" / a)
+    base = tmp_path / "pdb" / "pisces_fetched"
+    base.mkdir()
+    new = _compact().astype(np.float32)
+    np.savez(base / "pisces_ca.npz", NEW1_A=new, **{"1A1X_A": new})
+    with open(base / "pisces_ca_index.csv", "w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=["key", "pdb_id", "chain", "n_residues", "meets_all_criteria", "status"])
+        w.writeheader()
+        w.writerow({"key": "NEW1_A", "pdb_id": "NEW1", "chain": "A", "n_residues": 125, "meets_all_criteria": 1,
+                    "status": "ok"})
+        w.writerow({"key": "1A1X_A", "pdb_id": "1A1X", "chain": "A", "n_residues": 125, "meets_all_criteria": 1,
+                    "status": "ok"})
+    assert len(load_structure_set(root=tmp_path)) == 3198
+    joined = load_structure_set(fetched=True, root=tmp_path)
+    assert len(joined) == 3199 and joined[-1].id == "NEW1_A" and joined[-1].meta["archive"] == "pisces_fetched"

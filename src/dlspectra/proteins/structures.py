@@ -172,7 +172,12 @@ def load_ca_files(npz_path: str | Path, csv_path: str | Path, *, qualifying_only
     return out
 
 
-def load_structure_set(archives: tuple[str, ...] = SET_ARCHIVES, *, root: Path | None = None) -> list[Chain]:
+FETCHED = "pdb/pisces_fetched"
+"""Where ``python -m dlspectra.proteins fetch LIST <data>/pdb/pisces_fetched`` writes its archive (needs a network)."""
+
+
+def load_structure_set(archives: tuple[str, ...] = SET_ARCHIVES, *, fetched: bool = False,
+                       root: Path | None = None) -> list[Chain]:
     """The offline structure set: the qualifying chains of every archive of ``archives``, as one list.
 
     Each :class:`Chain` carries ``meta["archive"]`` (``"pdownb"`` or ``"pisces_extra"``) and
@@ -180,6 +185,9 @@ def load_structure_set(archives: tuple[str, ...] = SET_ARCHIVES, *, root: Path |
     ``"pdownb"`` for pdownb's chains, all from full PDB entries), in archive then index order.
     Every file is checked against its SHA-256 (``DataMissingError`` / ``DataCorruptError`` naming
     it); a chain id held by two archives is an error (the archives are disjoint by construction).
+    ``fetched``: also the qualifying chains of an archive fetched from the PDB into :data:`FETCHED`
+    when one is there (built locally, so no checksum; archive ``"pisces_fetched"``, source
+    ``"fetched"``); a fetched chain already in the set is skipped.
     """
     out: list[Chain] = []
     seen: dict[str, str] = {}
@@ -193,6 +201,19 @@ def load_structure_set(archives: tuple[str, ...] = SET_ARCHIVES, *, root: Path |
             c.meta["archive"] = name
             c.meta["source"] = c.meta.get("source") or name
             out.append(c)
+    if fetched:
+        from dlspectra.data import data_root
+
+        base = (Path(root) if root is not None else data_root()) / FETCHED
+        npz, index = base / "pisces_ca.npz", base / "pisces_ca_index.csv"
+        if npz.is_file() and index.is_file():
+            rows = [r for r in read_index(index) if r.get("status", "ok") in ("ok", "")
+                    and r.get("meets_all_criteria", "1").strip() in ("1", "True", "true") and r["key"] not in seen]
+            with np.load(npz, allow_pickle=False) as z:
+                for r in rows:
+                    if r["key"] in z.files:
+                        out.append(Chain(r["key"], z[r["key"]].astype(np.float64),
+                                         dict(r, archive="pisces_fetched", source="fetched")))
     return out
 
 

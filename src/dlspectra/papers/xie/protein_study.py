@@ -138,9 +138,10 @@ def hemoglobin_values(h: Hemoglobin) -> dict[str, tuple[float, dict]]:
 
 def set_chains(s: dict) -> tuple[list[Chain], list[Chain]]:
     """``(all chains on disk, this scale's chains)`` of a set preset ``s`` (``p["set"]``):
-    :func:`~dlspectra.proteins.load_structure_set` of ``s["archives"]``, then
+    :func:`~dlspectra.proteins.load_structure_set` of ``s["archives"]`` (with the chains fetched
+    from the PDB when ``s["fetched"]`` and a fetched archive is there), then
     :func:`~dlspectra.proteins.sample_by_bin` with ``s["per_bin"]`` (``None`` everywhere: every chain)."""
-    chains = load_structure_set(tuple(s["archives"]))
+    chains = load_structure_set(tuple(s["archives"]), fetched=bool(s.get("fetched")))
     return chains, sample_by_bin(chains, s["per_bin"], seed=s["seed"])
 
 
