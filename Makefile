@@ -11,7 +11,7 @@ DLSPECTRA_DATA ?= $(if $(wildcard ../shared/data),$(abspath ../shared/data),)
 export DLSPECTRA_DATA
 MATHJAX := _build/mathjax/node_modules/mathjax/es5/tex-chtml.js
 
-.PHONY: book test env mathjax bench clean help
+.PHONY: book test env mathjax bench clean help smoke
 
 help:
 	@echo "make book   [SCALE=ci|paper] [JOBS=1] [ONLY='xie/fig01 ...']  execute the notebooks, build the HTML"
@@ -40,6 +40,13 @@ test: env
 
 book: env mathjax
 	$(BIN)/dlspectra book --scale $(SCALE) --jobs $(JOBS) $(if $(ONLY),--only $(ONLY),)
+
+# Smoke run of the paper scale (issue 21): every page on its paper models, data and solvers, budgets capped,
+# claims 'not run: scale'; no HTML (the site is not what it tests, and its build and reader check double the
+# time). One thread per page unless DLSPECTRA_THREADS says otherwise; TIMEOUT=s caps each cell.
+smoke: env
+	DLSPECTRA_THREADS=$${DLSPECTRA_THREADS:-1} $(BIN)/dlspectra book --scale paper --smoke --no-html \
+	  $(if $(ONLY),--only $(ONLY),) $(if $(TIMEOUT),--timeout $(TIMEOUT),)
 
 bench: env
 	$(BIN)/python bench/bench_hvp.py --quick

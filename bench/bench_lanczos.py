@@ -13,7 +13,7 @@ of each solver, and the time ratio scipy / dlspectra (all in one run).  curvlino
 its own HVP operator fed to eigsh (its documented recipe); PyHessian (power iteration with
 deflation) only for a few eigenvalues, because it needs ~100 products per eigenvalue.
 
-    python bench/bench_lanczos.py [--quick]     # --quick: K = 50 only on the model, fewer PyHessian eigs
+    python bench/bench_lanczos.py [--quick] [--device cuda] [--model-only]   # --quick: K = 50 only on the model, fewer PyHessian eigs
 """
 
 from __future__ import annotations
@@ -107,11 +107,13 @@ def small_model(seed: int = 0):
     return model, [(X, y)]
 
 
-def bench_model(Ks, pyhessian_k: int):
+def bench_model(Ks, pyhessian_k: int, device: str = "cpu"):
     model, batches = small_model()
+    model = model.to(device)
+    batches = [(X.to(device), y.to(device)) for X, y in batches]
     loss_fn = nn.CrossEntropyLoss()
     op = HessianOperator(model, loss_fn, batches)
-    print(f"\nMLP Hessian, {op.dim:,} parameters, 128 samples, float64 (reference: Lanczos, tol 1e-11)")
+    print(f"\nMLP Hessian, {op.dim:,} parameters, 128 samples, float64 on {device} (reference: Lanczos, tol 1e-11)")
     ref = lanczos_top_k(op, max(Ks), tol=1e-11, num_steps=min(op.dim, 8 * max(Ks)), progress=False).eigenvalues
     print(f"  (HVP method chosen by 'auto': {op.method_used}, timings {op.auto_timings})")
     for K in Ks:
@@ -163,7 +165,7 @@ def bench_model(Ks, pyhessian_k: int):
             ph.hessian_vector_product = counted
             X, y = batches[0]
             t = time.perf_counter()
-            hc = ph.hessian(model, loss_fn, data=(X, y), cuda=False)
+            hc = ph.hessian(model, loss_fn, data=(X, y), cuda=str(device).startswith("cuda"))
             vals, _ = hc.eigenvalues(top_n=pyhessian_k)
             tp = time.perf_counter() - t
             ph.hessian_vector_product = original
@@ -176,11 +178,14 @@ def bench_model(Ks, pyhessian_k: int):
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--device", default="cpu", help="device of the model operator (the dense operator stays on the CPU)")
+    ap.add_argument("--model-only", action="store_true", help="skip the dense synthetic operator (CPU only)")
     args = ap.parse_args()
     torch.manual_seed(0)
-    print(f"torch {torch.__version__}, threads {torch.get_num_threads()}")
-    bench_synthetic([50, 200])
-    bench_model([50] if args.quick else [50, 200], 3 if args.quick else 10)
+    print(f"torch {torch.__version__}, threads {torch.get_num_threads()}, device {args.device}")
+    if not args.model_only:
+        bench_synthetic([50, 200])
+    bench_model([50] if args.quick else [50, 200], 3 if args.quick else 10, args.device)
 
 
 if __name__ == "__main__":
