@@ -130,3 +130,23 @@ def test_a_corrupt_structure_file_is_recorded_as_not_run(tmp_path, monkeypatch):
     assert hb is None and "Data corrupt" in note and "4hhb.pdb" in note
     st, note = xp.data_note(lambda: xp.protein_set_study(preset("ci", "xie/fig10")), "structure set")
     assert st is None and "Data missing" in note
+
+
+def test_protein_pages_and_modules_use_declared_claims_only():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    files: list[Path] = []
+    for page in ("fig08", "fig09", "fig10", "tab04", "tab11", "tab12", "tab13"):
+        files += list((root / "notebooks" / "xie").glob(f"{page}_*.py"))
+    files += list((root / "src" / "dlspectra" / "papers" / "xie").glob("protein*.py"))
+    files.append(root / "src" / "dlspectra" / "papers" / "xie" / "claims" / "protein.py")
+    assert len(files) == 13
+    for f in files:
+        text = f.read_text()
+        assert "claims.check(" not in text and "scale_trend" not in text, f.name
+        if f.parent.name == "xie" and f.parent.parent.name == "notebooks":
+            assert "page.declare(CLAIMS)" in text, f.name
+    # helpers return values: nothing in the study displays
+    study = (root / "src" / "dlspectra" / "papers" / "xie" / "protein_study.py").read_text()
+    assert "display(" not in study and "show_markdown" not in study
