@@ -3,13 +3,15 @@
 The package, by job:
 
 * :mod:`.structures`: :class:`Chain` (C-alpha coordinates in Å), local PDB files (:func:`load_pdb`,
-  :func:`load_4hhb`) and the data folder's C-alpha archives (:func:`load_ca_archive`,
-  :func:`load_ca_entries`, :func:`load_ca_files`).
+  :func:`load_4hhb`), the data folder's C-alpha archives (:func:`load_ca_archive`,
+  :func:`load_ca_entries`, :func:`load_ca_files`) and the offline structure set, pdownb's and
+  pisces_extra's qualifying chains as one list (:func:`load_structure_set`).
 * :mod:`.anm`: the ANM Hessian (:func:`anm_hessian`) and its two eigen paths, ProDy's reference
   (:func:`prody_eigenvalues`) and our batched torch solver (:func:`batched_eigenvalues`, CPU or CUDA);
   :class:`ProteinSpectrum` with the inverse spectrum and Xie's power-law fit.
 * :mod:`.sets`: structure sets: screening, parallel resumable processing with every chain accounted
-  for (:func:`process_chains`, :class:`SetResult`), summaries by size (:func:`summarize_by_size`).
+  for (:func:`process_chains`, :class:`SetResult`), summaries by size (:func:`summarize_by_size`),
+  seeded samples per size bin (:func:`sample_by_bin`), counts per archive and bin (:func:`screen_counts`).
 * :mod:`.fetch`: a PISCES list -> a C-alpha archive from the PDB (needs a network).
 
 ``python -m dlspectra.proteins spectrum FILE.pdb`` / ``fetch LIST OUT`` on the command line.
