@@ -120,8 +120,14 @@ claims = page.claims
 corr = {k[0]: e for k, e in res.items() if k[1] == "corrected"}
 
 
+_memo = {}
+
+
 def panel_estimates(n=None):
-    return {k: r_estimate(rmt.r_tilde_bootstrap(list(e[:n] if n else e), cutoff=CUT)) for k, e in corr.items()}
+    n = n or gp["samples"]
+    if n not in _memo:
+        _memo[n] = {k: r_estimate(rmt.r_tilde_bootstrap(list(e[:n]), cutoff=CUT)) for k, e in corr.items()}
+    return _memo[n]
 
 
 full_est = panel_estimates()

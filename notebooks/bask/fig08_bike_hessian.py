@@ -104,7 +104,7 @@ if not missing:
 # %% tags=["hide-input"]
 claims = page.claims
 if not missing:
-    pages.decide_not_semicircle(claims, "non-semicircular", E, S.P)
+    pages.decide_not_semicircle(claims, "non-semicircular", E, S.P, shape_goe["ks_semicircle"])
     pages.decide_goe(claims, "goe-ratios", E)
     pages.decide_goe(claims, "goe-rank-aware", E, nonzero=True)
     mse = tm.metrics["test_loss"]

@@ -116,18 +116,27 @@ def decide_wigner(claims, cid: str, spectra, *, nonzero: bool = False, cutoff: f
     return v
 
 
-def not_semicircle_value(eigs, P: int) -> dict:
+def _goe_ks(P: int) -> float:
+    """KS to the moment-matched semicircle of one GOE sample of size ``P`` (seed 0)."""
+    return float(analysis.density_shape(np.linalg.eigvalsh(rmt.sample_goe(int(P), seed=0)))["ks_semicircle"])
+
+
+def not_semicircle_value(eigs, P: int, goe_ks: float | None = None) -> dict:
     """What the not-semicircular rule reads: the pooled density's KS to the moment-matched
-    semicircle and that of one GOE sample of size ``P``."""
+    semicircle and that of one GOE sample of size ``P`` (seed 0; ``goe_ks`` when the page has it)."""
     shape = analysis.density_shape(eigs)
-    goe = analysis.density_shape(np.linalg.eigvalsh(rmt.sample_goe(int(P), seed=0)))
-    return {"network": shape["ks_semicircle"], "goe": goe["ks_semicircle"], "skewness": shape["skewness"],
+    if goe_ks is None:
+        goe_ks = _goe_ks(P)
+    return {"network": shape["ks_semicircle"], "goe": float(goe_ks), "skewness": shape["skewness"],
             "frac_near_zero": shape["frac_near_zero"]}
 
 
-def decide_not_semicircle(claims, cid: str, spectra, P: int) -> dict:
-    """Decide a not-semicircular claim on the pooled batch ``spectra``; ladder over batch spectra."""
-    read = lambda k: not_semicircle_value(np.asarray(spectra[:k]), P)  # noqa: E731
+def decide_not_semicircle(claims, cid: str, spectra, P: int, goe_ks: float | None = None) -> dict:
+    """Decide a not-semicircular claim on the pooled batch ``spectra``; ladder over batch spectra.
+    ``goe_ks``: the KS of the page's own GOE sample of size ``P`` (seed 0), if it has one."""
+    if goe_ks is None:
+        goe_ks = _goe_ks(P)
+    read = lambda k: not_semicircle_value(np.asarray(spectra[:k]), P, goe_ks)  # noqa: E731
     v = read(len(spectra))
     decide(claims, cid, v, ladder=lambda: subset_ladder(claims, cid, len(spectra), read, min_n=1), measured=v)
     return v
