@@ -82,7 +82,7 @@ fig.tight_layout()
 # %%
 if not missing:
     keys = ("frac_near_zero", "skewness", "max_over_median_abs", "ks_semicircle")
-    Markdown(markdown_table(["density", "fraction \\|λ\\| ≤ 1e-6 max", "skewness", "max λ / median \\|λ\\|",
+    Markdown(markdown_table(["density", "fraction |λ| ≤ 1e-6 max", "skewness", "max λ / median |λ|",
                              "KS to moment-matched semicircle"],
                             [[k] + [f"{v[c]:.3g}" for c in keys] for k, v in shapes.items()]))
 

@@ -91,7 +91,7 @@ for pn in gp["panels"]:
     rows.append([pn["label"], f"{e.shape[1]}", f"{semicircle_ks(e):.3f}",
                  f"{np.mean(np.abs(e) <= 1e-12):.3f}", f"{np.mean(np.sum(e > 3 * np.sqrt(e.shape[1] * pn['kpp']) + 3, axis=1)):.1f}"])
 sw = [semicircle_ks(sweep[k]) for k in gp["kpp_sweep"]]
-Markdown(markdown_table(["panel", "dim", "KS to semicircle", "fraction \\|λ\\| ≤ 1e-12",
+Markdown(markdown_table(["panel", "dim", "KS to semicircle", "fraction |λ| ≤ 1e-12",
                          "eigenvalues per sample beyond the bulk"], rows)
          + "\n\nKS to the semicircle against k'' (no degeneracy/outliers): "
          + ", ".join(f"k''={k:g}: {d:.3f}" for k, d in zip(gp["kpp_sweep"], sw)))

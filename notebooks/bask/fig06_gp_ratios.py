@@ -95,7 +95,7 @@ for (label, mode), e in est.items():
                  f"{r[r < 10].mean():.3f}"])
 rows.append(["GOE / Poisson", "reference", f"{rmt.GOE_MEAN_R_TILDE} / {rmt.POISSON_MEAN_R_TILDE:.4f}",
              "0.9848 / 0.9091", "1.46–1.49 / 1.638"])
-txt = markdown_table(["panel", "sampler", "⟨r̃⟩ [95 %]", "P(r < 10)", "⟨r \\| r < 10⟩"], rows)
+txt = markdown_table(["panel", "sampler", "⟨r̃⟩ [95 %]", "P(r < 10)", "⟨r | r < 10⟩"], rows)
 if code:
     txt += "\n\nAuthors' notebook setting (n = 500, 300 samples, corrected): " + ", ".join(
         f"{k}: ⟨r̃⟩ = {rmt.mean_r_tilde(list(v), cutoff=CUT):.4f}" for k, v in code.items())

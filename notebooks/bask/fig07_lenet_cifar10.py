@@ -82,7 +82,7 @@ if not missing:
     rows = [["network Hessians (pooled)"] + [f"{shape[k]:.3g}" for k in ("frac_near_zero", "skewness", "max_over_median_abs", "ks_semicircle")],
             [f"one GOE of the same size"] + [f"{shape_goe[k]:.3g}" for k in ("frac_near_zero", "skewness", "max_over_median_abs", "ks_semicircle")]]
     Markdown(stats_table([S]).text + "\n\n" + markdown_table(
-        ["density", "fraction \\|λ\\| ≤ 1e-6 max", "skewness", "max λ / median \\|λ\\|", "KS to moment-matched semicircle"], rows)
+        ["density", "fraction |λ| ≤ 1e-6 max", "skewness", "max λ / median |λ|", "KS to moment-matched semicircle"], rows)
         + f"\n\nTest accuracy: paper {value('lenet_accuracy'):.0%} (full CIFAR-10, P = 19,217), "
         f"this run {tm.metrics['test_accuracy']:.1%}.")
 

@@ -83,7 +83,7 @@ if not missing:
 if not missing:
     keys = ("frac_near_zero", "skewness", "max_over_median_abs", "ks_semicircle")
     Markdown(stats_table([S]).text + "\n\n" + markdown_table(
-        ["density", "fraction \\|λ\\| ≤ 1e-6 max", "skewness", "max λ / median \\|λ\\|", "KS to moment-matched semicircle"],
+        ["density", "fraction |λ| ≤ 1e-6 max", "skewness", "max λ / median |λ|", "KS to moment-matched semicircle"],
         [["Bike Hessians (pooled)"] + [f"{shape[k]:.3g}" for k in keys],
          ["one GOE of the same size"] + [f"{shape_goe[k]:.3g}" for k in keys]])
         + f"\n\nTest MSE (cnt / mean): paper {value('bike_test_mse')} (leaky split, D5), this run "

@@ -102,7 +102,7 @@ if not missing:
     sw_rows = [[k] + [f"{f:.3f}" for f in sw["frac_mean"]] for k, sw in sweep.items()]
     Markdown(markdown_table(["spectra", "fraction exactly 0", "KS Wigner, no cut-off", "KS Wigner, 1e-20",
                              "KS Wigner, rank-aware", "numerical rank"], rows)
-             + "\n\nFraction of eigenvalues with \\|λ\\| ≤ ε:\n\n"
+             + "\n\nFraction of eigenvalues with |λ| ≤ ε:\n\n"
              + markdown_table(["spectra"] + [f"{e:g}" for e in EPS], sw_rows))
 
 # %% [markdown]

@@ -211,7 +211,7 @@ def stats_table(summaries: list[Summary]) -> Markdown:
     """One row per set of spectra: P, spectra, numerical rank, fraction at/below 1e-20, ``<r~>``
     [95 % bootstrap], rank-aware ``<r~>``, KS to Wigner (and of the GOE control) / Poisson, var(s),
     rank-aware KS."""
-    head = ["spectra", "P", "m", "numerical rank", "frac. \\|λ\\| ≤ 1e-20", "⟨r̃⟩ [95 %]",
+    head = ["spectra", "P", "m", "numerical rank", "frac. |λ| ≤ 1e-20", "⟨r̃⟩ [95 %]",
             "⟨r̃⟩ rank-aware", "KS Wigner", "KS Wigner, GOE control", "KS Poisson", "var(s)", "KS Wigner rank-aware"]
     ref = ["GOE / Poisson reference", "", "", "", "", f"{rmt.GOE_MEAN_R_TILDE} / {rmt.POISSON_MEAN_R_TILDE:.4f}",
            "", "0", "", "0", "0.273 / 1", ""]
