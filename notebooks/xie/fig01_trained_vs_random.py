@@ -42,12 +42,13 @@ import matplotlib.pyplot as plt
 from dlspectra.data import available
 from dlspectra.book.page import start
 from dlspectra.book.plotting import rank_plot
-from dlspectra.papers.xie.pipeline import converged, k_trend_runs, lenet_run
+from dlspectra.papers.xie.claims import CLAIMS
+from dlspectra.papers.xie.pipeline import k_trend_runs, lenet_run
 from dlspectra.papers.xie.reference.table1 import table1
-from dlspectra.papers.xie.tables import (fits_trend, claim_trend, convergence_note, fit_table, k_trend, k_trend_plot,
-                                         k_trend_table, lenet_setup_rows, ordering_trend)
+from dlspectra.papers.xie.tables import convergence_note, fit_table, k_trend_plot, k_trend_table, lenet_setup_rows
 
 page = start("xie/fig01", scale, device, title="Trained vs random LeNet Hessian spectra")
+page.declare(CLAIMS)
 p = page.preset
 page.setup(lenet_setup_rows(p, [d for d in p["datasets"] if available(d)]))
 
@@ -125,41 +126,21 @@ k_trend_table([trend["random"], trend["sgd"]], ks) if trend else None
 # %% [markdown]
 # ## Verdict
 #
-# Claims (catalog `xie-fig01`): for every data set the trained network passes the KS test and
-# has $\hat s$ near 1, the random one fails it. Because the critical value depends on K, we also
-# record the ordering that must hold at any K: the random spectrum is further from a power law
-# than the trained one ($d_{ks}$ random > $d_{ks}$ trained).
+# Claims (declared in `dlspectra.papers.xie.claims.lenet`, each rule quoting the paper), per data
+# set: the trained spectrum passes the KS test and the random one fails it (Sec. 2.3), the random
+# spectrum is further from a power law (Fig. 1 caption), the trained ŝ is close to 1 (the one ŝ
+# band, 0.7 ≤ ŝ ≤ 1.5, of every Xie page; Sec. 2.1) and nearer 1 than the random ŝ. At K = 100 the
+# lenient critical value can accept a random spectrum as well, so the ratio of the trained one is
+# shown beside it, and the paper's *contrast* (the same test accepting the trained and rejecting
+# the random spectrum) is decided on MNIST at the largest K whose top K converged in both spectra
+# (the K-trend solves above). A trained claim that fails climbs the training epochs (a third, two
+# thirds and all of this scale's epochs; the paper's 50 or 200 the top rung, not run here); a
+# random one, and the contrast, are re-read at smaller K, since K alone sets the test's power.
 
 # %% tags=["hide-input"]
-claims = page.claims
-for ds in p["datasets"]:
-    if ds in missing:
-        for cid, text in [("trained-accepted", "trained LeNet: power law accepted (d_ks < d_c)"),
-                          ("random-rejected", "random LeNet: power law rejected (d_ks > d_c)")]:
-            claims.not_run(f"{ds}-{cid}", f"{ds}: {text}", reason="data missing")
-        continue
-    sgd, rnd = runs[ds]["sgd"].fit, runs[ds]["random"].fit
-    in_trend = bool(trend) and ds == p["k_trend"]["dataset"]
-    claims.check(f"{ds}-trained-accepted", f"{ds}: trained LeNet spectrum is a power law",
-                 rule="d_ks < d_c", holds=sgd.accepted, paper="accepted", converged=converged(runs[ds]["sgd"]),
-                 measured={"d_ks": sgd.d_ks, "d_c": sgd.d_c},
-                 trend=(k_trend(trend["sgd"], ks, paper_accepts=True) if in_trend
-                        else claim_trend(runs[ds]["sgd"], paper_accepts=True, holds=sgd.accepted)))
-    claims.check(f"{ds}-trained-s-near-1", f"{ds}: trained LeNet has ŝ close to 1",
-                 rule="0.7 ≤ ŝ ≤ 1.5 (catalog CI band; paper 0.9-1.2 at K=1000)", holds=0.7 <= sgd.s_mle <= 1.5, converged=converged(runs[ds]["sgd"]),
-                 trend=fits_trend({"sgd": runs[ds]["sgd"]}, lambda f: max(0.7 - f["sgd"].s_mle, f["sgd"].s_mle - 1.5, 0.0),
-                                  holds=0.7 <= sgd.s_mle <= 1.5, increases_toward_paper=False,
-                                  name="distance of ŝ from the band [0.7, 1.5]"),
-                 paper="≈ 1", measured=sgd.s_mle)
-    claims.check(f"{ds}-random-rejected", f"{ds}: random LeNet spectrum is not a power law",
-                 rule="d_ks > d_c", holds=not rnd.accepted, paper="rejected", converged=converged(runs[ds]["random"]),
-                 measured={"d_ks": rnd.d_ks, "d_c": rnd.d_c},
-                 trend=(k_trend(trend["random"], ks, paper_accepts=False) if in_trend
-                        else claim_trend(runs[ds]["random"], paper_accepts=False, holds=not rnd.accepted)))
-    claims.check(f"{ds}-ordering", f"{ds}: random spectrum further from a power law than trained",
-                 rule="d_ks(random) > d_ks(trained)", holds=rnd.d_ks > sgd.d_ks, converged=converged(runs[ds]["sgd"], runs[ds]["random"]),
-                 measured={"random": rnd.d_ks, "trained": sgd.d_ks},
-                 trend=ordering_trend(runs[ds]["random"], runs[ds]["sgd"], holds=rnd.d_ks > sgd.d_ks))
+from dlspectra.papers.xie.lenet_pages import trained_random_claims
+
+trained_random_claims(page.claims, p, runs, missing, trend, device=page.device, paper=table1())
 page.finish()
 
 # %% [markdown]

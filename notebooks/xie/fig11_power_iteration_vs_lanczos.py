@@ -44,10 +44,13 @@ from dlspectra.fits import rank_slope
 from dlspectra.book.page import Markdown, start
 from dlspectra.book.plotting import rank_plot
 from dlspectra.book.results import markdown_table
+from dlspectra.papers.xie.claims import CLAIMS
+from dlspectra.papers.xie.lenet_pages import power_claims
 from dlspectra.papers.xie.pipeline import lenet_run, top_converged
 from dlspectra.papers.xie.tables import lenet_setup_rows
 
 page = start("xie/fig11", scale, device, title="Power iteration vs Lanczos")
+page.declare(CLAIMS)
 p = page.preset
 pw_cfg = p["power"]
 rows = lenet_setup_rows(p, ["mnist"])
@@ -112,21 +115,17 @@ print(f"median relative difference {np.median(rel):.2%}, max {rel.max():.2%} (ra
 # %% [markdown]
 # ## Verdict
 #
-# Claim (catalog `xie-fig11`): the two solvers give the same spectrum. Rules (the catalog's `ci`
-# thresholds): median relative difference over the top k below 2 % and maximum below 10 %; and the
-# quantity the power law is about, the rank-plot slope over the same ranks, agrees within 0.05.
+# Claims (declared in `dlspectra.papers.xie.claims.lenet`): "The spectrum via Power Iteration
+# Algorithm is highly consistent with the spectrum via Lanczos Algorithm" (Fig. 11 caption), read
+# as median relative difference below 2 % and maximum below 10 % over the top k (the paper gives no
+# number: these thresholds are the catalog's and ours, said so in each rule); and "the power-law
+# spectrum is caused by the properties of deep learning rather than the stochasticity of Lanczos
+# Algorithm": the KS test of the power-iteration top k gives the same verdict as that of the
+# Lanczos top k. Two solvers on one fixed matrix: no training or sample setting moves their
+# agreement, so these claims carry a stated reason instead of a ladder.
 
 # %% tags=["hide-input"]
-claims = page.claims
-claims.check("median-agreement", "power iteration and Lanczos eigenvalues agree (typical rank)",
-             rule="median_k |Δλ_k|/λ_k < 2 %", holds=bool(np.median(rel) < 0.02), converged=lanczos_ok, paper="the spectra coincide",
-             measured={"median_rel_diff": float(np.median(rel)), "k": k})
-claims.check("max-agreement", "power iteration and Lanczos eigenvalues agree (every rank)",
-             rule="max_k |Δλ_k|/λ_k < 10 %", holds=bool(rel.max() < 0.10), converged=lanczos_ok, paper="the spectra coincide",
-             measured={"max_rel_diff": float(rel.max()), "at_rank": int(rel.argmax()) + 1, "k": k})
-claims.check("slope-agreement", "the rank-plot slope does not depend on the solver",
-             rule="|ŝ_OLS(power) − ŝ_OLS(Lanczos)| < 0.05", holds=bool(abs(slope_p - slope_l) < 0.05), converged=lanczos_ok,
-             measured={"s_ols_lanczos": slope_l, "s_ols_power": slope_p})
+power_claims(page.claims, lanczos, power, k, lanczos_ok=lanczos_ok)
 page.finish()
 
 # %% [markdown]

@@ -18,6 +18,7 @@ that decides each through its rule and builds a ladder only for a claim that fai
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from dlspectra.book.ladder import Ladder
@@ -619,3 +620,284 @@ def critical_value_claims(claims, printed: dict, coef: dict, alphas: Sequence[fl
                     measured={"paper's d_ks": {str(k): round(v, 4) for k, v in fitted.items()},
                               "textbook d_ks": {str(k): round(v, 4) for k, v in fitted_textbook.items()}},
                     why="the Lilliefors effect of a fitted exponent; our addition, not a claim of the paper")
+
+
+# ----------------------------------------------------------------------------- batch size (Fig. 6, Table 3)
+
+
+def batch_specs(p: dict) -> dict:
+    """Fig. 6's runs: one per batch size of the grid, the training-set Hessian."""
+    return {b: {"label": f"B = {b}", "batch_size": b} for b in p["batch_sizes"]}
+
+
+def untrained_note(runs: dict, bs: Sequence[int]) -> str:
+    """A note naming the runs of ``bs`` whose final training loss stays above 1.0 (chance: ln 10 = 2.303)."""
+    from dlspectra.papers.xie.regimes import train_metric
+
+    bad = {b: train_metric(runs[b], "train", "loss") for b in bs if train_metric(runs[b], "train", "loss") > 1.0}
+    return ("did not train (final training loss; chance: ln 10 = 2.303): "
+            + ", ".join(f"B = {b}: {v:.3f}" for b, v in bad.items())) if bad else ""
+
+
+def batch_claims(claims, p: dict, specs: dict, runs: dict[int, Run], rand: Run, *, device: str = "auto",
+                 paper: dict | None = None) -> None:
+    """Decide the claims of ``xie/fig06`` (``runs[b]``: batch size b of the grid, ``rand``: the random init)."""
+    from dlspectra.papers.xie.claims.lenet import batch_phase
+    from dlspectra.papers.xie.regimes import log_spectrum_distance, random_run, regime_run, train_metric
+    from dlspectra.papers.xie.trends import rank_dominance
+
+    paper = paper or {}
+    eq = p["batch_equiv"]
+    ph = {b: batch_phase(eq[b]) for b in runs}
+    ph1 = [b for b in runs if ph[b] == "I"]
+    ph2 = [b for b in runs if ph[b] == "II"]
+    ph3 = [b for b in runs if ph[b] == "III"]
+    base_b = 128 if 128 in runs else min(runs)
+    makers = {b: (lambda q, kw=specs[b]: regime_run(q, device=device, progress=False, **dict(kw, label=kw["label"] + ", rung")))
+              for b in runs}
+    makers["random"] = lambda q: random_run(q, device=device, progress=False)
+    lad = sample_ladders(p, makers, {**runs, "random": rand}, paper_n=PAPER_N["train"], what="the MNIST training set")
+
+    def rule(cid):
+        return claims.spec(cid).rule
+
+    def own(name):
+        return rand if name == "random" else runs[name]
+
+    def ph1_max(g):
+        return max(g(b).fit.ratio for b in ph1)
+    if ph1:
+        decide(claims, "phase1-accepted", ph1_max(own), converged=converged(*(runs[b] for b in ph1)),
+               measured={eq[b]: runs[b].fit.ratio for b in ph1}, note=untrained_note(runs, ph1),
+               paper={b: (paper.get(b) or {}).get("d_ks") for b in (128, 512, 640)},
+               ladder=lambda: lad.climb(rule("phase1-accepted"), ph1, ph1_max))
+    else:
+        not_run_ids(claims, ["phase1-accepted"], "scale", note="no Phase I batch size in this grid")
+    if len(ph1) >= 2:
+        def s_up(g):
+            return min(g(b).fit.s_mle - g(a).fit.s_mle for a, b in zip(ph1, ph1[1:]))
+        decide(claims, "phase1-s-increases", s_up(own), converged=converged(*(runs[b] for b in ph1)),
+               measured={eq[b]: runs[b].fit.s_mle for b in ph1},
+               paper={b: (paper.get(b) or {}).get("s") for b in (128, 512, 640)},
+               ladder=lambda: lad.climb(rule("phase1-s-increases"), ph1, s_up))
+        top = 20
+
+        def larger(g):
+            return min(rank_dominance(g(a), g(b), top) for a, b in zip(ph1, ph1[1:]))
+        decide(claims, "phase1-larger-eigenvalues", larger(own),
+               converged=all(top_converged(runs[b].spectrum, top, runs[b].tol) for b in ph1),
+               measured={f"{eq[a]} < {eq[b]}": rank_dominance(runs[a], runs[b], top) for a, b in zip(ph1, ph1[1:])},
+               ladder=lambda: lad.climb(rule("phase1-larger-eigenvalues"), ph1, larger))
+    else:
+        not_run_ids(claims, ["phase1-s-increases", "phase1-larger-eigenvalues"], "scale",
+                    note="fewer than two Phase I batch sizes in this grid")
+    if ph2:
+        def ph2_min(g):
+            return min(g(b).fit.ratio for b in ph2)
+        decide(claims, "phase2-rejected", ph2_min(own), converged=converged(*(runs[b] for b in ph2)),
+               measured={eq[b]: runs[b].fit.ratio for b in ph2},
+               paper={b: (paper.get(b) or {}).get("d_ks") for b in PAPER_BATCH_II},
+               ladder=lambda: lad.climb(rule("phase2-rejected"), ph2, ph2_min))
+    else:
+        not_run_ids(claims, ["phase2-rejected"], "scale", note="no Phase II batch size in this grid")
+    names = list(runs)
+
+    def mismatches(g):
+        return float(sum(g(b).fit.accepted != (ph[b] == "I") for b in names))
+    decide(claims, "transition", mismatches(own), converged=converged(*runs.values()),
+           measured={eq[b]: ("Yes" if runs[b].fit.accepted else "No") for b in names},
+           paper="Yes for B ≤ 640, No for B ≥ 768", ladder=lambda: lad.climb(rule("transition"), names, mismatches))
+    if not ph3:
+        not_run_ids(claims, ["phase3-training-fails", "phase3-rejected", "phase3-like-random"], "scale",
+                    note="no full-batch run in this grid")
+        return
+    b3 = ph3[0]
+    losses = (train_metric(runs[b3], "train", "loss"), train_metric(runs[base_b], "train", "loss"))
+
+    def lad_epochs():
+        e0 = int(p["lenet"]["mnist"]["epochs"])
+
+        def make(name, kw):
+            return lambda e: regime_run(p, device=device, progress=False, epochs=e,
+                                        **dict(kw, label=kw["label"] + f", {e} epochs"))
+        ep = Ladders("epochs", epoch_rungs(p, "mnist"), PAPER_EPOCHS["mnist"],
+                     f"not run: the paper's {PAPER_EPOCHS['mnist']} epochs on 60,000 images",
+                     {"full": make("full", specs[b3]), "base": make("base", specs[base_b])}, unit="epochs")
+        ep.seed("full", e0, runs[b3]).seed("base", e0, runs[base_b])
+        return ep.climb(rule("phase3-training-fails"), ["full", "base"],
+                        lambda g: (train_metric(g("full"), "train", "loss"), train_metric(g("base"), "train", "loss")))
+    decide(claims, "phase3-training-fails", losses, measured={"full batch": losses[0], "B = 128": losses[1]},
+           ladder=lad_epochs)
+    decide(claims, "phase3-rejected", runs[b3].fit.ratio, converged=converged(runs[b3]), measured=ks_measured(runs[b3]),
+           paper=paper.get(60000), ladder=lambda: lad.climb(rule("phase3-rejected"), [b3], lambda g: g(b3).fit.ratio))
+    K = p["fit_k"]
+
+    def like(g):
+        full = g(b3).spectrum.eigenvalues
+        return (log_spectrum_distance(full, g(base_b).spectrum.eigenvalues, K)
+                - log_spectrum_distance(full, g("random").spectrum.eigenvalues, K))
+    decide(claims, "phase3-like-random", like(own), converged=converged(runs[b3], rand, runs[base_b]),
+           measured={"to random": log_spectrum_distance(runs[b3].spectrum.eigenvalues, rand.spectrum.eigenvalues, K),
+                     "to B = 128": log_spectrum_distance(runs[b3].spectrum.eigenvalues, runs[base_b].spectrum.eigenvalues, K)},
+           ladder=lambda: lad.climb(rule("phase3-like-random"), [b3, base_b, "random"], like))
+
+
+PAPER_BATCH_II = (768, 1024, 8192, 16384, 32768, 50000)
+
+
+def table3_claims(claims, p: dict, specs: dict, runs: dict[int, Run], *, device: str = "auto",
+                  paper: dict | None = None) -> None:
+    """Decide the claims of ``xie/tab03``: each row's verdict (by its paper-equivalent B), the ŝ trend
+    over the accepted Phase I rows and where the transition lies."""
+    from dlspectra.papers.xie.claims.lenet import ROW_BATCHES, batch_phase
+    from dlspectra.papers.xie.regimes import regime_run
+
+    paper = paper or {}
+    eq = p["batch_equiv"]
+    by_eq = {eq[b]: b for b in runs}
+    makers = {b: (lambda q, kw=specs[b]: regime_run(q, device=device, progress=False, **dict(kw, label=kw["label"] + ", rung")))
+              for b in runs}
+    lad = sample_ladders(p, makers, dict(runs), paper_n=PAPER_N["train"], what="the MNIST training set")
+
+    def rule(cid):
+        return claims.spec(cid).rule
+
+    for e in ROW_BATCHES:
+        cid = f"row-B{e}"
+        if e not in by_eq:
+            not_run_ids(claims, [cid], "scale", note=f"no run of this scale's grid stands for B = {e}")
+            continue
+        b = by_eq[e]
+        decide(claims, cid, runs[b].fit.ratio, converged=converged(runs[b]), measured={**ks_measured(runs[b]), "B": b},
+               paper=paper.get(e) or ("accepted (B ≤ 640)" if batch_phase(e) == "I" else "rejected (B ≥ 768)"),
+               note=untrained_note(runs, [b]),
+               ladder=lambda cid=cid, b=b: lad.climb(rule(cid), [b], lambda g: g(b).fit.ratio))
+    ph1 = [b for b in runs if batch_phase(eq[b]) == "I"]
+
+    def s_up(g):
+        acc = [b for b in ph1 if g(b).fit.accepted]
+        return min(g(b).fit.s_mle - g(a).fit.s_mle for a, b in zip(acc, acc[1:])) if len(acc) >= 2 else float("nan")
+    own = runs.get
+    decide(claims, "s-increases", s_up(own), converged=converged(*(runs[b] for b in ph1)),
+           measured={eq[b]: runs[b].fit.s_mle for b in ph1 if runs[b].fit.accepted},
+           note="" if sum(runs[b].fit.accepted for b in ph1) >= 2 else
+           "inconclusive: fewer than two accepted Phase I rows, so ŝ has no trend to read",
+           ladder=lambda: lad.climb(rule("s-increases"), ph1, s_up))
+    names = list(runs)
+
+    def edges(g):
+        acc = [eq[b] for b in names if g(b).fit.accepted]
+        rej = [eq[b] for b in names if not g(b).fit.accepted]
+        return (max(acc) if acc else 0.0, min(rej) if rej else float("inf"))
+    v = edges(own)
+    for cid in ("single-transition", "transition-location"):
+        decide(claims, cid, v, converged=converged(*runs.values()),
+               measured={"largest accepted B ≙": v[0], "smallest rejected B ≙": v[1]},
+               paper="accepted B ≤ 640 < 768 ≤ rejected B", ladder=lambda cid=cid: lad.climb(rule(cid), names, edges))
+
+
+# ----------------------------------------------------------------------------- Table 6: every row from its source page
+
+
+@dataclass
+class Row6:
+    """One row of Table 6 as this scale computes it: the fit, whether its spectrum converged, the
+    page it comes from (or why it is not run) and ``ladder(rule)``, the row's ladder (built on use)."""
+
+    fit: Any
+    converged: bool | None
+    source: str
+    ladder: Any = None
+
+
+def table6_rows(p: dict, o: dict, rows: Sequence, *, device: str = "auto") -> list[Row6]:
+    """Each row of Table 6 (``rows``, the reference :class:`KsRow` s) computed with the settings of
+    its source page at ``p``'s scale (``o``: the optimizer preset), cache hits when the book runs in
+    order. A random row's ladder re-reads its spectrum at smaller K; every other row's climbs the
+    Hessian sample size of its own recipe."""
+    from dlspectra.data import available
+    from dlspectra.papers.xie.eigengaps import gap_fit
+    from dlspectra.papers.xie.regimes import batch_runs_by_paper_b, random_run, regime_run
+    from dlspectra.papers.xie.sharpness import optimizer_run
+
+    K = p["fit_k"]
+    equiv_to_b = batch_runs_by_paper_b(p)
+
+    def regime(src: str, **kw) -> Row6:
+        run = regime_run(p, device=device, **kw)
+
+        def ladder(rule):
+            lad = sample_ladders(p, {"row": lambda q: regime_run(q, device=device, progress=False,
+                                                                 **dict(kw, label=kw["label"] + ", rung"))},
+                                 {"row": run}, paper_n=PAPER_N[kw.get("split", "train")], what="the paper's Hessian")
+            return lad.climb(rule, ["row"], lambda g: g("row").fit.ratio)
+        return Row6(run.fit, converged(run), src, ladder)
+
+    out = []
+    for r in rows:
+        kind, arg = r.key
+        if kind in ("random", "sgd", "gap") and not available(arg):
+            out.append(Row6(None, None, "data missing"))
+        elif kind == "random":
+            run = random_run(p, arg, device=device)
+            out.append(Row6(run.fit, converged(run), "fig01", lambda rule, run=run: random_k_ladder(rule, run)))
+        elif kind == "sgd":
+            out.append(regime("fig01", label=f"{arg}, SGD", dataset=arg))
+        elif kind == "opt" and arg == "sgd":
+            out.append(regime("fig01, fig03", label="mnist, SGD"))
+        elif kind == "opt":
+            if arg not in o["optimizers"]:
+                out.append(Row6(None, None, "not computed on this page"))
+                continue
+            run = optimizer_run(o, arg, device=device)
+            ok = top_converged(run.spectrum, K, run.tol)
+
+            def ladder(rule, arg=arg, run=run):
+                lad = optimizer_ladders(o, {arg: run}, device=device)
+                return lad.climb(rule, [arg], lambda g: fit_spectrum(g(arg).spectrum, K).ratio)
+            out.append(Row6(fit_spectrum(run.spectrum, K), ok, "fig03", ladder))
+        elif kind == "batch":
+            if arg not in equiv_to_b:
+                out.append(Row6(None, None, "not computed on this page (not in the ci grid)"))
+                continue
+            b = equiv_to_b[arg]
+            out.append(regime(f"fig06 (B = {b} ≙ {arg})" if b != arg else "fig06", label=f"B = {b}", batch_size=b))
+        elif kind == "size":
+            if arg not in p["sizes"]:
+                out.append(Row6(None, None, "not computed on this page (not in the ci grid)"))
+                continue
+            out.append(regime("fig05", label=f"N = {arg}", train_n=arg, epochs=p["size_epochs"], split="test"))
+        elif kind == "noise":
+            out.append(regime("fig07", label=f"{arg:.0%} noise", data_changes={"label_noise": arg}))
+        elif kind == "shuffled":
+            out.append(regime("fig21", label="shuffled labels", data_changes={"random_labels": True}))
+        elif kind == "gap":  # K gaps from the top K + 1 eigenvalues, which must all have converged
+            kw = {"label": f"{arg}, SGD", "dataset": arg}
+            base = regime_run(p, device=device, **kw)
+            ok = top_converged(base.spectrum, K + 1, base.tol)
+
+            def ladder(rule, kw=kw, base=base):
+                lad = sample_ladders(p, {"row": lambda q: regime_run(q, device=device, progress=False,
+                                                                     **dict(kw, label=kw["label"] + ", rung"))},
+                                     {"row": base}, paper_n=PAPER_N["train"], what="the paper's Hessian")
+                return lad.climb(rule, ["row"], lambda g: gap_fit(g("row").spectrum.eigenvalues[:K + 1]).fit.ratio)
+            out.append(Row6(gap_fit(base.spectrum.eigenvalues[:K + 1]).fit, ok, "tab02", ladder))
+        else:
+            raise KeyError(kind)
+    return out
+
+
+def table6_claims(claims, rows: Sequence, results: Sequence[Row6]) -> None:
+    """Decide the claims of ``xie/tab06``: one per row, its verdict the paper's; rows not computed here not run."""
+    from dlspectra.papers.xie.claims.lenet import table6_id
+
+    for r, res in zip(rows, results):
+        cid = table6_id(r)
+        paper = {"d_ks": r.d_ks.value, "d_c": r.d_c.value}
+        if res.fit is None:
+            not_run_ids(claims, [cid], "data missing" if res.source == "data missing" else "scale", note=res.source)
+            continue
+        f = res.fit
+        decide(claims, cid, f.ratio, converged=res.converged, paper=paper,
+               measured={"d_ks": f.d_ks, "d_c": f.d_c, "d_ks / d_c": f.ratio, "d_ks textbook": f.d_ks_textbook},
+               note=f"source: {res.source}", ladder=lambda cid=cid, res=res: res.ladder(claims.spec(cid).rule))

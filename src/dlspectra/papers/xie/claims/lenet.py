@@ -294,3 +294,135 @@ CLAIMS.update({
     "xie/fig20": _fig20(),
     "xie/tab05": _tab05(),
 })
+
+
+# ----------------------------------------------------------------------------- batch size (Fig. 6, Table 3)
+
+Q_PHASE1 = ("First, in Phase I ( $B \\le 640$ ), moderately large-batch (B = 512) training indeed finds sharper minima "
+            "than small-batch (B=128) training, while the power-law spectrum still holds well.")
+Q_PHASE1_S = "The minima sharpness measured by $\\hat{s}$ obviously increases with the batch size."
+Q_PHASE1_LARGER = ("Power laws may guarantee that the top eigenvalues of large-batch trained networks are all larger "
+                   "than the corresponding eigenvalues of small-batch trained networks.")
+Q_PHASE2 = ("the spectrum of large-batch (B = 1024) trained networks does not exhibit power laws but is visually "
+            "similar to the spectrum of underparameterized models in Figure 4.")
+Q_TRANSITION = ("The phase transition from Phase I to Phase II occurs in a narrow range of 640 < B < 768, which is "
+                "visually observable in Figure 6a and statistically observable in Table 3.")
+Q_PHASE3 = ("extremely large-batch training (B = 60000) cannot optimize the training loss well or find the Hessian "
+            "spectrum similarly to random initialized neural networks.")
+PAPER_BATCHES = (128, 512, 640, 768, 1024, 8192, 16384, 32768, 50000, 60000)
+ROW_BATCHES = tuple(sorted(set(PAPER_BATCHES) | {1536}))
+"""The paper-equivalent batch sizes of Table 3's rows and of the ``ci`` grid (its baseline B = 128 stands for 1,536)."""
+
+
+def batch_phase(b: int) -> str:
+    return "III" if b >= 60000 else "I" if b <= 640 else "II"
+
+
+def _order_pair_rule(statistic: str, sentence: str, test, margin, quote: str, where: str) -> Rule:
+    return Rule.custom(statistic, sentence, test, margin, quote=quote, where=where)
+
+
+def _single(v):
+    import math
+    a, b = float(v[0]), float(v[1])
+    return a > 0 and math.isfinite(b) and a < b
+
+
+def _located(v):
+    a, b = float(v[0]), float(v[1])
+    return _single(v) and a <= 640 and b >= 768
+
+
+def _log_gap(v):
+    import math
+    a, b = float(v[0]), float(v[1])
+    return math.log(b / a) if a > 0 and b > 0 and math.isfinite(b) else (-1.0 if a > 0 else float("nan"))
+
+
+def _fig06() -> list[ClaimSpec]:
+    return [
+        ClaimSpec("phase1-accepted", "Phase I (B ≤ 640): the spectrum is a power law",
+                  Rule.below("max d_ks / d_c over the Phase I runs", 1.0, quote=Q_PHASE1, where="Sec. 4, item 4"),
+                  ladder=HS),
+        ClaimSpec("phase1-s-increases", "Phase I: ŝ increases with the batch size",
+                  Rule.above("min over neighbouring Phase I B of ŝ(larger) − ŝ(smaller)", 0.0, quote=Q_PHASE1_S,
+                             where="Sec. 4, item 4", sentence="ŝ strictly increasing in B over Phase I"), ladder=HS),
+        ClaimSpec("phase1-larger-eigenvalues",
+                  "Phase I: the top eigenvalues of a larger-batch network are all larger than a smaller-batch one's",
+                  Rule.above("min over neighbouring Phase I B of the fraction of ranks k ≤ 20 with λ_k(larger B) ≥ "
+                             "λ_k(smaller B)", 0.999, quote=Q_PHASE1_LARGER, where="Sec. 4, item 4",
+                             sentence="λ_k(larger B) ≥ λ_k(smaller B) for k = 1..20, every neighbouring pair"),
+                  ladder=HS),
+        ClaimSpec("phase2-rejected", "Phase II (768 ≤ B ≤ 50,000): the power law is rejected",
+                  Rule.above("min d_ks / d_c over the Phase II runs", 1.0, quote=Q_PHASE2, where="Sec. 4, item 4"),
+                  ladder=HS),
+        ClaimSpec("transition", "the power law holds iff B ≤ 640 (transition between 640 and 768)",
+                  Rule.below("number of runs whose KS verdict differs from their phase's", 1.0, quote=Q_TRANSITION,
+                             where="Sec. 4, item 4", sentence="every run's verdict is its phase's (Yes in I, No in II, III)"),
+                  ladder=HS),
+        ClaimSpec("phase3-training-fails", "Phase III (full batch): the training loss is not optimised well",
+                  Rule.custom("(final training loss full batch, B = 128 baseline)",
+                              "training loss > 1.0 (chance ln 10 = 2.30) and > 5 × the baseline's",
+                              lambda v: float(v[0]) > max(1.0, 5 * float(v[1])),
+                              lambda v: float(v[0]) - max(1.0, 5 * float(v[1])), quote=Q_PHASE3, where="Sec. 4, item 4"),
+                  ladder="epochs"),
+        ClaimSpec("phase3-rejected", "Phase III (full batch): the power law is rejected",
+                  ks_rule(False, T6_FULL_BATCH, "Table 6"), ladder=HS),
+        ClaimSpec("phase3-like-random", "Phase III: the full-batch spectrum resembles the random initialisation",
+                  Rule.above("log-distance(full, B = 128) − log-distance(full, random)", 0.0, quote=Q_PHASE3,
+                             where="Sec. 4, item 4",
+                             sentence="mean |log λ_k(full) − log λ_k(random)| < mean |log λ_k(full) − log λ_k(B = 128)|"),
+                  ladder=HS),
+    ]
+
+
+def row_rule(b: int) -> Rule:
+    """Table 3's row at the paper's batch size ``b`` (or the phase it falls in): accepted in Phase I, else rejected."""
+    quote = {"I": Q_PHASE1, "II": Q_PHASE2, "III": T6_FULL_BATCH}[batch_phase(b)]
+    where = "Table 6" if batch_phase(b) == "III" else "Sec. 4, item 4"
+    return ks_rule(batch_phase(b) == "I", quote, where)
+
+
+def _tab03() -> list[ClaimSpec]:
+    out = [ClaimSpec(f"row-B{b}", f"paper-equivalent B = {b}: power law {'accepted' if batch_phase(b) == 'I' else 'rejected'}",
+                     row_rule(b), ladder=HS) for b in ROW_BATCHES]
+    out += [
+        ClaimSpec("s-increases", "ŝ strictly increases with B over the accepted rows of Phase I",
+                  Rule.above("min over neighbouring accepted Phase I rows of ŝ(larger B) − ŝ(smaller B)", 0.0,
+                             quote=Q_PHASE1_S, where="Sec. 4, item 4", sentence="ŝ strictly increasing in B"), ladder=HS),
+        ClaimSpec("single-transition", "one transition: every accepted batch size is below every rejected one",
+                  Rule.custom("(largest accepted B, smallest rejected B), paper-equivalent",
+                              "largest accepted B < smallest rejected B", _single, _log_gap,
+                              quote=Q_TRANSITION, where="Sec. 4, item 4"), ladder=HS),
+        ClaimSpec("transition-location", "the transition lies between paper-equivalent B = 640 and 768",
+                  Rule.custom("(largest accepted B, smallest rejected B), paper-equivalent",
+                              "one transition, largest accepted B ≤ 640 and smallest rejected B ≥ 768", _located,
+                              lambda v: min(_log_gap(v), 640 - float(v[0]), float(v[1]) - 768),
+                              quote=Q_TRANSITION, where="Sec. 4, item 4"), ladder=HS),
+    ]
+    return out
+
+
+def table6_quote(row) -> str:
+    """A Table 6 row as the text prints it, from its model column to its verdict (the data-set column
+    is blank in some printed rows)."""
+    return f"{row.model} {row.training} {row.k} {row.setting} {row.d_ks.text} {row.d_c.text} {'Yes' if row.power_law else 'No'}"
+
+
+def table6_id(row) -> str:
+    return f"{row.dataset}-{row.training}-{row.setting}".lower().replace(" ", "").replace("%", "pct").replace("=", "")
+
+
+def _tab06() -> list[ClaimSpec]:
+    from dlspectra.papers.xie.reference import reference
+
+    out = []
+    for r in reference("xie/tab06")["rows"]:
+        random = r.key[0] == "random"
+        out.append(ClaimSpec(table6_id(r), f"{r.dataset}, {r.training}, {r.setting}: power law "
+                             f"{'accepted' if r.power_law else 'rejected'}", ks_rule(r.power_law, table6_quote(r), "Table 6"),
+                             ladder="K re-read" if random else HS))
+    return out
+
+
+CLAIMS.update({"xie/fig06": _fig06(), "xie/tab03": _tab03(), "xie/tab06": _tab06()})
