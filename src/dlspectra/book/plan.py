@@ -11,8 +11,9 @@ Per page, from its presets (the scale's own and the smoke run's capped copy,
   run logged, ``samples_full``; where only the capped count is known, ``>= n``);
 - ``products``: the curvature products of the smoke run and an estimate at the scale: the smoke
   count times the ratio of the scale's step budget to the capped one (Lanczos steps, matvec
-  budgets, iterations) and of its probe/repeat counts; a solver that converges stops earlier, so
-  this is an upper estimate;
+  budgets, iterations; a solver that converges stops earlier, so an upper estimate); where the
+  page's probes, repeats or exact batch Hessians were capped too, their ratio is shown beside it
+  (it multiplies the part of the products that are probes, which the log does not separate);
 - ``s/product``: the smoke run's seconds per product scaled by ``samples / samples kept`` (one CPU
   thread, as the smoke ran; a GPU divides it);
 - ``basis``: the bytes of the largest Krylov basis the page's settings allow (float64:
@@ -23,7 +24,8 @@ Per page, from its presets (the scale's own and the smoke run's capped copy,
   that fetches them (:func:`protein_fetch`).
 
 Where a page has no smoke record (not run yet, or failed before any product) its measured columns
-are empty and the status says why.
+are empty and the status says why; a run that failed or timed out shows the products it did before
+it stopped, marked ``(partial)``.
 """
 
 from __future__ import annotations
@@ -158,7 +160,7 @@ def page_plan(nb: Notebook, scale: str, root: Path) -> dict:
             row["samples"] = full_n
             n_products = sum(int(g["products"]) for g in groups)
             row["smoke_products"] = n_products
-            row["products"] = int(math.ceil(n_products * steps * reps))
+            row["products"] = int(math.ceil(n_products * steps))
             spp = big.get("seconds_per_product")
             if spp is not None:
                 scale_by = (full_n / big["samples"]) if full_n and big.get("samples") else 1.0
@@ -196,6 +198,10 @@ def render(rows: list[dict], protein: dict | None = None) -> str:
     for r in rows:
         samples = _int(r["samples"]) if r["samples"] else (f">= {r['samples_capped']:,}" if r["samples_capped"] else "-")
         prods = "-" if r["smoke_products"] is None else f"{r['smoke_products']:,} -> {r['products']:,}"
+        if r["smoke_products"] is not None and r["repeat_ratio"] > 1:
+            prods += f" (probes/batches x{r['repeat_ratio']:.3g})"  # the part of them that are probes or repeats
+        if r["smoke_products"] is not None and r["status"] != "ok":
+            prods += " (partial)"  # the run stopped early: products so far
         spp = "-" if r["seconds_per_product"] is None else f"{r['seconds_per_product']:.3g}"
         peak = "-" if r["peak_mb"] is None else f"{r['peak_mb'] / 1024:.1f} GB"
         status = r["status"] if r["status"] == "ok" else r["status"][:60]
