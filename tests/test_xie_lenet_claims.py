@@ -153,3 +153,13 @@ def test_quotes_cite_a_section():
     for page in (f"xie/{p}" for p in PAGES):
         for s in CLAIMS[page]:
             assert re.match(r"(Sec\.|Table|Fig\.|App\.)", s.rule.where), (page, s.claim_id, s.rule.where)
+
+
+def test_likelihood_ratio_tests_tell_a_power_law_from_a_flat_spectrum():
+    from dlspectra.fits import likelihood_ratio_tests
+
+    pl = likelihood_ratio_tests(zipf(200))
+    assert pl["exponential"]["favours"] == "power law"
+    fl = likelihood_ratio_tests(flat(100))
+    assert fl["exponential"]["favours"] == "exponential" and fl["exponential"]["R"] < 0
+    assert "| run | K |" in lp.likelihood_ratio_table([run_of(zipf())])
