@@ -123,3 +123,9 @@ def test_a_representative_subset_runs_its_paper_path(tmp_path, monkeypatch, caps
     assert lenet["cache_bytes"] and lenet["peak_rss_mb"]
     # nothing of the smoke run stands in for a real one
     assert not (root / "_build" / "pages" / "paper").exists()
+
+
+def test_page_overrides_keep_a_pages_settings():
+    p = {"power": {"k": 100, "max_iter": 100, "tol": 1e-3}, "epochs": 50}
+    assert smoke.cap_preset("xie/fig11", p)["power"]["max_iter"] == 100  # PyHessian's default, asserted by the page
+    assert smoke.cap_preset("xie/fig03", p)["power"]["max_iter"] == 5

@@ -110,7 +110,11 @@ BUDGET_CAPS: dict[str, Callable[[Any], Any]] = {
 }
 """Budget keys of the presets and their smoke caps (every other key is kept as it is)."""
 
-PAGE_OVERRIDES: dict[str, dict[str, Callable[[Any], Any] | None]] = {}
+PAGE_OVERRIDES: dict[str, dict[str, Callable[[Any], Any] | None]] = {
+    # the comparison is PyHessian's power iteration at its defaults: max_iter = 100 is a setting there
+    # (the page asserts it), not a budget
+    "xie/fig11": {"max_iter": None},
+}
 """Per page: rules that replace those of :data:`BUDGET_CAPS` (``None``: keep the key as it is)."""
 
 
