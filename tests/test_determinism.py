@@ -9,11 +9,11 @@ and decides two claims from them. It runs at ``ci`` under the smoke caps (1 epoc
 and results folder, as a build runs it. Every value of the claims JSON is compared, floats exactly
 (:func:`dlspectra.book.smoke.claims_differences`); only the time it was written differs.
 
-Across thread counts the page is NOT yet reproducible: its GOE reference,
-``np.linalg.eigvalsh(rmt.sample_goe(P, seed=0))`` in the page's computation cell, is a LAPACK
-reduction split among the threads (1 against 2 threads: its skewness differs in the 13th digit).
-``DLSPECTRA_DETERMINISM_THREADS=1,2`` runs the second run on 2 threads (xfail until that line
-uses ``curvature.symmetric_eigenvalues``).
+The two runs use different thread counts (1 and 2; ``DLSPECTRA_DETERMINISM_THREADS=a,b`` sets
+them): the numbers must not depend on how many threads a build gives a page. The GOE reference
+used ``np.linalg.eigvalsh``, a LAPACK reduction split among the threads (its skewness differed in
+the 13th digit between 1 and 2 threads); it is now ``papers.bask.analysis.goe_spectrum``, computed
+as the Hessian spectra are, on one thread.
 """
 
 import os
@@ -41,13 +41,11 @@ def run_cold(tmp: Path, threads: int) -> dict:
 
 
 def _threads() -> tuple[int, int]:
-    a, b = (int(x) for x in os.environ.get("DLSPECTRA_DETERMINISM_THREADS", "1,1").split(","))
+    a, b = (int(x) for x in os.environ.get("DLSPECTRA_DETERMINISM_THREADS", "1,2").split(","))
     return a, b
 
 
 @needs_data
-@pytest.mark.xfail(_threads()[0] != _threads()[1], strict=True,
-                   reason="the page's GOE reference (np.linalg.eigvalsh) depends on the thread count")
 def test_two_cold_runs_record_the_same_claims(tmp_path):
     ta, tb = _threads()
     a = run_cold(tmp_path / "a", ta)

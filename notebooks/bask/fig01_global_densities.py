@@ -34,7 +34,7 @@ from dlspectra.book.page import Markdown, start
 from dlspectra.book.results import markdown_table
 from dlspectra.papers.bask import pages
 from dlspectra.papers.bask.claims import CLAIMS
-from dlspectra.papers.bask.analysis import density_shape, plot_density
+from dlspectra.papers.bask.analysis import density_shape, goe_spectrum, plot_density
 from dlspectra.papers.bask.setups import train
 from dlspectra.papers.bask.spectra import full_logistic_spectrum
 
@@ -53,7 +53,7 @@ missing = pages.missing_data(p, ["mlp2", "logistic"])
 # ## Computation
 
 # %%
-goe = np.linalg.eigvalsh(rmt.sample_goe(sz["goe_P"], seed=0))
+goe = goe_spectrum(sz["goe_P"], seed=0)
 if not missing:
     mlp = pages.spectra(p, "mlp2", "test", page.device, costly=True)
     lg_model = train(p["logistic"], page.device)

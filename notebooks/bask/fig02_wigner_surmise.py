@@ -31,7 +31,7 @@ import numpy as np
 
 from dlspectra import rmt
 from dlspectra.book.page import Markdown, start
-from dlspectra.papers.bask.analysis import KS_WIGNER_MAX
+from dlspectra.papers.bask.analysis import KS_WIGNER_MAX, goe_spectrum
 from dlspectra.papers.bask.claims import CLAIMS
 
 page = start("bask/fig02", scale, device, title="Wigner surmise")
@@ -61,7 +61,7 @@ s2 = s2 / s2.mean()
 N, m = sz["goe_unfold_n"], sz["goe_unfold_samples"]
 big = []
 for i in range(m):
-    lam = np.linalg.eigvalsh(rmt.sample_goe(N, seed=rng))
+    lam = goe_spectrum(N, seed=rng)
     x = rmt.unfold_with_counting_function(lam, lambda l: rmt.goe_counting_function(l, N))
     k = int(0.1 * N)
     big.append(np.diff(x[k:N - k]))

@@ -34,7 +34,7 @@ from dlspectra.book.page import Markdown, start
 from dlspectra.book.results import markdown_table
 from dlspectra.papers.bask import pages
 from dlspectra.papers.bask.claims import CLAIMS
-from dlspectra.papers.bask.analysis import density_shape, plot_density, plot_ratios, stats_table, summarise
+from dlspectra.papers.bask.analysis import density_shape, goe_spectrum, plot_density, plot_ratios, stats_table, summarise
 from dlspectra.papers.bask.reference import value
 
 NET = "lenet"
@@ -54,7 +54,7 @@ if not missing:
     E = pages.spectra(p, NET, "test", page.device, costly=True)
     S = summarise(E, "LeNet, test batches")
     shape = density_shape(E)
-    goe = np.linalg.eigvalsh(rmt.sample_goe(S.P, seed=0))
+    goe = goe_spectrum(S.P, seed=0)
     shape_goe = density_shape(goe)
     print(f"trained: test accuracy {tm.metrics['test_accuracy']:.3f}, training loss "
           f"{tm.metrics['init_train_loss']:.3f} → {tm.metrics['train_loss']:.3f}")

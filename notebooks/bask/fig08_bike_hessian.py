@@ -34,7 +34,7 @@ from dlspectra.book.page import Markdown, start
 from dlspectra.book.results import markdown_table
 from dlspectra.papers.bask import pages
 from dlspectra.papers.bask.claims import CLAIMS
-from dlspectra.papers.bask.analysis import density_shape, plot_density, plot_ratios, stats_table, summarise
+from dlspectra.papers.bask.analysis import density_shape, goe_spectrum, plot_density, plot_ratios, stats_table, summarise
 from dlspectra.papers.bask.reference import value
 
 NET = "bike"
@@ -57,7 +57,7 @@ if not missing:
     E = pages.spectra(p, NET, "test", page.device)
     S = summarise(E, "Bike MLP, test batches")
     shape = density_shape(E)
-    shape_goe = density_shape(np.linalg.eigvalsh(rmt.sample_goe(S.P, seed=0)))
+    shape_goe = density_shape(goe_spectrum(S.P, seed=0))
     print(f"trained: test MSE {tm.metrics['test_loss']:.4f}, training MSE {tm.metrics['init_train_loss']:.3f} → "
           f"{tm.metrics['train_loss']:.4f}")
 else:

@@ -34,8 +34,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
+import torch
 
 from dlspectra import rmt
+from dlspectra.curvature import symmetric_eigenvalues
 from dlspectra.book.page import Markdown
 from dlspectra.book.results import markdown_table
 
@@ -96,12 +98,20 @@ def _unfold(spectra, cutoff, seed, interpolate: bool = True):
     return s, rmt.ks_spacings(s) if s.size > 1 else None
 
 
+def goe_spectrum(n: int, seed: int | np.random.Generator | None = 0) -> np.ndarray:
+    """Eigenvalues (ascending, float64) of one ``n x n`` GOE matrix :func:`dlspectra.rmt.sample_goe`
+    (Baskerville et al., eq. 9), computed as every Hessian spectrum here is
+    (:func:`dlspectra.curvature.symmetric_eigenvalues`: one LAPACK thread on the CPU), so the GOE
+    references agree bit for bit between runs at any thread count."""
+    return symmetric_eigenvalues(torch.from_numpy(rmt.sample_goe(int(n), seed=seed))).numpy()
+
+
 @lru_cache(maxsize=32)
 def goe_control_ks(m: int, P: int, seed: int = 0) -> float:
     """KS(Wigner) of ``m`` GOE spectra of size ``min(P, 400)``, unfolded as :func:`summarise` does."""
     n = int(min(P, 400))
     rng = np.random.default_rng(10_000 + seed)
-    goe = [np.linalg.eigvalsh(rmt.sample_goe(n, seed=rng)) for _ in range(m)]
+    goe = [goe_spectrum(n, seed=rng) for _ in range(m)]
     return _unfold(goe, None, seed)[1].ks_wigner
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import numpy as np
 
 from dlspectra import data as data_mod
-from dlspectra import rmt
 
 from . import analysis
 from .ladders import decide, subset_ladder
@@ -118,7 +117,7 @@ def decide_wigner(claims, cid: str, spectra, *, nonzero: bool = False, cutoff: f
 
 def _goe_ks(P: int) -> float:
     """KS to the moment-matched semicircle of one GOE sample of size ``P`` (seed 0)."""
-    return float(analysis.density_shape(np.linalg.eigvalsh(rmt.sample_goe(int(P), seed=0)))["ks_semicircle"])
+    return float(analysis.density_shape(analysis.goe_spectrum(int(P), seed=0))["ks_semicircle"])
 
 
 def not_semicircle_value(eigs, P: int, goe_ks: float | None = None) -> dict:
