@@ -185,3 +185,18 @@ def test_no_page_of_this_group_uses_the_old_api():
     for name in ("cifar", "fcn", "eigengaps", "ladders"):
         text = (ROOT / "src" / "dlspectra" / "papers" / "xie" / f"{name}.py").read_text()
         assert ".check(" not in text, name
+
+
+def test_fcn_epoch_ladders_have_three_rungs_at_the_paper_scale_and_in_a_smoke_run():
+    from types import SimpleNamespace
+
+    from dlspectra.papers.xie import fcn
+
+    seed = {"net": SimpleNamespace(trained=None)}
+    def rungs(epochs):
+        lad = fcn.epoch_ladders({"lenet": {"avila": {"epochs": epochs}}}, "avila", {"net": lambda e: None}, seed,
+                                paper_epochs=50)
+        return sorted(set(lad.settings) | {lad.paper_setting})
+    assert rungs(8) == [4, 8, 50]          # ci: a half, its own, the paper's
+    assert rungs(50) == [12, 25, 50]       # paper: its own rung is the paper's, two below it
+    assert rungs(1) == [1, 2, 50]          # smoke: one epoch, one rung above it

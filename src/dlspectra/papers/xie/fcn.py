@@ -140,6 +140,10 @@ def epoch_ladders(p: dict, dataset: str, makers: dict, seeds: dict[str, Run], *,
     page's own runs."""
     e = p["lenet"][dataset]["epochs"]
     settings = lower_rungs(e, p.get("ladder_fractions", (0.5,)))
+    if e >= paper_epochs:   # the scale is the paper's: its own rung is the top one, so two more below it
+        settings = lower_rungs(e, (0.25, 0.5))
+    if len(settings) < 2:   # one epoch (a smoke run): no rung below it, so one above
+        settings = sorted(set(settings) | {2 * e})
     trained_seed = next((r for r in seeds.values() if r.trained is not None and r.trained.config.epochs), None)
     lad = Ladders("epochs", settings, paper_epochs, _epochs_note(trained_seed or next(iter(seeds.values())), e,
                                                                   paper_epochs),
