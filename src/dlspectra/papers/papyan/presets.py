@@ -1,7 +1,7 @@
 """Scale presets of the Papyan pages.
 
 ``ci`` (2 CPU cores, the Papyan pages cold in about 400 s; each setting moved toward the paper as
-far as its CPU cost allows, never by a verdict; costs in ``notes/18-papyan``):
+far as its CPU cost allows, never by a verdict):
 
 * ``LAYER_NET`` (figs 2, 7-13, tab01): MLP with BatchNorm before each ReLU, 4 hidden layers of 128
   (>= C^2 = 100, so the C^2 error outliers can appear), 200 class-balanced images per class of
