@@ -121,3 +121,17 @@ def test_eigengaps_and_critical_values():
     assert exact_critical_value(1000, 0.05) == pytest.approx(1.358 / np.sqrt(1000), rel=0.02)
     # fitting the exponent on the same sample makes Massey's value lenient (Lilliefors effect)
     assert simulated_critical_value(100, num_samples=500) < ks_critical_value(100)
+
+
+def test_xmin_search_finds_the_tail_of_a_power_law_above_a_flat_body():
+    from dlspectra.fits import powerlaw_xmin_search
+
+    rng = np.random.default_rng(1)
+    tail = rng.pareto(1.5, 3000) + 1.0          # density ∝ x^-2.5 above x = 1
+    body = rng.uniform(0.05, 1.0, 3000)         # not a power law below it
+    r = powerlaw_xmin_search(np.concatenate([tail, body]))
+    assert 0.8 < r["xmin"] < 1.6
+    assert abs(r["beta"] - 2.5) < 0.2
+    assert abs(r["k_tail"] - np.count_nonzero(tail >= r["xmin"])) <= 0.1 * r["k_tail"] + 50
+    fixed = powerlaw_xmin_search(tail, k=500)   # searching only the top 500: xmin at or above λ_500
+    assert fixed["xmin"] >= np.sort(tail)[-500]
