@@ -29,6 +29,24 @@ NOTEBOOK_RE = re.compile(r"^(?P<fig>(fig|tab|figA|thm)\w*?\d+|decomp|quickstart)
 READING_CHAPTERS: list[str] = ["book/methods", "book/scorecard"]
 """The hand-written chapters of the part "Reading this book", in order (doc paths under the checkout)."""
 
+REUSES: dict[str, tuple[str, ...]] = {
+    "xie/fig02": ("xie/fig01",), "xie/fig03": ("xie/fig01",), "xie/fig06": ("xie/fig01",),
+    "xie/fig09": ("xie/fig08",), "xie/fig11": ("xie/fig01",), "xie/fig12": ("xie/fig01", "xie/fig02"),
+    "xie/fig16": ("xie/fig03",), "xie/fig17": ("xie/fig15",), "xie/fig18": ("xie/fig04",),
+    "xie/fig19": ("xie/fig14",), "xie/fig20": ("xie/fig04",), "xie/fig21": ("xie/fig07",),
+    "xie/tab01": ("xie/fig01",), "xie/tab02": ("xie/fig02", "xie/fig12"), "xie/tab03": ("xie/fig06",),
+    "xie/tab04": ("xie/fig10",), "xie/tab06": ("xie/fig01", "xie/fig02", "xie/fig03", "xie/fig05", "xie/fig06",
+                                               "xie/fig07", "xie/fig21"),
+    "xie/tab07": ("xie/fig15",), "xie/tab08": ("xie/fig04", "xie/fig13", "xie/fig18"),
+    "xie/tab09": ("xie/fig14", "xie/fig19"), "xie/tab10": ("xie/fig04",), "xie/tab11": ("xie/fig08", "xie/fig09"),
+    "xie/tab12": ("xie/fig10",), "xie/tab13": ("xie/fig10",),
+}
+"""The pages whose cached runs (trained models, spectra) a page reads, as its introduction says. The
+runner with several jobs starts a page only once those of them in the same build have finished, so
+that a worker does not sit on a cache lock while another computes the run it needs (measured: cold,
+at two jobs, ``xie/fig17`` ran beside ``xie/fig15`` for 443 s, mostly waiting on its optimizer runs).
+Ids are checked against the catalog by a test; a missing entry costs time, never a result."""
+
 PAPER_CAPTIONS: dict[str, str] = {"xie": "Xie et al. — power-law Hessian spectra",
                                   "papyan": "Papyan — class/cross-class structure",
                                   "bask": "Baskerville et al. — random matrix theory"}

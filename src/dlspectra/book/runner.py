@@ -148,25 +148,66 @@ def run_pages(todo: list[tuple[Notebook, dict]], client, report) -> None:
         from distributed import as_completed
 
         t0 = time.perf_counter()
-        by_key = {}
-        futures = []
-        for nb, spec in todo:
-            fut = client.submit(run_notebook, spec, key=f"page-{nb.figure_id.replace('/', '-')}-{uuid.uuid4().hex[:8]}",
-                                pure=False)
-            by_key[fut.key] = nb
-            futures.append(fut)
+        slots = client_slots(client)
+        queue = list(todo)
+        unfinished = {nb.figure_id for nb, _ in todo}
+        by_key: dict = {}
+        futures: list = []
+        running = as_completed(loop=client.loop)
+
+        def submit_ready() -> None:
+            while queue and running.count() < slots:
+                i = next_ready([nb.figure_id for nb, _ in queue], unfinished)
+                if i is None:
+                    if running.count():
+                        return  # the next pages wait for a running page whose runs they read
+                    i = 0
+                nb, spec = queue.pop(i)
+                fut = client.submit(run_notebook, spec, pure=False,
+                                    key=f"page-{nb.figure_id.replace('/', '-')}-{uuid.uuid4().hex[:8]}")
+                by_key[fut.key] = nb
+                futures.append(fut)
+                running.add(fut)
+
         try:
-            for fut in as_completed(futures, loop=client.loop):
+            submit_ready()
+            for fut in running:
                 nb = by_key[fut.key]
                 if fut.status == "finished":
                     res = fut.result()
                 else:
                     res = _failure_of(nb, fut.exception(), time.perf_counter() - t0)
+                unfinished.discard(nb.figure_id)
                 report(nb, res)
                 bar.update(1)
+                submit_ready()
         finally:
             for fut in futures:
                 fut.cancel()
+
+
+def next_ready(pending: list[str], unfinished: set[str], reuses: dict[str, tuple[str, ...]] | None = None) -> int | None:
+    """The index in ``pending`` (figure ids, in build order) of the first page none of whose
+    producers (:data:`dlspectra.book.catalog.REUSES`) is still unfinished in this build, or None."""
+    from dlspectra.book.catalog import REUSES
+
+    reuses = REUSES if reuses is None else reuses
+    for i, fid in enumerate(pending):
+        if not any(dep in unfinished for dep in reuses.get(fid, ()) if dep != fid):
+            return i
+    return None
+
+
+def client_slots(client) -> int:
+    """Pages that ``client`` runs at once: its workers' threads (a local cluster of ``--jobs N`` has N)."""
+    import inspect
+
+    try:
+        every = "n_workers" in inspect.signature(client.scheduler_info).parameters
+        workers = (client.scheduler_info(n_workers=-1) if every else client.scheduler_info())["workers"].values()
+        return max(1, sum(int(w.get("nthreads", 1)) for w in workers))
+    except Exception:  # noqa: BLE001 - an unusual scheduler: one page at a time is always safe
+        return 1
 
 
 def stop_client_kernels(client) -> None:
