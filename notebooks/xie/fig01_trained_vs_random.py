@@ -27,7 +27,7 @@
 #
 # The table below is filled from the preset of the chosen scale, so it is true for this run.
 # At `ci` scale the networks see a class-balanced subset of each training set for a few epochs and
-# the Hessian is taken over the first 512 training samples; we test the top 100 eigenvalues
+# the Hessian is taken over the first 256 training samples; we test the top 100 eigenvalues
 # instead of 1000, so the KS critical value is larger (0.136 instead of 0.043). Every spectrum is
 # run to convergence (a claim on an unconverged one is recorded as inconclusive). A flat random
 # spectrum can pass the lenient K = 100 test, so for MNIST we also follow the verdicts up to K = 300.

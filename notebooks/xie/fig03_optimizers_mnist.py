@@ -160,5 +160,5 @@ page.finish()
 #   repeated.
 # * **Test performance.** The paper states that ŝ predicts test performance but reports no
 #   accuracies; ours are on a 1,000-image class-balanced test subset at `ci`.
-# * **Scale.** `ci`: 5,000 training images, 6 epochs (paper: 60,000, 50 epochs), Hessian over 512
+# * **Scale.** `ci`: 5,000 training images, 6 epochs (paper: 60,000, 50 epochs), Hessian over 256
 #   training samples, K = 50 instead of 1000.

@@ -28,7 +28,7 @@
 # also gets fewer steps, as in the paper). At `ci` these small runs are cheap, so we keep the
 # paper's 50 epochs and its three smallest sizes, 600, 800 and 1,000, which hold the claimed
 # transition; 3,000 and 6,000 at 50 epochs are left to the `paper` scale. The Hessian is taken over
-# a fixed class-balanced subset of the clean test set (512 images at `ci`, the full 10,000 at
+# a fixed class-balanced subset of the clean test set (256 images at `ci`, the full 10,000 at
 # `paper`) and K = 50 eigenvalues are tested at `ci` (d_c = 0.192). The subsets are class-balanced
 # random draws with a fixed seed (the paper does not say how it drew them). What we expect at `ci`:
 # the orderings (smaller N further from a power law, more outliers) rather than the exact
@@ -136,7 +136,7 @@ page.finish()
 # ## Notes
 #
 # * **Which Hessian.** The test-set Hessian, as the paper says for this figure; ours is over a
-#   fixed class-balanced subset of clean test images (512 at `ci`).
+#   fixed class-balanced subset of clean test images (256 at `ci`).
 # * **Subsets.** Class-balanced random draws with seed 0; the paper does not say how its subsets were
 #   drawn, and a single seed makes the 600/800 threshold fragile (catalog ambiguity 11).
 # * **Epochs.** 50 at both scales, so the smaller sets get fewer SGD steps (5 per epoch at N = 600),

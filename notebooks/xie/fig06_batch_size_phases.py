@@ -181,7 +181,7 @@ page.finish()
 #   At `paper` scale the mapping is the identity and the ten batch sizes are the paper's.
 # * **Same learning rate and epochs** for every B (catalog 0.3, ASSUMPTION: the paper does not say
 #   whether the learning rate was rescaled).
-# * **Which Hessian.** Training-set Hessian (the paper's default), over the first 512 training
+# * **Which Hessian.** Training-set Hessian (the paper's default), over the first 256 training
 #   samples at `ci`. The B = 128 baseline reuses fig01's spectrum (its top 100, Lanczos run
 #   until they converge) and is tested on its top 50, like the other rows.
 # * **ŝ.** We report ŝ = 1/(β̂−1), the tables' quantity (catalog 0.5).

@@ -29,7 +29,7 @@
 # paper's reference; the paper also writes "asymmetric" once); test labels stay clean. At `ci`
 # the three networks (clean, 40 %, 80 %) train on 5,000 images for the paper's 50 epochs (the
 # paper's claim is about networks that fit the noise; the ci baseline's 6 epochs do not), the
-# Hessians are over the first 512 (noisy) training images and over 512 clean test images, and
+# Hessians are over the first 256 (noisy) training images and over 256 clean test images, and
 # K = 50 eigenvalues are tested (d_c = 0.192). The page records how much of the noise each
 # network fits.
 

@@ -25,7 +25,7 @@
 #
 # The Lanczos spectrum is the baseline's (fig01's cache entry: top 100, full reorthogonalisation,
 # tolerance 1e-5 relative to λ_1). Power iteration runs PyHessian's scheme on the same Hessian
-# (same 512 training samples at `ci`, eval mode, no weight decay): for each eigenvalue in turn,
+# (same 256 training samples at `ci`, eval mode, no weight decay): for each eigenvalue in turn,
 # at most 100 products, deflated against the vectors already found, stopped when the Rayleigh
 # quotient changes by less than 1e-3 relative. Deflated power iteration costs O(k) × 100 products,
 # so `ci` compares the top 20 (`paper`: top 100). Expected at `ci`: agreement to a few per cent on

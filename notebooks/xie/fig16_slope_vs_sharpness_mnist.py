@@ -27,7 +27,7 @@
 # The models, spectra and fits are those of `xie/fig03` (same preset, same cache entries): all 11
 # optimizers of the paper, ŝ from the top K = 50 eigenvalues at `ci`. λ_max is the top Lanczos
 # eigenvalue; Tr(H) is Hutchinson's estimate with Rademacher probes (50 at `ci`, 200 at `paper`)
-# over the same training samples as the spectrum (512 at `ci`). With 11 points a Spearman ρ of
+# over the same training samples as the spectrum (256 at `ci`). With 11 points a Spearman ρ of
 # 0.5 or more is unlikely by chance alone (under independence its one-sided p-value is about 0.06):
 # ρ > 0 is the claim, ρ ≥ 0.5 the catalog's stronger reading. Expected at `ci`: open — the
 # optimizers differ little after 6 epochs.
@@ -137,6 +137,6 @@ page.finish()
 #   the top of the spectrum.
 # * **Correlation.** The paper shows scatter plots without a coefficient; Spearman's rank
 #   correlation is our measure ("highly correlates" read as ρ ≥ 0.5 in the strong claims).
-# * **Scale.** `ci`: the 11 optimizers on 5,000 images for 6 epochs, Hessian over 512 samples, ŝ
+# * **Scale.** `ci`: the 11 optimizers on 5,000 images for 6 epochs, Hessian over 256 samples, ŝ
 #   from K = 50. `paper`: the 11 optimizers on full MNIST, 50 epochs, K = 1000, trace with 200 probes over the
 #   full training set.

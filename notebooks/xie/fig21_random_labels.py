@@ -28,8 +28,8 @@
 # Only the labels (a) or the inputs and labels (b) change from the baseline recipe. Random labels:
 # the label vector of the training subset is permuted (seed fixed). Gaussian data: the package's
 # "gaussian" data set, x ~ N(0, I) of MNIST shape with uniform random labels (the paper does not
-# specify it). At `ci`: 5,000 training images, 6 epochs, Hessians over the first 512 training
-# images and over 512 clean test images, K = 50 tested (d_c = 0.192), and the "after the outliers"
+# specify it). At `ci`: 5,000 training images, 6 epochs, Hessians over the first 256 training
+# images and over 256 clean test images, K = 50 tested (d_c = 0.192), and the "after the outliers"
 # fit drops the top 10 of the 50 (the paper: "dozens" of its 1000; 50 at `paper` scale). Outliers are
 # counted as eigenvalues more than 2× above the fitted line. Six epochs do not let LeNet memorise
 # random labels (the page records how far it gets; the paper does not say how many epochs it used or

@@ -102,4 +102,4 @@ page.finish()
 #   partially converged Lanczos run they are differences of unconverged Ritz values. The "resolved
 #   only" rows (gaps between Ritz values that met the tolerance) are a diagnostic, not a claim.
 # * **Scale.** `ci`: 5,000-image subsets, 6 epochs (paper: full sets, 50 epochs MNIST, 200
-#   Fashion-MNIST); Hessian over 512 training samples.
+#   Fashion-MNIST); Hessian over 256 training samples.

@@ -8,8 +8,8 @@ Per data set three claims on the gaps δ_k = λ_k − λ_{k+1} of the SGD LeNet'
 * ``<ds>-gaps-steeper``: they decay faster than the eigenvalues (ŝ_gap − ŝ_eig > 0).
 
 A claim that fails climbs the Hessian sample size (the paper's Hessian is over the training set,
-``ci``'s over its first 512 images; rungs below ``ci`` are cheap): the same statistic of the gaps of
-the same trained network's spectrum over 128, 256 and 512 images
+``ci``'s over its first 256 images; rungs below ``ci`` are cheap): the same statistic of the gaps of
+the same trained network's spectrum over 64, 128 and 256 images
 (:func:`dlspectra.papers.xie.eigengaps.gap_ladders`).
 """
 

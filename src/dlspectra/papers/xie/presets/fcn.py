@@ -42,7 +42,7 @@ LNN_VARIANTS = ["plain", "batchnorm", "relu"]
 COV_BATCH_SIZES = [128, 512, 1024]
 
 # FCN spectra: top 200 (the 1Layer-FCN: top 1000), all tested at fit_k
-CI_FCN_HESSIAN = dict(CI_HESSIAN, k=200, max_steps=900)
+CI_FCN_HESSIAN = dict(CI_HESSIAN, hessian_n=512, batch_size=512, k=200, max_steps=900)  # 512 images: see presets.common
 CI_FCN_K = {1: {"k": 1000, "max_steps": 2000}}
 
 _CI_F = dict(_CI, lenet=CI_FCN_DATA, hessian=CI_FCN_HESSIAN, fcn_k=CI_FCN_K, fit_k=200, avila_hessian=AVILA_HESSIAN,

@@ -33,7 +33,7 @@ rate for it (:data:`dlspectra.optim.PAPER_LR`).
 order); each optimizer beyond the SGD baseline costs about 21 s cold on a quiet 2-core CPU (training
 plus its K = 50 spectrum and the Hutchinson trace of fig16). Spectra of the non-baseline models
 K = 50 by ≤ 400 Lanczos steps (the sweep setting of :mod:`dlspectra.papers.xie.presets.regimes`),
-every fit at K = 50 (d_c = 0.192); Hutchinson trace with 50 Rademacher probes over the same 512
+every fit at K = 50 (d_c = 0.192); Hutchinson trace with 50 Rademacher probes over the same 256
 samples. ``paper``: the same 11, K = 1000, trace with 200 probes over the full training set.
 """
 
