@@ -6,9 +6,8 @@ Statically, over the notebooks and the paper packages:
   entry in its paper's registry (``dlspectra.papers.<paper>.claims.CLAIMS``);
 * no page records a claim through the legacy ``claims.check(...)`` (a verdict without a rule
   object) or attaches a ``scale_trend`` (a K re-read posing as a ladder), and no paper module
-  calls ``claims.check(...)``. (The Xie K-trend helpers that build a ``scale_trend`` —
-  ``tables.k_trend``/``claim_trend``/``ordering_trend``/``fits_trend``, ``trends.statistic_trend``,
-  ``eigengaps.gap_ratio_trend`` — are no longer called by any page; they are still to be removed.)
+  calls ``claims.check(...)`` or builds a ``scale_trend`` (the Xie K-trend helpers that did are
+  removed: a claim's evidence beyond its verdict is a ladder over a setting, or a K re-read labelled so).
 
 At run time :meth:`dlspectra.book.results.ClaimRecorder.save` refuses a declared claim left
 undecided and a failing or inconclusive claim with neither a ladder nor a stated ``no_ladder``
@@ -52,3 +51,10 @@ def test_no_paper_module_uses_the_legacy_check(paper):
     offenders = [str(p.relative_to(ROOT)) for p in (ROOT / "src" / "dlspectra" / "papers" / paper).rglob("*.py")
                  if LEGACY_CHECK.search(p.read_text(encoding="utf-8"))]
     assert not offenders, f"legacy claims.check in {offenders}"
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+def test_no_paper_module_builds_a_k_trend(paper):
+    offenders = [str(p.relative_to(ROOT)) for p in (ROOT / "src" / "dlspectra" / "papers" / paper).rglob("*.py")
+                 if re.search(r"\bscale_trend\b", p.read_text(encoding="utf-8"))]
+    assert not offenders, f"a scale_trend (a K re-read posing as a ladder) is built in {offenders}"

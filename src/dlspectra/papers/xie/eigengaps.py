@@ -27,7 +27,6 @@ from dlspectra.spectra import Spectrum
 from dlspectra.papers.xie.pipeline import Run, lenet_run
 from dlspectra.papers.xie.reference import KsRow
 from dlspectra.papers.xie.reference.eigengaps import EIGENGAPS
-from dlspectra.papers.xie.tables import trend_direction
 
 
 @dataclass(frozen=True)
@@ -311,86 +310,3 @@ def slope_note(s: GapStudy) -> str:
     return (f"ŝ_gap − ŝ_eig: {s.slope_difference:.3f} (paper {paper_slope_difference(s.ref)}; Eq. 10: 1); "
             f"δ_10 / δ_100 (raw gaps): {raw:.1f}; from the fitted eigenvalue law (Eq. 10, (101/11)^(ŝ+1)): "
             f"{(101 / 11) ** (s.eig_fit.s_mle + 1):.1f}")
-
-
-# ----------------------------------------------------------------------------- K re-reads of one spectrum
-# (issue 13's K trends; the eigengap pages now climb the Hessian sample size instead. Kept for
-# ``xie/tab06``'s eigengap row, :func:`gap_ratio_trend`, and :mod:`dlspectra.papers.xie.protein`,
-# :func:`monotone_moves`, until those pages move to declared ladders.)
-
-MIN_TREND_GAPS = 20
-"""Fewest gaps a trend point fits (a KS test on fewer is not informative)."""
-
-
-def trend_counts(n_eigenvalues: int, fit_k: int | None = None) -> list[int]:
-    """Eigenvalue counts of a free trend in K: K/4, K/2 and K of ``fit_k`` (default: all
-    ``n_eigenvalues``), and the whole spectrum when it holds more than ``fit_k``; only counts giving
-    at least :data:`MIN_TREND_GAPS` gaps, ascending."""
-    k = n_eigenvalues if fit_k is None else min(fit_k, n_eigenvalues)
-    return sorted({c for c in (k // 4, k // 2, k, n_eigenvalues) if c - 1 >= MIN_TREND_GAPS})
-
-
-def converged_counts(spectrum: Spectrum, counts: list[int], tol: float) -> list[int]:
-    """The counts of ``counts`` whose top eigenvalues all met the Lanczos tolerance (a trend is read
-    only from converged Ritz values; see :func:`dlspectra.papers.xie.pipeline.top_converged`)."""
-    from dlspectra.papers.xie.pipeline import top_converged
-
-    return [c for c in counts if top_converged(spectrum, c, tol)]
-
-
-@dataclass(frozen=True)
-class GapTrendPoint:
-    """The gap and eigenvalue fits of the top ``k`` eigenvalues of one spectrum."""
-
-    k: int                    # eigenvalues used (k − 1 gaps)
-    gaps: PowerLawFit         # fit of the k − 1 gaps
-    eig: PowerLawFit          # fit of the k eigenvalues
-
-    @property
-    def ratio(self) -> float:
-        """d_ks / d_c of the gaps (< 1: power law accepted)."""
-        return self.gaps.d_ks / self.gaps.d_c
-
-    @property
-    def slope_difference(self) -> float:
-        """ŝ_gap − ŝ_eig at this K."""
-        return self.gaps.s_mle - self.eig.s_mle
-
-
-def gap_trend_points(spectrum: Spectrum, counts: list[int]) -> list[GapTrendPoint]:
-    """:class:`GapTrendPoint` of each count of ``counts`` (sub-fits of one spectrum, no new products).
-
-    ``ValueError`` when a count exceeds the spectrum's size.
-    """
-    from dlspectra.papers.xie.pipeline import fit_spectrum
-
-    lam = np.asarray(spectrum.eigenvalues, dtype=np.float64)
-    if counts and max(counts) > lam.size:
-        raise ValueError(f"gap trend up to {max(counts)} eigenvalues; the spectrum holds {lam.size}")
-    return [GapTrendPoint(c, gap_fit(lam[:c]).fit, fit_spectrum(spectrum, c)) for c in counts]
-
-
-def monotone_moves(values: list[float], *, toward_if: str) -> str:
-    """"toward the paper" when ``values`` (at increasing settings) strictly fall (``toward_if="down"``)
-    or strictly rise (``"up"``), "away from the paper" for the opposite, else "no clear trend"
-    (also for fewer than two finite values)."""
-    if toward_if not in ("up", "down"):
-        raise ValueError(f"toward_if must be 'up' or 'down', got {toward_if!r}")
-    return trend_direction(values, increases_toward_paper=toward_if == "up")
-
-
-K_AXIS = "K (top eigenvalues; K − 1 gaps)"
-
-
-def gap_ratio_trend(spectrum: Spectrum, tol: float, n_gaps: int, *, paper_accepts: bool, label: str) -> dict:
-    """``trend=`` for a KS claim on the ``n_gaps`` gaps of a spectrum (Table 6's eigengap rows): d_ks/d_c
-    of the gaps of the top K/4, K/2, K (K = ``n_gaps`` + 1) and of all its eigenvalues, converged ones
-    only; "toward the paper" when the ratio strictly falls (the paper accepts) or rises (it rejects)."""
-    from dlspectra.book.results import scale_trend
-
-    counts = converged_counts(spectrum, trend_counts(spectrum.eigenvalues.size, n_gaps + 1), tol)
-    pts = gap_trend_points(spectrum, counts)
-    ratio = [pt.ratio for pt in pts]
-    return scale_trend(K_AXIS, counts, [round(x, 4) for x in ratio],
-                       moves=monotone_moves(ratio, toward_if="down" if paper_accepts else "up"),
-                       statistic=f"d_ks/d_c of the {label} eigengaps")

@@ -369,7 +369,7 @@ def size_specs(p: dict) -> dict:
 
 def size_claims(claims, p: dict, specs: dict, runs: dict, *, device: str = "auto", paper: dict | None = None) -> None:
     """Decide the claims of ``xie/fig05`` (``runs[n]``: the test-set spectrum of the LeNet trained on n images)."""
-    from dlspectra.papers.xie.trends import outliers_at
+    from dlspectra.papers.xie.regimes import outliers_at
 
     paper = paper or {}
     sizes = sorted(runs)
@@ -491,7 +491,7 @@ def label_specs(p: dict) -> dict:
 def label_claims(claims, p: dict, specs: dict, runs: dict, *, device: str = "auto", paper: dict | None = None) -> None:
     """Decide the claims of ``xie/fig21``."""
     from dlspectra.papers.xie.regimes import bulk_fit, log_spectrum_distance
-    from dlspectra.papers.xie.trends import outliers_at
+    from dlspectra.papers.xie.regimes import outliers_at
 
     paper = paper or {}
     K, drop = p["fit_k"], p["drop_top"]
@@ -644,7 +644,7 @@ def batch_claims(claims, p: dict, specs: dict, runs: dict[int, Run], rand: Run, 
     """Decide the claims of ``xie/fig06`` (``runs[b]``: batch size b of the grid, ``rand``: the random init)."""
     from dlspectra.papers.xie.claims.lenet import batch_phase
     from dlspectra.papers.xie.regimes import log_spectrum_distance, random_run, regime_run, train_metric
-    from dlspectra.papers.xie.trends import rank_dominance
+    from dlspectra.papers.xie.regimes import rank_dominance
 
     paper = paper or {}
     eq = p["batch_equiv"]

@@ -89,6 +89,25 @@ def count_outliers(fit: PowerLawFit, eigenvalues: np.ndarray, factor: float = 2.
     return int(np.sum(lam > factor * line))
 
 
+def outliers_at(run: Run, k: int, factor: float = 2.0) -> int:
+    """Number of the top ``k`` eigenvalues of ``run`` more than ``factor`` × above the rank line of
+    the power law fitted to those ``k`` (:func:`count_outliers` at K = k; the outliers of Xie Sec. 4, item 3, and App. E)."""
+    lam = np.asarray(run.spectrum.eigenvalues, dtype=float)
+    if k > lam.size:
+        raise ValueError(f"outliers_at K = {k}: {run.label} holds {lam.size} eigenvalues")
+    return count_outliers(fit_spectrum(run.spectrum, k), lam, factor)
+
+
+def rank_dominance(lower: Run, upper: Run, k: int) -> float:
+    """Fraction of the ranks 1..k at which λ_r(upper) >= λ_r(lower) (1: every one of the top ``k``
+    eigenvalues of ``upper`` is at least that of ``lower``; Xie Sec. 4's "larger eigenvalues")."""
+    a = np.asarray(lower.spectrum.eigenvalues, dtype=float)
+    b = np.asarray(upper.spectrum.eigenvalues, dtype=float)
+    if k < 1 or k > min(a.size, b.size):
+        raise ValueError(f"rank_dominance K = {k}: the spectra hold {a.size} and {b.size} eigenvalues")
+    return float(np.mean(b[:k] >= a[:k]))
+
+
 def bulk_fit(eigenvalues: np.ndarray, k: int, drop_top: int) -> PowerLawFit:
     """Power-law fit of λ_{drop_top+1} .. λ_k: the spectrum "after the top outliers" (Xie App. E)."""
     lam = np.sort(np.asarray(eigenvalues, dtype=float))[::-1][:k]

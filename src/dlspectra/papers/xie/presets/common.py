@@ -36,7 +36,8 @@ DATASETS_FIG01 = ["mnist", "fashion-mnist", "cifar10", "cifar100"]
 # fig01/tab01 scale trend in K: the MNIST random and trained LeNet, one top-``k`` solve each, fitted
 # at every K of ``ks`` (the top k of a converged top-300 solve are the top k eigenvalues). Measured:
 # the random LeNet's top 300 had not converged after the 1000 steps (its top 100 need 440), so its
-# trend reads only the K whose top K converged (tables.converged_ks); the step budget is the cost limit.
+# contrast is decided at the largest K whose top K converged in both (lenet_pages.contrast_k); the step
+# budget is the cost limit.
 # Issue 18: 2000 steps (a budget: Lanczos stops once the top 300 converge), so that the contrast of the
 # trained and the random spectrum is read at K = 300 rather than at the K = 200 that 1000 steps converged
 CI_K_TREND = {"dataset": "mnist", "ks": [100, 200, 300], "k": 300, "max_steps": 2000}

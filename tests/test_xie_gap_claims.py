@@ -1,9 +1,7 @@
-"""Scale trends of the eigengap, protein and KS-table pages (issue 13): directions on synthetic
-numbers, nested seeded subsets, and that a trend never changes a verdict."""
+"""The eigengap claims (Xie Eqs. 9-10; dlspectra.papers.xie.eigengaps) decided by their rules with a
+ladder over the Hessian samples, and the protein set's nested seeded subsets (its ladder rungs)."""
 
 from __future__ import annotations
-
-from types import SimpleNamespace
 
 import tempfile
 from pathlib import Path
@@ -28,59 +26,6 @@ def spectrum(lam: np.ndarray, *, residuals: np.ndarray | None = None, converged:
 def pareto_spectrum(k: int, seed: int = 0) -> Spectrum:
     rng = np.random.default_rng(seed)
     return spectrum(rng.pareto(1.0, size=k) + 1.0)
-
-
-# ----------------------------------------------------------------------------- directions
-
-
-@pytest.mark.parametrize("values, toward_if, expected", [
-    ([3.0, 2.0, 1.0], "down", "toward the paper"),
-    ([1.0, 2.0, 3.0], "down", "away from the paper"),
-    ([1.0, 2.0, 3.0], "up", "toward the paper"),
-    ([3.0, 2.0, 1.0], "up", "away from the paper"),
-    ([1.0, 3.0, 2.0], "down", "no clear trend"),
-    ([1.0, 1.0, 1.0], "down", "no clear trend"),
-    ([1.0], "down", "no clear trend"),
-    ([1.0, float("nan"), 0.5], "down", "no clear trend"),
-])
-def test_monotone_moves(values, toward_if, expected):
-    assert eg.monotone_moves(values, toward_if=toward_if) == expected
-
-
-def test_monotone_moves_rejects_bad_direction():
-    with pytest.raises(ValueError):
-        eg.monotone_moves([1.0, 2.0], toward_if="sideways")
-
-
-def test_trend_counts():
-    assert eg.trend_counts(100) == [25, 50, 100]
-    assert eg.trend_counts(100, 51) == [25, 51, 100]   # tab06's gap row: K = 50 gaps from 51 values
-    assert eg.trend_counts(40) == [40]                 # 10 and 20 values give fewer than 20 gaps
-    assert eg.trend_counts(1000) == [250, 500, 1000]
-
-
-def test_converged_counts_drops_unconverged_tail():
-    lam = np.linspace(10.0, 1.0, 100)
-    res = np.zeros(100)
-    res[60:] = 1.0  # far above tol * λ_1
-    s = spectrum(lam, residuals=res, converged=False)
-    assert eg.converged_counts(s, [25, 50, 100], 1e-6) == [25, 50]
-
-
-# ----------------------------------------------------------------------------- gap trends
-
-
-def test_gap_trend_points_match_direct_fits():
-    s = pareto_spectrum(120, seed=3)
-    pts = eg.gap_trend_points(s, [30, 60, 120])
-    for pt in pts:
-        direct = power_law_fit(np.sort(np.diff(-s.eigenvalues[:pt.k]))[::-1])
-        assert pt.gaps.k == pt.k - 1
-        assert pt.gaps.d_ks == pytest.approx(direct.d_ks)
-        assert pt.eig.k == pt.k
-        assert pt.slope_difference == pytest.approx(pt.gaps.s_mle - pt.eig.s_mle)
-    with pytest.raises(ValueError):
-        eg.gap_trend_points(s, [200])
 
 
 def _study(s: Spectrum, dataset: str = "mnist", hessian_n: int | None = 512) -> eg.GapStudy:
@@ -153,15 +98,7 @@ def test_sample_rungs():
     assert eg.sample_rungs({"hessian": {"hessian_n": None}}) == []
 
 
-def test_gap_ratio_trend_of_a_table6_row():
-    s = pareto_spectrum(100, seed=7)
-    t = eg.gap_ratio_trend(s, 1e-6, 50, paper_accepts=True, label="mnist")
-    assert t["settings"] == [25, 51, 100]
-    ratios = [eg.gap_fit(s.eigenvalues[:k]).fit for k in (25, 51, 100)]
-    assert t["values"] == [round(f.d_ks / f.d_c, 4) for f in ratios]
-
-
-# ----------------------------------------------------------------------------- protein set trends
+# ----------------------------------------------------------------------------- protein set ladder rungs
 
 
 def test_nested_subsets_are_nested_seeded_and_complete():
