@@ -102,6 +102,37 @@ def test_tabular_sets(monkeypatch):
     assert c10.X.shape == (4000, 3, 32, 32)
 
 
+def test_available_checks_the_size_asked():
+    assert data.available("gaussian") and data.available("gaussian", n=60_000)
+    assert not data.available("gaussian", n=60_001)
+    assert data.available("gaussian", n=10_000, split="test") and not data.available("gaussian", n=10_001, split="test")
+
+
+@needs_data
+def test_more_than_the_offline_cifar10_subset_is_missing_data(monkeypatch):
+    """A paper preset asking 5,000 CIFAR-10 images per class where only the 4,000-image offline subset
+    is on disk: the data is missing (DataMissingError, so a page records "not run: data missing"),
+    not a usage error; papyan's pages read the same fact through missing_data."""
+    monkeypatch.setenv("DLSPECTRA_DATA", str(data_folder()))
+    monkeypatch.delenv("DLSPECTRA_ALLOW_DOWNLOAD", raising=False)
+    if len(data.load("cifar10")) > 4000:
+        pytest.skip("the full CIFAR-10 is present on this machine")
+    assert data.available("cifar10", n=4000) and not data.available("cifar10", n=4001)
+    with pytest.raises(DataMissingError, match="only the offline subset .* holds 4,000"):
+        data.load("cifar10", n=50_000)
+    with pytest.raises(ValueError, match="asked for n=70000"):
+        data.load("mnist", n=70_000)  # a full set: asking more than it has is a usage error
+
+    from dlspectra.papers.papyan.pipeline import missing_data, training_images
+    from dlspectra.papers.papyan.presets import PRESETS
+
+    p = PRESETS["papyan/fig03"]["paper"]
+    assert training_images(p) == 50_000 and "only 4,000" in missing_data(p, "cifar10")
+    assert missing_data(p, "mnist") == "" and missing_data(dict(p, n_per_class=400), "cifar10") == ""
+    assert training_images(PRESETS["papyan/fig06"]["paper"]) == 50_000  # the largest size of its grid
+    assert "not on this machine" in missing_data(p, "cifar100")
+
+
 @needs_data
 def test_cifar100_absent_offline_says_where(monkeypatch):
     monkeypatch.setenv("DLSPECTRA_DATA", str(data_folder()))

@@ -31,12 +31,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from dlspectra.book.page import start
-from dlspectra.data import available
 from dlspectra.papers.papyan.claims import CLAIMS
 from dlspectra.papers.papyan.figures import density_panel
 from dlspectra.papers.papyan.gnet import fig03_stats, width_ladder
 from dlspectra.papers.papyan.ladders import decide
-from dlspectra.papers.papyan.pipeline import network
+from dlspectra.papers.papyan.pipeline import missing_data, network
 from dlspectra.papers.papyan.references import ref
 
 page = start("papyan/fig03", scale, device, title="Train and test Hessian, deflated")
@@ -55,7 +54,8 @@ page.setup([
 # ## Computation
 
 # %% tags=["hide-input"]
-have = available(ds)
+missing = missing_data(p, ds)
+have = not missing
 if have:
     net = network(p, ds, page.device)
     st = fig03_stats(p, net)
@@ -64,7 +64,7 @@ if have:
     for split, s in spec.items():
         print(f"{split}: top-C converged {bool(s['converged'])}; top eigenvalues " + ", ".join(f"{v:.3g}" for v in s["top"]))
 else:
-    print(f"{ds} is not available: the claims are recorded as not run.")
+    print(f"{missing}: the claims are recorded as not run.")
 
 # %% [markdown]
 # ## Figure

@@ -33,12 +33,11 @@ from IPython.display import display
 
 from dlspectra.book.page import Markdown, start
 from dlspectra.book.results import markdown_table
-from dlspectra.data import available
 from dlspectra.papers.papyan.claims import CLAIMS
 from dlspectra.papers.papyan.figures import density_panel
 from dlspectra.papers.papyan.gnet import fig04_split, fig04_stats, width_ladder
 from dlspectra.papers.papyan.ladders import decide
-from dlspectra.papers.papyan.pipeline import network
+from dlspectra.papers.papyan.pipeline import missing_data, network
 
 page = start("papyan/fig04", scale, device, title="Hessian, G and E")
 page.declare(CLAIMS)
@@ -56,7 +55,8 @@ page.setup([
 # ## Computation
 
 # %% tags=["hide-input"]
-have = available(ds)
+missing = missing_data(p, ds)
+have = not missing
 if have:
     net = network(p, ds, page.device)
     print(net.describe())
@@ -65,7 +65,7 @@ if have:
     for split, sp in spec.items():
         print(f"{split}: " + "; ".join(f"{k} top-C converged {bool(v['converged'])}" for k, v in sp.items()))
 else:
-    print(f"{ds} is not available: the claims are recorded as not run.")
+    print(f"{missing}: the claims are recorded as not run.")
 
 # %% [markdown]
 # ## Figure

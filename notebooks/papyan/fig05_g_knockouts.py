@@ -34,12 +34,11 @@ import numpy as np
 
 from dlspectra.book.page import Markdown, start
 from dlspectra.book.results import markdown_table
-from dlspectra.data import available
 from dlspectra.papers.papyan.claims import CLAIMS
 from dlspectra.papers.papyan.figures import density_panel
 from dlspectra.papers.papyan.gnet import fig05_stats, width_ladder
 from dlspectra.papers.papyan.ladders import decide
-from dlspectra.papers.papyan.pipeline import network
+from dlspectra.papers.papyan.pipeline import missing_data, network
 from dlspectra.papers.papyan.references import ref
 from dlspectra.papers.papyan.spectra import EPSILON
 
@@ -63,7 +62,8 @@ page.setup([
 # ## Computation
 
 # %% tags=["hide-input"]
-have = available(ds)
+missing = missing_data(p, ds)
+have = not missing
 if have:
     net = network(p, ds, page.device)
     st = fig05_stats(p, net)
@@ -71,7 +71,7 @@ if have:
     print(net.describe())
     print("Lanczos converged: " + ", ".join(f"{k}: {bool(s['conv_' + k])}" for k in ("G", "class", "cross", "same")))
 else:
-    print(f"{ds} is not available on this machine: the claims are recorded as not run.")
+    print(f"{missing}: the claims are recorded as not run.")
 
 # %% [markdown]
 # ## Figure

@@ -35,11 +35,11 @@ from IPython.display import display
 
 from dlspectra.book.page import Markdown, start
 from dlspectra.book.results import markdown_table
-from dlspectra.data import available
 from dlspectra.papers.papyan.claims import CLAIMS
 from dlspectra.papers.papyan.dynamics import grid, grid_statistics, panel_metrics, truncated
 from dlspectra.papers.papyan.figures import density_panel
 from dlspectra.papers.papyan.ladders import decide, ladder_from_values
+from dlspectra.papers.papyan.pipeline import missing_data
 
 page = start("papyan/fig06", scale, device, title="Dynamics of the structure of G")
 page.declare(CLAIMS)
@@ -58,14 +58,15 @@ page.setup([
 # ## Computation
 
 # %% tags=["hide-input"]
-have = available(ds)
+missing = missing_data(p, ds)
+have = not missing
 panels = {}
 if have:
     panels = grid(p, ds, page.device)
     print("training accuracy per panel: " + ", ".join(f"{ep} ep / N={n}: {float(q['train_acc']):.3f}"
                                                       for (ep, n), q in panels.items()))
 else:
-    print(f"{ds} is not available: the claims are recorded as not run.")
+    print(f"{missing}: the claims are recorded as not run.")
 
 # %% [markdown]
 # ## Figure

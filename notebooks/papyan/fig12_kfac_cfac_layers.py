@@ -34,12 +34,11 @@ from IPython.display import display
 
 from dlspectra.book.page import Markdown, start
 from dlspectra.book.results import markdown_table
-from dlspectra.data import available
 from dlspectra.papers.papyan.claims import CLAIMS
 from dlspectra.papers.papyan.ladders import decide
 from dlspectra.papers.papyan.layer_pages import C, DATASET_NAMES, cfac_deep, kfac_converged, kfac_epochs_ladder
 from dlspectra.papers.papyan.layers import kfac_spectra, log_error
-from dlspectra.papers.papyan.pipeline import network
+from dlspectra.papers.papyan.pipeline import missing_data, network
 
 page = start("papyan/fig12", scale, device, title="G^l vs KFAC vs CFAC, every layer")
 page.declare(CLAIMS)
@@ -60,7 +59,7 @@ page.setup([
 # ## Computation
 
 # %% tags=["hide-input"]
-runs = {ds: kfac_spectra(p, network(p, ds, page.device)) for ds in p["datasets"] if available(ds)}
+runs = {ds: kfac_spectra(p, network(p, ds, page.device)) for ds in p["datasets"] if not missing_data(p, ds)}
 err = {}
 for ds, s in runs.items():
     for l in range(int(s["first"]), int(s["L"]) + 1):

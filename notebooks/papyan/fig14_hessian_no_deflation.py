@@ -30,12 +30,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from dlspectra.book.page import start
-from dlspectra.data import available
 from dlspectra.papers.papyan.claims import CLAIMS
 from dlspectra.papers.papyan.figures import density_panel
 from dlspectra.papers.papyan.gnet import fig14_stats, width_ladder
 from dlspectra.papers.papyan.ladders import decide
-from dlspectra.papers.papyan.pipeline import network
+from dlspectra.papers.papyan.pipeline import missing_data, network
 
 page = start("papyan/fig14", scale, device, title="Hessian without deflation")
 page.declare(CLAIMS)
@@ -51,7 +50,8 @@ page.setup([
 # ## Computation and figure
 
 # %% tags=["hide-input"]
-have = available(ds)
+missing = missing_data(p, ds)
+have = not missing
 if have:
     net = network(p, ds, page.device)
     st = fig14_stats(p, net)
@@ -64,7 +64,7 @@ if have:
     print(f"top-C eigenvalues within 5 % of a density peak that holds an eigenvalue's weight: {hits} of {C} "
           f"(of any local maximum, whatever its weight: {st['shown']['any_peak_hits']})")
 else:
-    print(f"{ds} is not available: the claims are recorded as not run.")
+    print(f"{missing}: the claims are recorded as not run.")
 
 # %% [markdown]
 # ## Verdict

@@ -33,11 +33,10 @@ from IPython.display import display
 
 from dlspectra.book.page import Markdown, start
 from dlspectra.book.results import markdown_table
-from dlspectra.data import available
 from dlspectra.papers.papyan.claims import CLAIMS
 from dlspectra.papers.papyan.gnet import fig16_stats, width_ladder
 from dlspectra.papers.papyan.ladders import decide
-from dlspectra.papers.papyan.pipeline import network
+from dlspectra.papers.papyan.pipeline import missing_data, network
 from dlspectra.papers.papyan.references import ref
 
 page = start("papyan/fig16", scale, device, title="Power-law, symmetric spectrum of E")
@@ -55,7 +54,8 @@ page.setup([
 # ## Computation
 
 # %% tags=["hide-input"]
-have = available(ds)
+missing = missing_data(p, ds)
+have = not missing
 if have:
     net = network(p, ds, page.device)
     print(net.describe())
@@ -73,7 +73,7 @@ if have:
                      ref("fig16_fit_E").value if side == "positive" else "—", f"{a:.2g} |λ|^{sl:.2f}, R² {r2:.3f} ({r2e:.3f})"])
     display(Markdown(markdown_table(["quantity", "paper", "this run"], rows)))
 else:
-    print(f"{ds} is not available: the claims are recorded as not run.")
+    print(f"{missing}: the claims are recorded as not run.")
 
 # %% [markdown]
 # ## Figure

@@ -31,12 +31,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from dlspectra.book.page import start
-from dlspectra.data import available
 from dlspectra.papers.papyan.claims import CLAIMS
 from dlspectra.papers.papyan.figures import density_panel
 from dlspectra.papers.papyan.gnet import fig17_stats, width_ladder
 from dlspectra.papers.papyan.ladders import decide
-from dlspectra.papers.papyan.pipeline import network
+from dlspectra.papers.papyan.pipeline import missing_data, network
 from dlspectra.papers.papyan.references import ref
 
 page = start("papyan/fig17", scale, device, title="Benefit of deflation")
@@ -54,7 +53,8 @@ page.setup([
 # ## Computation and figure
 
 # %% tags=["hide-input"]
-have = available(ds)
+missing = missing_data(p, ds)
+have = not missing
 if have:
     net = network(p, ds, page.device)
     st = fig17_stats(p, net)
@@ -69,7 +69,7 @@ if have:
     print(f"top C within 5 % of an undeflated density peak that holds an eigenvalue's weight: {sh['all_weighted']}; "
           f"99 % quantile deflated {sh['edge_defl']:.3g}, undeflated {sh['edge_full']:.3g}")
 else:
-    print(f"{ds} is not available: the claims are recorded as not run.")
+    print(f"{missing}: the claims are recorded as not run.")
 
 # %% [markdown]
 # ## Verdict

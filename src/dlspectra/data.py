@@ -442,6 +442,13 @@ def load(spec: DataSpec | str, **overrides) -> Dataset:
     info = dict(full.info, spec=dataclasses.asdict(spec))
     if spec.n is not None:
         if spec.n > len(full):
+            source = str(full.info.get("source", ""))
+            if source.startswith("subset"):  # the offline copy is a subset: the full set is what is missing
+                raise DataMissingError(
+                    f"{spec.name}/{spec.split}: n={spec.n:,} samples asked, but only the offline {source} "
+                    f"holds {len(full):,}. Put the full set in torchvision's layout under {data_root()} "
+                    f"(see the data README), set DLSPECTRA_ALLOW_DOWNLOAD=1 where a network exists, or ask "
+                    f"for n <= {len(full):,}.")
             raise ValueError(f"{spec.name}/{spec.split} has {len(full)} samples; asked for n={spec.n}")
         rng = np.random.default_rng(spec.seed)
         if spec.balanced and full.num_classes is not None:
@@ -461,13 +468,21 @@ def load(spec: DataSpec | str, **overrides) -> Dataset:
     return Dataset(spec.name, spec.split, X, y, full.num_classes, info)
 
 
-def available(name: str) -> bool:
-    """Whether data set ``name`` can be loaded on this machine (files present and valid)."""
+def available(name: str, n: int | None = None, split: str = "train") -> bool:
+    """Whether data set ``name`` can be loaded on this machine (files present and valid) and, with
+    ``n``, whether its ``split`` holds at least ``n`` samples (False where only an offline subset,
+    such as CIFAR-10's 4,000 training images, is on disk and ``n`` asks for more).
+
+    Examples
+    --------
+    >>> available("gaussian"), available("gaussian", n=10**9)
+    (True, False)
+    """
     try:
-        _load_full(name, "train", "channel")
-        return True
+        full = _load_full(name, split, "channel")
     except (DataMissingError, DataCorruptError):
         return False
+    return n is None or int(n) <= len(full)
 
 
 def verify_all(root: Path | None = None) -> list[str]:

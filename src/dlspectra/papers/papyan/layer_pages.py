@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlspectra.data import available
-
 from .figures import knockout_scatter, scree_panel
 from .layers import layer_spectra
-from .pipeline import log_shift, network
+from .pipeline import log_shift, missing_data, network
 
 C = 10
 
@@ -17,10 +15,11 @@ DATASET_NAMES = {"mnist": "MNIST", "fashion-mnist": "Fashion-MNIST", "cifar10": 
 
 
 def load_all(p: dict, device) -> dict:
-    """``{dataset: (network, layer spectra)}`` for the preset's datasets that are available."""
+    """``{dataset: (network, layer spectra)}`` for the preset's datasets on this machine at its size
+    (:func:`dlspectra.papers.papyan.pipeline.missing_data`)."""
     out = {}
     for ds in p["datasets"]:
-        if available(ds):
+        if not missing_data(p, ds):
             net = network(p, ds, device)
             out[ds] = (net, layer_spectra(p, net))
     return out

@@ -47,6 +47,28 @@ def mlp_widths(p: dict, in_features: int, num_classes: int = 10) -> list[int]:
     return [in_features] + [int(p["width"])] * int(p["depth"]) + [num_classes]
 
 
+def training_images(p: dict) -> int:
+    """Training images the preset's networks need: ``n_per_class`` × 10, or the largest size of its
+    ``sizes`` grid (``papyan/fig06``) × 10 (Papyan's class-balanced training sets, App. D.1)."""
+    per_class = max([int(p["n_per_class"])] + [int(n) for n in p.get("sizes", [])])
+    return per_class * 10
+
+
+def missing_data(p: dict, dataset: str) -> str:
+    """Why the preset's training set of ``dataset`` cannot be built here ("" when it can): the data set
+    is absent, or only an offline subset smaller than :func:`training_images` is on disk (CIFAR-10's
+    4,000 images against the paper's 5,000 per class). A page records its claims "not run: data
+    missing" with this sentence."""
+    n = training_images(p)
+    if not data_mod.available(dataset):
+        return f"{dataset} is not on this machine"
+    if not data_mod.available(dataset, n=n):
+        have = len(data_mod.load(data_mod.DataSpec(dataset)))
+        return (f"{dataset}: the preset trains on {n:,} images ({n // 10:,} per class), and only {have:,} are on "
+                f"this machine (an offline subset)")
+    return ""
+
+
 def train_config(p: dict, dataset: str, *, n_per_class: int | None = None, epochs: int | None = None,
                  model: str | None = None, seed: int | None = None) -> TrainConfig:
     """The :class:`TrainConfig` of the preset's network on ``dataset`` (class-balanced subset)."""
