@@ -131,6 +131,13 @@ def test_more_than_the_offline_cifar10_subset_is_missing_data(monkeypatch):
     assert missing_data(p, "mnist") == "" and missing_data(dict(p, n_per_class=400), "cifar10") == ""
     assert training_images(PRESETS["papyan/fig06"]["paper"]) == 50_000  # the largest size of its grid
     assert "not on this machine" in missing_data(p, "cifar100")
+    # the setup tables say so too (xie's "all images" at paper scale is this subset here)
+    assert not data.complete("cifar10") and data.complete("mnist") and not data.complete("cifar100")
+    assert data.size_note("cifar10", None) == data.size_note("cifar10", 4000)
+    assert "offline subset" in data.size_note("cifar10", None) and "4,000" in data.size_note("cifar10", None)
+    assert data.size_note("cifar10", 1000) == "1,000 images of the offline subset of 4,000 (the full set is not on this machine)"
+    assert data.size_note("mnist", None) == "all 60,000 images" and data.size_note("mnist", 512) == "512 images"
+    assert data.size_note("cifar100", None) == "all images (not on this machine)"
 
 
 @needs_data

@@ -485,6 +485,37 @@ def available(name: str, n: int | None = None, split: str = "train") -> bool:
     return n is None or int(n) <= len(full)
 
 
+def complete(name: str, split: str = "train") -> bool:
+    """Whether the whole published ``split`` of ``name`` is on this machine (False where only an
+    offline subset is, as CIFAR-10's 4,000/1,000 images, or nothing; see :func:`available`)."""
+    try:
+        full = _load_full(name, split, "channel")
+    except (DataMissingError, DataCorruptError):
+        return False
+    return not str(full.info.get("source", "")).startswith("subset")
+
+
+def size_note(name: str, n: int | None, split: str = "train") -> str:
+    """How many samples a run of ``n`` (None: the whole split) takes of ``name`` here, in words, saying
+    when the split on disk is an offline subset, e.g. "all 4,000 images on this machine, an offline
+    subset (the full set is not here)". For a page's setup table.
+
+    Examples
+    --------
+    >>> size_note("gaussian", None), size_note("gaussian", 512)
+    ('all 60,000 images', '512 images')
+    """
+    unit = "images" if name in ("mnist", "fashion-mnist", "cifar10", "cifar100", "gaussian") else "samples"
+    if not available(name, split=split):
+        return f"{'all' if n is None else f'{n:,}'} {unit} (not on this machine)"
+    have = len(_load_full(name, split, "channel"))
+    if complete(name, split):
+        return f"all {have:,} {unit}" if n is None else f"{n:,} {unit}"
+    if n is None or n >= have:
+        return f"all {have:,} {unit} on this machine, an offline subset (the full set is not here)"
+    return f"{n:,} {unit} of the offline subset of {have:,} (the full set is not on this machine)"
+
+
 def verify_all(root: Path | None = None) -> list[str]:
     """Check every file of the manifest under the data root; returns one message per problem (empty: all good)."""
     try:

@@ -23,6 +23,7 @@ import numpy as np
 import torch
 
 from dlspectra.cache import Cache
+from dlspectra.data import size_note
 from dlspectra.optim import PAPER_LR_CIFAR
 from dlspectra.spectra import SpectrumSpec, build_operator, spectrum_spec
 from dlspectra.spectra import hessian_trace as spectra_hessian_trace
@@ -204,8 +205,7 @@ def resnet_setup_rows(p: dict) -> list[list]:
          f"same depth and blocks, base width {w} (widths {w}-{8 * w}; {n_params} params)"
          + (" — ci change" if w != 64 else "")],
         ["training data", "CIFAR-10, 50,000 images, flip + crop augmentation",
-         f"CIFAR-10, {c['train_n'] or 'all'} images"
-         + (" (offline subset of CIFAR-10: 4,000 train / 1,000 test)" if c["train_n"] else "") + ", flip + crop"],
+         f"CIFAR-10, {size_note('cifar10', c['train_n'])}, flip + crop"],
         ["optimizer", "SGD, momentum 0.9, lr 0.1, batch 128, wd 5e-4, lr /10 at 40 %/80 %", "same"],
         ["epochs", "200 (not stated for ResNet18; CIFAR schedule implies 200)", str(c["epochs"])],
         ["Hessian over", "the training set (not stated which part)",
@@ -246,8 +246,7 @@ def lenet_cifar_setup_rows(p: dict, outcomes: dict[str, LrOutcome] | None = None
     return [
         ["model", "LeNet-5 (ReLU)", "LeNet-5 (ReLU), PyTorch default init (62,006 params)"],
         ["training data", "CIFAR-10, 50,000 images, flip + crop augmentation",
-         f"CIFAR-10, {c['train_n'] or 'all'} images"
-         + (" (offline subset of CIFAR-10: 4,000 train / 1,000 test)" if c["train_n"] else "") + ", flip + crop"],
+         f"CIFAR-10, {size_note('cifar10', c['train_n'])}, flip + crop"],
         ["optimizers", "11: SGD, Vanilla SGD, Adam, AMSGrad, AdaBound, Yogi, RAdam, Adai, PNM, Lookahead, DiffGrad",
          f"{len(p['optimizers'])}: " + ", ".join(p["optimizers"])],
         ["learning rates", "SGD, Lookahead 0.1; Vanilla SGD, Adai, PNM 1; adaptive 0.001 (SGD-type selected "

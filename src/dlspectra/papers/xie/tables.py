@@ -6,6 +6,7 @@ import numpy as np
 
 from dlspectra.book.page import Markdown
 from dlspectra.book.results import format_value, markdown_table
+from dlspectra.data import size_note
 from dlspectra.fits import PowerLawFit
 
 from .pipeline import Run, fit_spectrum, top_converged
@@ -46,7 +47,7 @@ def comparison_table(rows: list[tuple[str, dict | None, PowerLawFit | None]]) ->
 def lenet_setup_rows(p: dict, datasets: list[str], *, paper_epochs: str = "50 (MNIST), 200 (others)") -> list[list]:
     """Rows of the "paper vs this run" setup table for LeNet figures, read from the preset."""
     h = p["hessian"]
-    sizes = "; ".join(f"{d}: {p['lenet'][d]['train_n'] or 'all'} samples, {p['lenet'][d]['epochs']} epochs"
+    sizes = "; ".join(f"{d}: {size_note(d, p['lenet'][d]['train_n'])}, {p['lenet'][d]['epochs']} epochs"
                       for d in datasets)
     return [
         ["model", "LeNet-5 (ReLU)", "LeNet-5 (ReLU), PyTorch default init"],
