@@ -150,7 +150,8 @@ def test_pages_survive_a_diverged_optimizer(page, tmp_path, monkeypatch):
     monkeypatch.setattr(cifar, "optimizer_run", lambda p, *a, label=None, **k: _synthetic_run(label or "random", 3))
     monkeypatch.setattr(cifar, "hessian_trace", lambda run, *a, **k: (7.0 * run.fit.lambda_max, 0.1))
     monkeypatch.setattr(cifar, "Cache", lambda: Cache(tmp_path / "cache"))
-    monkeypatch.setattr("dlspectra.data.available", lambda name: name == "cifar10")  # no data files read
+    monkeypatch.setattr("dlspectra.data.available", lambda name, n=None, split="train": name == "cifar10")
+    monkeypatch.setattr(cifar, "size_note", lambda name, n, split="train": f"{n} images")  # no data files read
     monkeypatch.setenv("DLSPECTRA_RESULTS", str(tmp_path / "results"))
     src = Path(__file__).resolve().parents[1] / "notebooks" / "xie" / f"{page}.py"
     exec(compile(src.read_text(), str(src), "exec"), {"__name__": "__main__"})
