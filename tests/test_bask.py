@@ -120,16 +120,24 @@ def test_declared_rules_decide_from_intervals():
     assert nd.holds(largest_difference(same)) is True
     apart = dict(same, d=Estimate(0.40, 0.39, 0.41))
     assert nd.holds(largest_difference(apart)) is False
-    # the GP spread: an interval that excludes 0 holds; otherwise inconclusive, never a spurious pass
+    # the GP spread: a permutation p below 0.05 holds, above it fails (both directions)
     spread = CLAIMS["bask/fig05"][0].rule
-    assert spread.holds(Estimate(0.1, 0.05, 0.15)) is True and spread.holds(Estimate(0.01, -0.01, 0.03)) is None
+    assert spread.holds({"spread": 0.1, "p": 0.01}) is True and spread.holds({"spread": 0.01, "p": 0.4}) is False
 
 
 def test_ks_spread_and_ladder_rungs():
     a = np.stack(rmt.gp_hessian_spectra(60, 0.0, 10.0, 20, seed=0))
     b = np.stack(rmt.gp_hessian_spectra(60, 1.0, 1e-4, 20, seed=1))
-    v = ks_spread({"semicircle": a, "gaussian": b})
-    assert v.lo > 0 and v.lo <= v.value <= v.hi
+    v = ks_spread({"semicircle": a, "gaussian": b}, n_perm=200)
+    assert v["p"] < 0.05 and v["spread"] == pytest.approx(abs(v["panels"]["semicircle"] - v["panels"]["gaussian"]))
+    # panels of one GP setting (independent draws): no variation to find; the permutation test's
+    # false-positive rate is its level (0.05: here 0 of 20 sets of panels), so the rule fails on them
+    rule = CLAIMS["bask/fig05"][0].rule
+    same = [ks_spread({f"seed {s}": np.stack(rmt.gp_hessian_spectra(40, 0.0, 10.0, 10, seed=s))
+                       for s in (3 * i, 3 * i + 1, 3 * i + 2)}, n_perm=100, seed=i) for i in range(20)]
+    assert sum(rule.holds(w) for w in same) <= 3
+    with pytest.raises(ValueError, match="one dimension"):
+        ks_spread({"a": a, "b": a[:, :50]})
     assert subset_settings(12, 3) == [4, 8, 12] and subset_settings(6, 3) == [3, 4, 6]
     lad = climb(CLAIMS["bask/fig04"][1].rule, "batch spectra", [4, 8, 12],
                 [Estimate(0.5, 0.45, 0.55), Estimate(0.51, 0.48, 0.54), Estimate(0.52, 0.50, 0.54)], paper_setting=157)
