@@ -111,10 +111,13 @@ if runs:
 # test it against the correct critical value 0.192 (Table 5; the 0.176 printed in Table 8 is shown
 # in the numbers above: no verdict of the paper changes with it). Beside it, the contrast of
 # Sec. 2.3 ("reject the power-law hypothesis for random neural networks"): the random network's
-# spectrum is rejected. The paper has no random Avila row; at its K = 50 the test may not tell the
-# two apart, so the random network's claim is re-read at smaller K of its one spectrum (the test's
-# power is set by K; Avila runs at the paper's own setting here, so there is no other scale to
-# climb). A failing claim on the trained network climbs its training epochs.
+# spectrum is rejected, and the contrast itself, one test at the paper's K = 50 accepting the
+# trained and rejecting the random spectrum (a trained verdict that a random network also passes is
+# no evidence for the paper's contrast). The paper has no random Avila row; at its K = 50 the test
+# may not tell the two apart, so the random network's claim and the contrast are re-read at smaller
+# K of the same spectra (the test's power is set by K; Avila runs at the paper's own setting here,
+# so there is no other scale to climb). A failing claim on the trained network climbs its training
+# epochs.
 
 # %% tags=["hide-input"]
 if runs:

@@ -60,6 +60,21 @@ def ordering_rule(further: str, closer: str, quote: str, where: str) -> Rule:
                       sentence=f"d_ks({further}) > d_ks({closer})")
 
 
+def contrast_rule() -> Rule:
+    """At one K, the trained spectrum accepted and the random one rejected; reads
+    ``(d_ks/d_c trained, d_ks/d_c random)``; margin ``min(1 − r_trained, r_random − 1)``."""
+    def test(v):
+        t, r = float(v[0]), float(v[1])
+        return None if t != t or r != r else (t < 1.0 < r)
+
+    def margin(v):
+        return min(1.0 - float(v[0]), float(v[1]) - 1.0)
+
+    return Rule.custom("(d_ks / d_c trained, d_ks / d_c random) at one K",
+                       "at the same K: d_ks/d_c(trained) < 1 < d_ks/d_c(random)", test, margin,
+                       quote=Q_RANDOM, where="Sec. 2.3")
+
+
 def random_spec(cid: str, text: str) -> ClaimSpec:
     """A random network's spectrum is rejected (Sec. 2.3), re-read at smaller K when it is not."""
     return ClaimSpec(cid, text, ks_rule(False, Q_RANDOM, "Sec. 2.3"), ladder="K re-read")
@@ -87,7 +102,9 @@ def _fig04() -> list[ClaimSpec]:
 def _fig13() -> list[ClaimSpec]:
     return [ClaimSpec("trained-accepted", "trained 2Layer-FCN on Avila: power law (K = 50)",
                       ks_rule(True, Q_AVILA, "App. E"), ladder="epochs"),
-            random_spec("random-rejected", "random 2Layer-FCN on Avila: not a power law (K = 50)")]
+            random_spec("random-rejected", "random 2Layer-FCN on Avila: not a power law (K = 50)"),
+            ClaimSpec("contrast", "Avila 2Layer-FCN: at the paper's K = 50 the test accepts the trained and rejects "
+                      "the random spectrum", contrast_rule(), ladder="K re-read")]
 
 
 def _width(w: int) -> ClaimSpec:

@@ -23,27 +23,12 @@ from __future__ import annotations
 
 from dlspectra.book.rules import ClaimSpec, Rule
 from dlspectra.papers.xie.claims.cifar import Q_S_ONE, s_band_rule
-from dlspectra.papers.xie.claims.fcn import Q_RANDOM, ks_rule, ordering_rule, random_spec
+from dlspectra.papers.xie.claims.fcn import Q_RANDOM, contrast_rule, ks_rule, ordering_rule, random_spec
 
 FIG1_CAPTION = ("We may clearly observe that the power-law spectrums generally hold for well trained deep networks on "
                 "various natural or artificial datasets, while do not hold for random neural networks.")
 NAMES = {"mnist": "MNIST", "fashion-mnist": "Fashion-MNIST", "cifar10": "CIFAR-10", "cifar100": "CIFAR-100"}
 DATASETS = tuple(NAMES)
-
-
-def contrast_rule() -> Rule:
-    """At one K, the trained spectrum accepted and the random one rejected; reads
-    ``(d_ks/d_c trained, d_ks/d_c random)``; margin ``min(1 − r_trained, r_random − 1)``."""
-    def test(v):
-        t, r = float(v[0]), float(v[1])
-        return None if t != t or r != r else (t < 1.0 < r)
-
-    def margin(v):
-        return min(1.0 - float(v[0]), float(v[1]) - 1.0)
-
-    return Rule.custom("(d_ks / d_c trained, d_ks / d_c random) at one K",
-                       "at the same K: d_ks/d_c(trained) < 1 < d_ks/d_c(random)", test, margin,
-                       quote=Q_RANDOM, where="Sec. 2.3")
 
 
 def s_contrast_rule() -> Rule:
