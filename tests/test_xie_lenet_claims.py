@@ -162,4 +162,9 @@ def test_likelihood_ratio_tests_tell_a_power_law_from_a_flat_spectrum():
     assert pl["exponential"]["favours"] == "power law"
     fl = likelihood_ratio_tests(flat(100))
     assert fl["exponential"]["favours"] == "exponential" and fl["exponential"]["R"] < 0
-    assert "| run | K |" in lp.likelihood_ratio_table([run_of(zipf())])
+    from dlspectra.papers.xie.tables import fit_table, likelihood_ratio_table
+
+    assert "| run | K |" in likelihood_ratio_table([run_of(zipf())])
+    # every page's fit table carries the comparison below it, unless the page shows it apart
+    with_lr, without = str(fit_table([run_of(zipf())])), str(fit_table([run_of(zipf())], likelihood_ratios=False))
+    assert "vs truncated power law" in with_lr and "Clauset" in with_lr and "vs truncated" not in without

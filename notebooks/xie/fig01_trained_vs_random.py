@@ -97,7 +97,7 @@ fig.tight_layout()
 
 # %%
 all_runs = [r for pair in runs.values() for r in (pair["random"], pair["sgd"])]
-fit_table(all_runs)
+fit_table(all_runs, likelihood_ratios=False)  # the likelihood ratios have their own section below
 
 # %% [markdown]
 # ### A stronger test: the power law against other heavy tails (evidence, not a verdict)
@@ -109,7 +109,7 @@ fit_table(all_runs)
 # addition (the paper does not run it) and no claim rests on it.
 
 # %%
-from dlspectra.papers.xie.lenet_pages import likelihood_ratio_table
+from dlspectra.papers.xie.tables import likelihood_ratio_table
 
 Markdown(likelihood_ratio_table(all_runs))
 

@@ -78,7 +78,7 @@ comparison_table([(f"{ds}, {kind}", PAPER[(ds, kind)], runs[(ds, kind)].fit if (
 # Our full statistics, including the least-squares rank slope $\hat s_{OLS}$ and test accuracy:
 
 # %%
-fit_table(list(runs.values()))
+fit_table(list(runs.values()), likelihood_ratios=False)  # the likelihood ratios have their own section below
 
 # %% [markdown]
 # Cross-check with the `powerlaw` package (xmin fixed to $\lambda_K$, exponent range widened):
@@ -100,7 +100,7 @@ Markdown(markdown_table(["run", "β̂ (ours)", "β̂ (powerlaw)", "d_ks (ours)",
 # addition (the paper does not run it) and no claim rests on it.
 
 # %%
-from dlspectra.papers.xie.lenet_pages import likelihood_ratio_table
+from dlspectra.papers.xie.tables import likelihood_ratio_table
 
 Markdown(likelihood_ratio_table(list(runs.values())))
 

@@ -901,17 +901,3 @@ def table6_claims(claims, rows: Sequence, results: Sequence[Row6]) -> None:
         decide(claims, cid, f.ratio, converged=res.converged, paper=paper,
                measured={"d_ks": f.d_ks, "d_c": f.d_c, "d_ks / d_c": f.ratio, "d_ks textbook": f.d_ks_textbook},
                note=f"source: {res.source}", ladder=lambda cid=cid, res=res: res.ladder(claims.spec(cid).rule))
-
-
-def likelihood_ratio_table(runs: Sequence[Run]) -> str:
-    """Markdown: for each run, the likelihood-ratio comparison of the power law with the lognormal,
-    exponential and truncated power law on its tested top K (:func:`dlspectra.fits.likelihood_ratio_tests`;
-    Clauset, Shalizi & Newman 2009). Evidence beside the paper's KS test, not a verdict."""
-    from dlspectra.fits import LR_ALTERNATIVES, likelihood_ratio_tests
-
-    rows = []
-    for r in runs:
-        t = likelihood_ratio_tests(r.spectrum.eigenvalues, r.fit.k)
-        rows.append([r.label, str(r.fit.k), *(f"{t[a]['R']:+.2f} (p {t[a]['p']:.2g}): {t[a]['favours']}"
-                                              for a in LR_ALTERNATIVES)])
-    return markdown_table(["run", "K", "vs lognormal", "vs exponential", "vs truncated power law"], rows)
