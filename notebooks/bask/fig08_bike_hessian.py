@@ -124,5 +124,5 @@ page.finish()
 #   unseeded and train/test overlap. We follow the caption (test split) with a seeded split.
 # * **D15.** The Hessian is of the batch *sum* of squared errors (the code's mean × batch size); no
 #   weight decay.
-# * **Scale.** `ci`: MLP 13→32→32→16→1 (P = 2,049), 50 epochs, 12 test batches; `paper`: the paper's
+# * **Scale.** `ci`: MLP 13→32→32→16→1 (P = 2,049), 300 epochs (the paper's), 12 test batches; `paper`: the paper's
 #   16,601-parameter MLP, 300 epochs, 54 full test batches.

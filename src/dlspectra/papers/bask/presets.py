@@ -37,7 +37,8 @@ CI = {
     "mlp3": _recipe({"name": "mnist", "pool": 4}, {"kind": "mlp", "hidden": [10, 30, 30]}, _CI_EPOCHS, 10000),
     # the micro-LeNet learns slowly at the paper's lr 0.003: 60 epochs (still far from converged)
     "lenet": _recipe({"name": "cifar10", "pool": 2}, {"kind": "micro_lenet"}, 60, None, augment_pad=2),
-    "bike": _recipe({"name": "bike"}, {"kind": "mlp", "hidden": [32, 32, 16]}, 50, None),
+    # the paper's 300 epochs (moved by cost: the narrow Bike MLP trains them in well under a minute)
+    "bike": _recipe({"name": "bike"}, {"kind": "mlp", "hidden": [32, 32, 16]}, 300, None),
     "extractor": _recipe({"name": "cifar10", "pool": 2}, {"kind": "feature_cnn", "width": 64}, 10, None, lr=0.01),
 }
 CI["embed"] = _recipe({"name": "embed", "extractor": CI["extractor"]}, {"kind": "mlp", "hidden": []}, _CI_EPOCHS, None)
