@@ -5,7 +5,7 @@ Given the top-K eigenvalues λ_1 >= ... >= λ_K of a matrix:
 * MLE of the density exponent (Eq. 14), with λ_cutoff = λ_K (the paper prints "λ_k"; we read it as
   the smallest tested eigenvalue, which reproduces its tables): β̂ = 1 + K / Σ_i ln(λ_i / λ_cutoff).
 * its standard error σ = (β̂ − 1)/√K (not written in the paper; it is the ``powerlaw`` package's
-  value, and it matches the paper's tables, catalog 0.8).
+  value, and it reproduces the σ columns of the paper's tables).
 * the rank-plot slope: ŝ_MLE = 1/(β̂ − 1) (Eq. 3; what the paper's tables report) and ŝ_OLS = minus
   the least-squares slope of log λ_k on log k (what its figures draw as the fitted line).
 * the Kolmogorov-Smirnov distance between the empirical CDF and the fitted continuous power law

@@ -263,7 +263,7 @@ class ClaimRecorder:
 
         ``converged``: whether every spectrum the claim rests on converged to its tolerance. A claim
         is never decided on an unconverged spectrum: ``converged=False`` makes the verdict
-        ``inconclusive`` whatever ``holds`` says, and the note says why (DESIGN.md, Verdicts).
+        ``inconclusive`` whatever ``holds`` says, and the note says why.
         ``trend``: a :func:`scale_trend` (the same statistic at increasing settings), shown in the scorecard.
         """
         if converged is False:

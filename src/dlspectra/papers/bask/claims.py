@@ -2,7 +2,7 @@
 
 Every claim's :class:`~dlspectra.book.rules.Rule` quotes the sentence of the paper it encodes
 (verbatim; ``tests/test_claims_registry.py`` checks each quote against the paper's text) and was
-written from that sentence before its numbers were seen (issue 18):
+written from that sentence before its numbers were seen:
 
 * **GOE against Poisson** (spacing ratios): no band of our own. ``<r~>`` with its 95 % circular
   block-bootstrap interval (:func:`dlspectra.rmt.r_tilde_bootstrap`) is decided by

@@ -39,7 +39,7 @@ def panel_spectra(gp: dict, panel: dict, *, corrected: bool = True, n: int | Non
 
 def semicircle_ks(eigs: np.ndarray) -> float:
     """KS distance of pooled eigenvalues to the semicircle of radius ``R = max |lambda|`` centred
-    at 0 (the authors' overlay, catalog 1.5)."""
+    at 0 (the overlay of the paper's Figure 5)."""
     e = np.sort(np.asarray(eigs, dtype=np.float64).ravel())
     R = float(np.abs(e).max())
     t = np.clip(e / R, -1, 1)

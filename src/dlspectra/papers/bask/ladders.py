@@ -1,4 +1,4 @@
-"""Scale ladders of the Baskerville claims (issue 18 item 3) and the one call that decides a claim.
+"""Scale ladders of the Baskerville claims and the one call that decides a claim.
 
 A claim that fails or cannot decide climbs the setting that limits it, decided by its own rule at
 each rung, the paper's setting as the top rung:

@@ -1,4 +1,4 @@
-"""Scale ladders of the Papyan claims (issue 18 item 3): the claim's statistic, decided by its own
+"""Scale ladders of the Papyan claims: the claim's statistic, decided by its own
 rule, at several rungs of the setting that limits it, the paper's setting as the top rung.
 
 Rungs are presets that differ from the page's in one setting (``dict(p, width=32)``); each rung's

@@ -195,7 +195,7 @@ def eigh_desc(A: torch.Tensor) -> np.ndarray:
 def within_class_traces(net: Network, dec: GDecomposition, *, chunk: int = 32) -> np.ndarray:
     """Fig. 6's red points: ``(1/N_c) Tr G_within,c`` per class ``c`` ``(C,)``, with
     ``G_within,c = sum_{c'} (w_{c,c'} / sum_{c''} w_{c,c''}) sum_{i in c} pi_{i,c,c'} (g - g_{c,c'})(g - g_{c,c'})^T``
-    (catalog 0.4 / ambiguity 10; ``N_c`` = samples of class ``c``).  Per-sample extended gradients in
+    (Papyan Sec. 3's within-class term, normalised per class; ``N_c`` = samples of class ``c``).  Per-sample extended gradients in
     chunks of ``chunk`` samples (memory ``chunk * C * P``)."""
     means, wcc = dec.structure.means, dec.structure.weights
     X, y = net.train.X.to(means.device), net.train.y.to(means.device)

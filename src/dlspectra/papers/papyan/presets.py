@@ -6,15 +6,15 @@ far as its CPU cost allows, never by a verdict):
 * ``LAYER_NET`` (figs 2, 7-13, tab01): MLP with BatchNorm before each ReLU, 4 hidden layers of 128
   (>= C^2 = 100, so the C^2 error outliers can appear), 200 class-balanced images per class of
   MNIST, Fashion-MNIST and CIFAR10 (the offline 4,000-image subset), ``LAYER_EPOCHS`` epochs
-  (paper 350), SGD-momentum lr 0.05 (fixed; catalog 0.9: "a fixed LR ~ 0.05 for MLPs" instead of
-  the 25-value sweep). KFAC/CFAC from layer 1 on ``gram_n`` images per class (CFAC in the span
+  (paper 350), SGD-momentum lr 0.05 (fixed, instead of the paper's 25-value learning-rate sweep,
+  App. D.1). KFAC/CFAC from layer 1 on ``gram_n`` images per class (CFAC in the span
   of the subset's features, same non-zero spectrum).
 * ``G_NET`` (figs 3-6, 14, 16, 17, tab01): MLP with BatchNorm, 2 hidden layers of 64, on MNIST
   136 images per class (the paper's Fig. 5/17 size), 200 epochs (the paper's for MNIST) to zero
   training error, lr 0.05; test operators on 1,000 test images.  Spectra: Normalization
   M0 = 32, tau = 0.05 (the paper's), Lanczos densities with M = 96 (paper 128/256), log densities
   ``LOG_STEPS`` (paper 2048), top-C by Lanczos instead of 128 subspace iterations.
-* Ladders (issue 18 item 3): the layer network's claims climb ``ladder_epochs`` (the page's
+* Ladders: the layer network's claims climb ``ladder_epochs`` (the page's
   epochs the top computed rung, the paper's 350 above it); the G network's climb ``ladder_widths``
   (the paper's VGG11 above them).
 

@@ -293,13 +293,13 @@ def spectrum_on(trained, dataset: str, n: int | None, spec: SpectrumSpec, device
                     float(out["seconds"]))
 
 
-# ----------------------------------------------------------------------------- claims and their ladders (issue 18)
+# ----------------------------------------------------------------------------- claims and their ladders
 # The claims are declared in :mod:`dlspectra.papers.xie.claims.cifar`; these functions decide them from
 # the page's runs and build the ladder of a claim that needs one (:mod:`dlspectra.papers.xie.ladders`).
 
 
 PAPER_CIFAR_N = 50000
-"""CIFAR-10/100 training-set size: the paper's Hessian is over "the training set" (App. A; catalog 0.4)."""
+"""CIFAR-10/100 training-set size: the paper's Hessian is over "the training set" (App. A)."""
 
 
 def spearman_estimate(x, y, level: float = 0.95) -> Estimate:

@@ -215,7 +215,7 @@ GAP_STATISTICS = {
 """The statistic each eigengap claim's rule reads (``dlspectra.papers.xie.claims.eigengaps``), from a :class:`GapStudy`."""
 
 PAPER_HESSIAN_N = 60000
-"""The paper's Hessian is over the training set (App. A; catalog 0.4): 60,000 images of MNIST or Fashion-MNIST."""
+"""The paper's Hessian is over the training set (App. A): 60,000 images of MNIST or Fashion-MNIST."""
 
 
 def sample_rungs(p: dict) -> list[int]:

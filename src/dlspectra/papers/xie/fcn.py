@@ -116,14 +116,14 @@ def fcn_setup_rows(p: dict, model_paper: str, model_ours: str, *, datasets: tupl
     return rows
 
 
-# ----------------------------------------------------------------------------- claims and their ladders (issue 18)
+# ----------------------------------------------------------------------------- claims and their ladders
 # The claims are declared in :mod:`dlspectra.papers.xie.claims.fcn`; these functions decide them from the
 # page's runs. A trained network's claim climbs its training epochs (rungs below the scale's own are
 # trained on demand, cached); a random network's rejection is re-read at smaller K of its one spectrum.
 
 
 PAPER_EPOCHS = 50
-"""The paper gives no FCN recipe; its MNIST recipe trains 50 epochs (App. B.2; catalog 0.3), used for Avila too."""
+"""The paper gives no FCN recipe; its MNIST recipe trains 50 epochs (App. B.2), used for Avila too."""
 
 
 def _epochs_note(run: Run, epochs: int, paper_epochs: int = PAPER_EPOCHS) -> str:

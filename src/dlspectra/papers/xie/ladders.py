@@ -1,4 +1,4 @@
-"""Scale ladders of the Xie claims on the CIFAR, ResNet, FCN and eigengap pages (issue 18, item 3).
+"""Scale ladders of the Xie claims on the CIFAR, ResNet, FCN and eigengap pages.
 
 A claim that fails or cannot decide at a scale carries the same statistic, decided by the same rule,
 at several rungs of one setting (:func:`dlspectra.book.ladder.climb`), the paper's setting on top.

@@ -1,4 +1,4 @@
-"""The verdicts of Xie et al.'s LeNet pages on MNIST and Table 1's data sets (issue 18), as functions.
+"""The verdicts of Xie et al.'s LeNet pages on MNIST and Table 1's data sets, as functions.
 
 A page declares its claims (:mod:`dlspectra.papers.xie.claims.lenet`) and calls one function here
 that decides each through its rule and builds a ladder only for a claim that fails or cannot decide

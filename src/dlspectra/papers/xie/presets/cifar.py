@@ -4,7 +4,7 @@ optimizers on CIFAR-10 (fig15, fig17, tab07).
 LeNet (fig15, fig17, tab07 share every run, hence identical blocks): the CIFAR-10 recipe of
 :mod:`dlspectra.papers.xie.presets.common` (``CI_LENET`` / ``PAPER_LENET``: the SGD model is fig01's, same cache
 entry) trained with each optimizer at the paper's CIFAR learning rate. ``optimizers``: at both
-scales all 11 of the paper (``list(OPTIMIZERS)``; issue 13 moved ``ci`` from five to eleven: about
+scales all 11 of the paper (``list(OPTIMIZERS)``; ``ci`` had five before: about
 13 s cold per optimizer on a quiet 2-core CPU for 10 epochs on the 4,000-image subset, the K = 50
 spectrum over 256 images and a 30-probe trace). ``cifar_hessian``: at ``ci`` the top K = 50
 (d_c = 0.192) of the Hessian over the first 256 training images, at most 400 Lanczos steps; at
@@ -15,7 +15,7 @@ data set (read by :func:`dlspectra.papers.xie.recipes.xie_train_config` as its `
 ``resnet_model`` the model config, ``resnet_hessian`` the spectrum. ``paper``: full width (64;
 11.2M parameters), full CIFAR-10, 200 epochs, K = 50 over the whole training set. ``ci``: width 4
 (channels 4-8-16-32, same depth and blocks; 44.6k parameters, about LeNet's size), the offline
-4,000-image CIFAR-10 subset, 3 epochs (issue 18 moved it from 2: about 26 s more CPU on a quiet core
+4,000-image CIFAR-10 subset, 3 epochs (moved from 2 by cost: about 26 s more CPU on a quiet core
 for the three trained runs of the batch pages; a fourth epoch would cost as much again and does not
 fit CI's budget once the ladders are paid), K = 50 over the first 32 training images from at most 400
 Lanczos steps; SGD only (``resnet_optimizers``; the paper's 11 would cost about 10 x 20 s more cold,

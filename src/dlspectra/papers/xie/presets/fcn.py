@@ -26,7 +26,7 @@ assumption 128, 512, 1024), epochs fixed (as in Xie's batch-size sweeps).
 
 from dlspectra.papers.xie.presets.common import _CI, _PAPER, CI_HESSIAN, CI_LENET, PAPER_LENET
 
-# Avila: full training file at both scales (paper recipe per catalog 0.3 assumption)
+# Avila: full training file at both scales (the paper gives no Avila recipe: its MNIST one, App. B)
 _AVILA = {"train_n": None, "epochs": 50}
 # MNIST FCNs: the full 60,000 images (the paper's), 6 epochs at ci
 CI_FCN_DATA = dict(CI_LENET, mnist={"train_n": None, "epochs": 6}, avila=_AVILA)

@@ -19,7 +19,7 @@ K_RULES = ["tenth", 1000]
 
 STRUCTURE = {"anm": ANM, "k_rules": K_RULES, "pdb": "pdb/4hhb.pdb", "protein": "4HHB"}
 
-# The structure set (issue 19): the qualifying chains of pdownb (747) and pisces_extra (2,451), one set
+# The structure set: the qualifying chains of pdownb (747) and pisces_extra (2,451), one set
 # of 3,198 chains; by 3N: 2,720 in [300, 1000], 475 in (1000, 3000], 3 in (3000, 6000]. ``per_bin``:
 # chains taken per bin (None: all), a seeded sample (seed + bin). paper: every chain on disk, plus
 # those fetched from the PDB into pdb/pisces_fetched where a network allowed it (the fetcher's archive).
