@@ -148,3 +148,22 @@ def test_cifar100_absent_offline_says_where(monkeypatch):
         pytest.skip("CIFAR-100 is present on this machine")
     with pytest.raises(DataMissingError, match="cifar-100-python"):
         data.load("cifar100")
+
+
+@needs_data
+def test_padded_mnist_for_vgg11(monkeypatch):
+    """mnist-32: MNIST with 2 background pixels on each side (1x32x32), so VGG11's five max-pools fit
+    (Papyan's VGG11 MNIST runs); the digits are MNIST's, the border is the normalised background."""
+    monkeypatch.setenv("DLSPECTRA_DATA", str(data_folder()))
+    from dlspectra.models import build_model, model_for_data
+
+    a = data.load("mnist", n=64, normalize="none")
+    b = data.load("mnist-32", n=64, normalize="none")
+    assert b.X.shape == (64, 1, 32, 32) and torch.equal(b.X[:, :, 2:30, 2:30], a.X) and torch.equal(a.y, b.y)
+    assert float(b.X[:, :, :2].abs().max()) == 0.0
+    c = data.load("mnist-32", n=64)
+    assert torch.allclose(c.X[:, :, 0, 0], c.X.new_full((64, 1), float(c.X[0, 0, 0, 0])))  # one border value
+    net = build_model("vgg11", **model_for_data("vgg11", c, hidden=16)).eval()
+    assert net(c.X[:2]).shape == (2, 10)
+    with pytest.raises(ValueError, match="32x32"):
+        model_for_data("vgg11", a)

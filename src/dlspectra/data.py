@@ -304,6 +304,8 @@ def _bike(split: str, seed: int = 0) -> tuple[np.ndarray, np.ndarray, dict]:
 DATASETS = {
     "mnist": "MNIST, 60k/10k, 1x28x28, 10 classes",
     "fashion-mnist": "Fashion-MNIST, 60k/10k, 1x28x28, 10 classes",
+    "mnist-32": "MNIST zero-padded by 2 pixels to 1x32x32 (for VGG11's five max-pools; Papyan App. D), 60k/10k",
+    "fashion-mnist-32": "Fashion-MNIST zero-padded by 2 pixels to 1x32x32 (as mnist-32), 60k/10k",
     "cifar10": "CIFAR-10 (offline: 4,000/1,000 subset), 3x32x32, 10 classes",
     "cifar100": "CIFAR-100, 3x32x32, 100 classes (not available offline)",
     "avila": "UCI Avila, 10,430/10,437, 10 features, 12 classes",
@@ -322,13 +324,15 @@ def _load_full(name: str, split: str, normalize: str) -> Dataset:
     if split not in ("train", "test"):
         raise UnknownNameError(f"unknown split {split!r}; valid: ['test', 'train']")
     info: dict = {}
-    if name in ("mnist", "fashion-mnist", "cifar10", "cifar100"):
-        if name in ("mnist", "fashion-mnist"):
-            folder = "MNIST" if name == "mnist" else "FashionMNIST"
+    if name in ("mnist", "fashion-mnist", "mnist-32", "fashion-mnist-32", "cifar10", "cifar100"):
+        if name in ("mnist", "fashion-mnist", "mnist-32", "fashion-mnist-32"):
+            folder = "MNIST" if name.startswith("mnist") else "FashionMNIST"
             x, y = _mnist_like(folder, split)
             xtr = x if split == "train" else _mnist_like(folder, "train")[0]
             X = torch.from_numpy(x).float().div_(255).unsqueeze(1)
             Xtr = torch.from_numpy(xtr).float().div_(255).unsqueeze(1)
+            if name.endswith("-32"):  # zero (background) pixels around the digit, before normalising
+                X, Xtr = torch.nn.functional.pad(X, (2, 2, 2, 2)), torch.nn.functional.pad(Xtr, (2, 2, 2, 2))
             num_classes = 10
         else:
             x, y, info = _cifar(name, split)
@@ -505,7 +509,8 @@ def size_note(name: str, n: int | None, split: str = "train") -> str:
     >>> size_note("gaussian", None), size_note("gaussian", 512)
     ('all 60,000 images', '512 images')
     """
-    unit = "images" if name in ("mnist", "fashion-mnist", "cifar10", "cifar100", "gaussian") else "samples"
+    unit = "images" if name in ("mnist", "fashion-mnist", "mnist-32", "fashion-mnist-32", "cifar10", "cifar100",
+                                "gaussian") else "samples"
     if not available(name, split=split):
         return f"{'all' if n is None else f'{n:,}'} {unit} (not on this machine)"
     have = len(_load_full(name, split, "channel"))
