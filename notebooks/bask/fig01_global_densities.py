@@ -126,8 +126,8 @@ page.finish()
 # %% [markdown]
 # ## Notes
 #
-# * **Panel (b)** is inferred (catalog): the 2-hidden-layer MLP (widths 10, 100) on test batches. At
-#   `ci` it runs on 7×7 MNIST (P = 2,610) with 6 batches; at `paper` on 28×28 (P = 9,960, the
-#   paper's "9860" is a typo, D2).
+# * **Panel (b)** is our inference (the caption says only "MLP on MNIST"): the 2-hidden-layer MLP (widths
+#   10, 100) on test batches. At `ci` it runs on 7×7 MNIST (P = 2,610) with 6 batches; at `paper` on 28×28
+#   (P = 9,960, the paper's "9860" is a typo).
 # * **Panel (c)** is the closed-form Hessian of the summed cross-entropy over the training images
 #   (14×14 at `ci`, P = 1,970).

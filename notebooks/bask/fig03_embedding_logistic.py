@@ -130,5 +130,5 @@ page.finish()
 # * **Rank.** With d-dimensional features a batch Hessian has rank ≤ 64·9 = 576 of P = 10(d + 1); at
 #   `ci` (d = 64, P = 650) the batch Hessians are therefore nearly full rank, unlike the paper's
 #   (P = 5,130): the "even without a cut-off" comparison of Figure A.14 is weaker here.
-# * **D14.** The authors embed with random crops and flips on both splits; our embeddings are
+# * **Embeddings.** The authors' code embeds with random crops and flips on both splits; our embeddings are
 #   deterministic.

@@ -130,6 +130,6 @@ page.finish()
 #   test the paper's 0.29–0.40 quantitatively; the claim is reported anyway, with the rank-based
 #   fraction of structurally zero directions beside it.
 # * **Round-off.** Structurally zero but non-exact eigenvalues survive the 1e-20 cut-off in both
-#   precisions (D8); the rank-aware panel and row keep only |λ| > P·eps·max|λ|.
+#   precisions; the rank-aware panel and row keep only |λ| > P·eps·max|λ|.
 # * **Scale.** `ci`: P = 2,070, 12 test batches, 20 epochs; `paper`: P = 20,060, 157 test batches,
 #   300 epochs.

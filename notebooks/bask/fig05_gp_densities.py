@@ -128,14 +128,14 @@ page.finish()
 # %% [markdown]
 # ## Notes
 #
-# * **The old monotonic rule** was the catalog's expectation, not the paper's words. For $k'' \lesssim 10^{-2}$ the semicircle part (radius $2\sqrt{300 k''} \le 3.5$) is narrower
+# * **The old monotonic rule** was our expectation, not the paper's words. For $k'' \lesssim 10^{-2}$ the semicircle part (radius $2\sqrt{300 k''} \le 3.5$) is narrower
 #   than the common $N(0, 1)$ shift, every such density is nearly Gaussian, and their KS distances
 #   differ by sampling noise; the trend is clear from $k'' = 10^{-2}$ upwards.
-# * **Eq. (14), D12.** The $k'(0)^2\delta_{ij}\delta_{kl}$ term adds one common Gaussian shift
+# * **Eq. (14).** The $k'(0)^2\delta_{ij}\delta_{kl}$ term adds one common Gaussian shift
 #   $k'(0) z I$ to every diagonal entry: it smears the pooled density by $N(0, k'(0)^2)$ and leaves
 #   spacings unchanged. A stationary kernel differentiated four times gives $k''(0)\delta_{ij}\delta_{kl}$
 #   instead; we reproduce eq. (14) as printed.
 # * **Panels.** The captions name the degenerate (*) and outlier (†) variants but not every $k''$;
-#   the panel set follows the authors' figure files (catalog, bask-fig05). The authors' notebook
-#   used n = 500 and 300 samples for the * and † cells (D10); the caption's 300/100 is used here,
+#   the panel set follows the figure files in the authors' repository. The authors' notebook
+#   used n = 500 and 300 samples for the * and † cells; the caption's 300/100 is used here,
 #   the code setting runs at `paper` scale in Figure 6.

@@ -19,7 +19,7 @@
 # the GOE surmise $P(r) = \frac{27}{8}\frac{r + r^2}{(1 + r + r^2)^{5/2}}$ (eq. 12): "the histograms
 # for spectral spacings ratios are indistinguishable and agree very well with the GOE" (Sec. 4),
 # including the degenerate (*) and outlier (†) variants. The authors' ratio code drops the
-# degeneracy and outlier options (catalog D11), so their * and † ratio panels are plain GP
+# degeneracy and outlier options, so their * and † ratio panels are plain GP
 # Hessians; we run both that literal version and the corrected one.
 
 # %% tags=["parameters"]
@@ -150,9 +150,9 @@ page.finish()
 # %% [markdown]
 # ## Notes
 #
-# * **D11.** In the authors' code the * and † ratio panels are plain GP Hessians; "literal" rows
+# * **Ratio code.** In the authors' code the * and † ratio panels are plain GP Hessians; "literal" rows
 #   reproduce that. With the options applied ("corrected"), the 100 exact zeros of (d) give 0/0
 #   ratios and are removed (|λ| ≤ 1e-12); the outliers of (e), (f) shift 20 levels out of the bulk
 #   and change the ratios of only their neighbours.
-# * The $k'(0)$ term of eq. (14) is a common shift (D12) and cannot change spacings: every panel is a
+# * The $k'(0)$ term of eq. (14) is a common shift and cannot change spacings: every panel is a
 #   GOE of variance $k''$ plus a shift, so GOE ratios are expected for all $k''$.

@@ -117,7 +117,7 @@ page.finish()
 # %% [markdown]
 # ## Notes
 #
-# * **D3.** The text's 35/50 fully connected widths are used (P = 19,217 at paper scale); the
+# * **LeNet widths.** The text's 35/50 fully connected widths are used (P = 19,217 at paper scale); the
 #   appendix's 120/84 is the standard LeNet.
 # * **Scale.** At `ci` an exact Hessian of the 19,217-parameter LeNet is out of reach on 2 cores; the
 #   micro-LeNet (conv 3→4 5×5, conv 4→8 3×3, FC 32→16→16→10, P = 1,570) on 2×2-average-pooled 16×16

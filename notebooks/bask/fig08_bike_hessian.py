@@ -92,14 +92,14 @@ if not missing:
 # %% [markdown]
 # ## Verdict
 #
-# Rules, from the paper's words (the claim table quotes them): **non-semicircular**: the pooled
-# density's KS distance to the moment-matched semicircle above five times that of one GOE of the
-# same size (the factor is ours); **GOE ratios**: ⟨r̃⟩ nearer GOE's 0.5307 than Poisson's 0.3863,
-# its 95 % interval (circular block bootstrap) excluding Poisson (the old band [0.50, 0.56] was
-# ours), on the paper's pipeline (cut-off 1e-10) and on the numerically non-zero eigenvalues;
-# the test MSE 0.044 (Sec. 4) is a statement about the paper's MLP (13→100→100→50→1, 300 epochs, a
-# leaky split, D5); the `ci` MLP cannot decide it: recorded **not run: scale**, its MSE in the note.
-# A claim that fails or cannot decide climbs the number of batch spectra.
+# Rules, from the paper's words (the claim table quotes them): **non-semicircular**: the pooled density's
+# KS distance to the moment-matched semicircle above five times that of one GOE of the same size (the
+# factor is ours); **GOE ratios**: ⟨r̃⟩ nearer GOE's 0.5307 than Poisson's 0.3863, its 95 % interval
+# (circular block bootstrap) excluding Poisson (the old band [0.50, 0.56] was ours), on the paper's
+# pipeline (cut-off 1e-10) and on the numerically non-zero eigenvalues; the test MSE 0.044 (Sec. 4) is a
+# statement about the paper's MLP (13→100→100→50→1, 300 epochs, a leaky split in the authors' code); the
+# `ci` MLP cannot decide it: recorded **not run: scale**, its MSE in the note. A claim that fails or
+# cannot decide climbs the number of batch spectra.
 
 # %% tags=["hide-input"]
 claims = page.claims
@@ -120,9 +120,9 @@ page.finish()
 # %% [markdown]
 # ## Notes
 #
-# * **D5.** The authors' spectra scripts omit `-test` and use the 80 % split; their split is
+# * **Split.** The authors' spectra scripts omit `-test` and use the 80 % split; their split is
 #   unseeded and train/test overlap. We follow the caption (test split) with a seeded split.
-# * **D15.** The Hessian is of the batch *sum* of squared errors (the code's mean × batch size); no
-#   weight decay.
+# * **Loss scaling.** As in the authors' code, the Hessian is of the batch *sum* of squared errors (the
+#   code's mean × batch size); no weight decay.
 # * **Scale.** `ci`: MLP 13→32→32→16→1 (P = 2,049), 300 epochs (the paper's), 12 test batches; `paper`: the paper's
 #   16,601-parameter MLP, 300 epochs, 54 full test batches.

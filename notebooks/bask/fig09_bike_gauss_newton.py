@@ -17,7 +17,7 @@
 #
 # Figure 9 (Sec. 6.4) repeats Figure 8 for the Gauss–Newton matrix $G = J^T J$ of the Bike MLP on
 # batches of 64 of the test set: "universal GOE spacings, but the mean density is very much not
-# semicircular". The catch (catalog bask-fig09): per batch, $G$ has rank ≤ 64, so all but 64 of its
+# semicircular". The catch (the paper does not say it): per batch, $G$ has rank ≤ 64, so all but 64 of its
 # P eigenvalues are structurally zero; in the authors' float32 pipeline these are round-off that
 # survives the 1e-10 cut-off. We compute (a) the paper's pipeline (float32 G, cut-off 1e-10) and
 # (b) only the ≤ 64 genuine eigenvalues (float64, equal to those of the 64×64 NTK Gram $J J^T$).
@@ -123,7 +123,7 @@ page.finish()
 # %% [markdown]
 # ## Notes
 #
-# * **Rank (catalog 1.6).** $G = \frac{1}{B}\sum_n J_n J_n^T$ with $B = 64$ has rank ≤ 64; its non-zero
+# * **Rank.** $G = \frac{1}{B}\sum_n J_n J_n^T$ with $B = 64$ has rank ≤ 64; its non-zero
 #   eigenvalues are those of the $B \times B$ Gram $\frac{1}{B} J J^T$ (checked above). Ratios taken
 #   over the remaining P − 64 round-off values test float32 arithmetic, not the network.
 # * **Scale.** `ci`: the Bike MLP 13→32→32→16→1 (P = 2,049) of Figure 8, 12 test batches; the

@@ -89,11 +89,11 @@ page.finish()
 #   spectrum is unfolded here by its own local mean spacing (21 spacings) and the KS distance is
 #   judged against a GOE control unfolded the same way (same number of spectra). The paper's
 #   ensemble unfolding (interpolated, and with its step counts) is kept in the claims' numbers.
-# * **D1.** The authors' spectrum scripts parse `--checkpoint` but never load it; we load the trained
-#   weights and show the loss drop above.
+# * **Trained weights.** The authors' spectrum scripts parse `--checkpoint` but never load it; we load the
+#   trained weights and show the loss drop above.
 # * **Rank.** A batch Hessian of softmax regression has rank ≤ 64·9 = 576, so most of the
 #   P eigenvalues are structurally zero. In float64 most of those come out at round-off (~1e-13 ‖H‖), above
 #   the paper's 1e-20, so the "with cut-off" spacings still contain them; the rank-aware row (only
-#   |λ| > P·eps·max|λ|) is the clean test (catalog 1.6, D8). Figure A.14 sweeps the cut-off.
+#   |λ| > P·eps·max|λ|) is the clean test (our addition). Figure A.14 sweeps the cut-off.
 # * **Scale.** At `ci` the images are average-pooled to 14×14 (P = 1,970) and the net is trained 20
 #   epochs on 10,000 images; the paper uses 28×28 (P = 7,850) and 300 epochs.

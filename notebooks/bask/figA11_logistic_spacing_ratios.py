@@ -81,8 +81,8 @@ page.finish()
 #
 # * **Rank.** A batch Hessian has rank ≤ 576 of P; the batch rows above therefore mix ~576 genuine
 #   eigenvalues with round-off near zero. The full-data Hessian is (nearly) full rank apart from
-#   constant pixels, so its ratios are the cleanest test (catalog bask-figA11).
-# * **Cut-offs (D7).** The authors use 1e-10 for batch ratios and none for the trained full-data
+#   constant pixels, so its ratios are the cleanest test.
+# * **Cut-offs.** The authors' code uses 1e-10 for batch ratios and none for the trained full-data
 #   ratios; we use 1e-10 for all and add the rank-aware set.
 # * **Scale.** `ci`: 14×14 MNIST (P = 1,970), 20 epochs on 10,000 images, full-data Hessians over
 #   4,000 images of each split; `paper`: 28×28 (P = 7,850), 300 epochs, all images.

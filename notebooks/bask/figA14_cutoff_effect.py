@@ -149,7 +149,7 @@ page.finish()
 # %% [markdown]
 # ## Notes
 #
-# * **What 1e-20 removes (D8).** In float64 and in float32 alike, structurally zero eigenvalues come
+# * **What 1e-20 removes.** In float64 and in float32 alike, structurally zero eigenvalues come
 #   out as round-off of order eps·‖H‖, far above 1e-20; a 1e-20 cut-off removes only *exact* zeros
 #   (e.g. pixels that are constant over a batch give exactly zero rows in the closed-form Hessian).
 #   Whether those appear depends on the data and on how the Hessian is computed, so the rank-aware

@@ -19,7 +19,8 @@
 # $G = \sum w\, g g^\top$ splits exactly into the class, cross-class, within-cross-class and $c = c'$
 # pieces (Eq. 6.4), and the back-propagated errors $\Delta^l$ split the same way (Sec. 7.7).
 # The paper prints $g_{c'}$ in the class-specific $G_{\text{cross},c}$; only $g_c$ makes the identity
-# hold (catalog 0.4, ambiguity 6). This page has no figure in the paper: it checks the identities.
+# hold (our reading: the printed form is a typo; checked below). This page has no figure in the
+# paper: it checks the identities.
 #
 # ## Setup
 
@@ -93,7 +94,7 @@ fig.tight_layout()
 # Every entry on this page is an identity: it holds by construction (Eq. 6.4 and App. A are
 # algebra), so it is a check of the code, recorded as such and never counted as a reproduced
 # claim of the paper. A failing check stops the page. The one finding about the paper, that the
-# printed $g_{c'}$ in $G_{\text{cross},c}$ does not sum back (catalog ambiguity 6), is a check too:
+# printed $g_{c'}$ in $G_{\text{cross},c}$ does not sum back, is a check too:
 # the printed form's error must be far from rounding.
 
 # %% tags=["hide-input"]

@@ -83,7 +83,7 @@ if have:
 # %% [markdown]
 # ## Verdict
 #
-# The paper gives no tolerance. Rule (catalog `papyan-fig02`, an expectation; quoting Sec. 7.12):
+# The paper gives no tolerance. Rule (our expectation, not a paper number; quoting Sec. 7.12):
 # mean cosine > 0.9 at the last two linear layers, for $g_c$ and for $g_{c,c'}$. A claim that fails
 # climbs the training epochs.
 

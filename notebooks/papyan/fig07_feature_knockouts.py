@@ -93,7 +93,7 @@ if runs:
 # %% [markdown]
 # ## Verdict
 #
-# Rules (catalog `papyan-fig07` CI version, quoting Sec. 7.5): at the last hidden layer the bulk's
+# Rules (our `ci` version, quoting Sec. 7.5): at the last hidden layer the bulk's
 # median shift is below 0.2 × the top-C median shift; the separation $\lambda_C/\lambda_{C+1}$ grows
 # from the first to the last hidden layer (one non-monotone step allowed); the $h_G$ knockout moves
 # $\lambda_1$ by more than $\lambda_2$ (log-shift) at the last hidden layer. A claim that fails

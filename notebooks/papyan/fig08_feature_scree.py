@@ -89,7 +89,7 @@ if runs:
 # %% [markdown]
 # ## Verdict
 #
-# Rules (catalog `papyan-fig08`, quoting Sec. 7.6): $\lambda_2/\lambda_C(H_\text{class})$ lower at the
+# Rules (ours, quoting Sec. 7.6): $\lambda_2/\lambda_C(H_\text{class})$ lower at the
 # last than at the first hidden layer; $\lambda_C(H_\text{class})/\lambda_{C+1}(H)$ increasing with
 # depth (one non-monotone step allowed). A claim that fails climbs the training epochs.
 

@@ -95,7 +95,7 @@ if runs:
 # %% [markdown]
 # ## Verdict
 #
-# Rule (catalog `papyan-fig12` CI version, quoting Sec. 7.11): CFAC's error is below KFAC's at the
+# Rule (our `ci` version, quoting Sec. 7.11): CFAC's error is below KFAC's at the
 # last two layers (last hidden layer and classifier); the shallow layers are reported, not judged
 # (the paper calls them data-set dependent). A claim that fails climbs the training epochs.
 

@@ -69,9 +69,9 @@ else:
 # %% [markdown]
 # ## Verdict
 #
-# Rule (catalog `papyan-fig14`): at least half of the top C eigenvalues have a local maximum of the
-# undeflated density within 5 % **that carries weight**: its basin (between the neighbouring
-# minima) holds at least the 5 % quantile of one eigenvalue's Lanczos weight, χ²₁(0.05)/p (a
+# Rule (ours; the Fig. 14 caption gives no number): at least half of the top C eigenvalues have a local
+# maximum of the undeflated density within 5 % **that carries weight**: its basin (between the
+# neighbouring minima) holds at least the 5 % quantile of one eigenvalue's Lanczos weight, χ²₁(0.05)/p (a
 # random start vector gives an eigenvector the weight |⟨v, u⟩|², mean 1/p). Without the weight any
 # converged Ritz value makes a local maximum, so the old rule could not fail. A failure climbs the
 # network's width.

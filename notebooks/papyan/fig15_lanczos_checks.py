@@ -79,7 +79,7 @@ fig.tight_layout()
 # %% [markdown]
 # ## Verdict
 #
-# Rules (catalog `papyan-fig15`, quoting App. C.5 and the Fig. 15b caption): (a) each exact outlier
+# Rules (ours, quoting App. C.5 and the Fig. 15b caption): (a) each exact outlier
 # has a density peak within 2 %, and the L1 distance to the histogram is below 0.15; (b) the CDF at
 # the five quantiles is within 0.1 of the quantile levels. A claim that fails climbs the Lanczos
 # steps M (the paper does not state Fig. 15's; App. D.2 uses up to 256, and 2048 for log-spectra).

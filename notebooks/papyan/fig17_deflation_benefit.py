@@ -74,7 +74,7 @@ else:
 # %% [markdown]
 # ## Verdict
 #
-# Rules (catalog `papyan-fig17`): the largest 3 top-C eigenvalues each have a peak of the undeflated
+# Rules (ours, from the Fig. 17 caption): the largest 3 top-C eigenvalues each have a peak of the undeflated
 # density within 5 % **that carries weight** (its basin holds at least χ²₁(0.05)/p, the 5 % quantile
 # of one eigenvalue's Lanczos weight; without it any converged Ritz value makes a peak); all C are
 # reported. A failure climbs the network's width.

@@ -130,7 +130,7 @@ k_trend_table([runs[1]["sgd"], runs[1]["random"]], trend_k1) if trend_k1 else No
 # %% [markdown]
 # ## Verdict
 #
-# Claims (catalog `xie-fig04`): the trained 1Layer-FCN fails the KS test, the trained 2Layer- and
+# Claims (Fig. 4, Sec. 4 and Table 8): the trained 1Layer-FCN fails the KS test, the trained 2Layer- and
 # 4Layer-FCN pass, every random FCN fails. Beside these absolute verdicts (which depend on K and on
 # the parameter/sample ratio, see Setup) we record the orderings the paper's story implies: the
 # trained single-layer spectrum is further from a power law than the trained deeper ones, and
@@ -148,7 +148,7 @@ page.finish()
 # %% [markdown]
 # ## Notes
 #
-# * **Depth convention.** "1Layer/2Layer/4Layer-FCN" counts *weight* layers (catalog 0.1): the
+# * **Depth convention.** "1Layer/2Layer/4Layer-FCN" counts *weight* layers (our reading): the
 #   1Layer-FCN is softmax regression (7,850 parameters), the only reading under which it is
 #   "underparameterized" with respect to 60,000 images. Both scales train on all 60,000 images, so
 #   the parameter/sample ratio is the paper's (0.13).
@@ -165,7 +165,7 @@ page.finish()
 #   of the random softmax regression depends on K (see the single-layer section and the claim's
 #   K re-read; paper, K = 1000: fails).
 # * **Recipe.** The paper gives no FCN hyper-parameters; we use its MNIST recipe (SGD-momentum 0.9,
-#   lr 0.1, batch 128, weight decay 5e-4, lr ÷10 at 40 %/80 %), catalog 0.3.
+#   lr 0.1, batch 128, weight decay 5e-4, lr ÷10 at 40 %/80 %; App. B.2).
 # * **KS rule.** $d_{ks} < d_c$ ⇒ power law accepted (Table 5's caption, App. D.4 and every table;
 #   Section 2.3 states the opposite direction, which contradicts the tables). $\hat s = 1/(\hat\beta-1)$.
 # * **Convergence.** A claim resting on a spectrum whose tested eigenvalues did not meet the Lanczos

@@ -138,7 +138,7 @@ page.finish()
 # * **Which Hessian.** The test-set Hessian, as the paper says for this figure; ours is over a
 #   fixed class-balanced subset of clean test images (256 at `ci`).
 # * **Subsets.** Class-balanced random draws with seed 0; the paper does not say how its subsets were
-#   drawn, and a single seed makes the 600/800 threshold fragile (catalog ambiguity 11).
+#   drawn, and a single seed makes the 600/800 threshold fragile.
 # * **Epochs.** 50 at both scales, so the smaller sets get fewer SGD steps (5 per epoch at N = 600),
 #   exactly as in the paper's fixed-epoch recipe. The other ci pages use the ci baseline's 6 epochs;
 #   at 6 epochs the N = 600 network would take only 30 SGD steps and stay far from the minima the

@@ -30,7 +30,7 @@
 # ## Setup
 #
 # Only B changes: same learning rate, same number of epochs, hence far fewer steps at large B
-# (catalog 0.3; the paper does not say whether it rescaled the learning rate).
+# (an assumption: the paper does not say whether it rescaled the learning rate).
 #
 # **Which ci batch size stands for which paper batch size.** At `ci` the training set is 5,000
 # images, not 60,000. The paper's full batch (Phase III) is B = N, so we read its batch sizes as a
@@ -179,11 +179,11 @@ page.finish()
 #   number of steps as well (the ci baseline trains 6 epochs, not 50). B_ci is rounded to a whole
 #   batch, so its B/N is within 3 % of the paper's (11 × 12 = 132 for 128; the others within 1 %).
 #   At `paper` scale the mapping is the identity and the ten batch sizes are the paper's.
-# * **Same learning rate and epochs** for every B (catalog 0.3, ASSUMPTION: the paper does not say
+# * **Same learning rate and epochs** for every B (an assumption: the paper does not say
 #   whether the learning rate was rescaled).
 # * **Which Hessian.** Training-set Hessian (the paper's default), over the first 256 training
 #   samples at `ci`. The B = 128 baseline reuses fig01's spectrum (its top 100, Lanczos run
 #   until they converge) and is tested on its top 50, like the other rows.
-# * **ŝ.** We report ŝ = 1/(β̂−1), the tables' quantity (catalog 0.5).
+# * **ŝ.** We report ŝ = 1/(β̂−1), the tables' quantity (Eq. 3 with the β̂ of Eq. 14).
 # * **KS rule**: power law accepted iff $d_{ks} < d_c$ (the paper states it both ways, see `xie/fig01`).
 # * The random initialisation is fig01's cached run (same seed as every trained run here).

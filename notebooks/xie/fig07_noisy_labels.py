@@ -147,7 +147,7 @@ page.finish()
 #
 # * **Noise model.** Symmetric: each label moves with probability r to one of the 9 other classes
 #   uniformly (the realised fractions of correct labels are in the table above); B.4 calls it "asymmetric" once
-#   and "symmetric" afterwards (catalog ambiguity 8). The test set is clean.
+#   and "symmetric" afterwards. The test set is clean.
 # * **Which Hessian in Table 6.** Not stated; its values appear beside both of ours.
 # * **Training length.** The baseline recipe (6 epochs at `ci`, 50 at `paper`) for every model; the
 #   paper gives no separate recipe for the noisy runs.

@@ -78,7 +78,7 @@ Markdown(xp.hemoglobin_table(hb)) if hb is not None else None
 # %% [markdown]
 # ## Verdict
 #
-# Claims (catalog `xie-fig08`): the spectrum of $H^+$ passes the KS test with $\hat s$ ≈ 0.992.
+# Claims (Fig. 8 caption and Table 11): the spectrum of $H^+$ passes the KS test with $\hat s$ ≈ 0.992.
 # The tolerance on $\hat s$ is the paper's own standard error of $\hat\beta$ (0.032), which is
 # also the standard error of $\hat s$ near $\hat s = 1$.
 
@@ -98,6 +98,6 @@ page.finish()
 #   eigenvalue" (K = ⌊1716/10⌋ = 171 here). We show both; the headline numbers use K = 1000.
 # * **Model details.** Nodes are the C-alpha atoms of all four chains (altloc A, first model),
 #   cutoff 9.0 Å inclusive, κ = 1, as ProDy's `ANM`. The sign slips of Eq. 20 and of
-#   $\Gamma_{ii} = -k_i$ (catalog 0.7) are read as the standard ANM.
+#   $\Gamma_{ii} = -k_i$ (App. D.1) are read as the standard ANM.
 # * **ŝ.** As in every table of the paper, $\hat s = 1/(\hat\beta - 1)$; the table also gives
 #   $\hat s_{OLS}$, the least-squares slope of the rank plot over the same K values.

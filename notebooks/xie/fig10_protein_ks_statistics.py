@@ -76,7 +76,7 @@ Markdown(xp.bin_table(study, what=("ratio",))) if study is not None else None
 # %% [markdown]
 # ## Verdict
 #
-# Claims (catalog `xie-fig10`), K = ⌊n/10⌋: every chain passes ($d_{ks}/d_c < 1$; one rejected chain
+# Claims (App. D.4 and Table 13), K = ⌊n/10⌋: every chain passes ($d_{ks}/d_c < 1$; one rejected chain
 # fails the claim), and the mean $d_{ks}/d_c$ is about 0.30 (its 95 % interval inside [0.20, 0.40]).
 # A claim that fails or is inconclusive climbs the set size: nested seeded subsets of this scale's
 # set, the paper's 9,166 on top (not run: data).

@@ -19,7 +19,7 @@
 # eigenvalues computed by power iteration with deflation (PyHessian's `hessian.eigenvalues`) and
 # by the Lanczos algorithm are overlaid on a log-log rank plot and coincide. The paper names neither
 # the model nor the number of eigenvalues and gives no numbers; we take the LeNet-MNIST SGD
-# baseline (catalog `xie-fig11`).
+# baseline (our choice).
 #
 # ## Setup
 #
@@ -118,7 +118,7 @@ print(f"median relative difference {np.median(rel):.2%}, max {rel.max():.2%} (ra
 # Claims (declared in `dlspectra.papers.xie.claims.lenet`): "The spectrum via Power Iteration
 # Algorithm is highly consistent with the spectrum via Lanczos Algorithm" (Fig. 11 caption), read
 # as median relative difference below 2 % and maximum below 10 % over the top k (the paper gives no
-# number: these thresholds are the catalog's and ours, said so in each rule); and "the power-law
+# number: these thresholds are ours, said so in each rule); and "the power-law
 # spectrum is caused by the properties of deep learning rather than the stochasticity of Lanczos
 # Algorithm": the KS test of the power-iteration top k gives the same verdict as that of the
 # Lanczos top k. Two solvers on one fixed matrix: no training or sample setting moves their

@@ -78,7 +78,7 @@ Markdown(eg.gap_numbers([study]))
 # %% [markdown]
 # ## Verdict
 #
-# Claims (catalog `xie-fig12`, as `xie-fig02`): the gaps pass the KS test; their slope exceeds that of the
+# Claims (Fig. 12, Table 2; as `xie/fig02`): the gaps pass the KS test; their slope exceeds that of the
 # eigenvalues by about one (rule: 0.5 ≤ ŝ_gap − ŝ_eig ≤ 1.5; the paper measures 0.86, Eq. 10 says 1);
 # and the ordering that should hold at any K: the gaps decay faster than the eigenvalues
 # (ŝ_gap > ŝ_eig). All three use every gap, as the paper does. Expected at `ci`: the ordering;
@@ -111,7 +111,7 @@ page.finish()
 #   differences of Ritz values whose error (their residual) can be as large as the
 #   gaps themselves. The "resolved only" row fits only the gaps between converged Ritz values; it is
 #   a diagnostic (not the paper's test, and no claim rests on it) and shows whether the verdict is
-#   a solver artefact. The catalog recommends tol ≤ 1e-6 for gaps; we keep fig01's baseline spectrum
+#   a solver artefact. A tol ≤ 1e-6 would suit the gaps better; we keep fig01's baseline spectrum
 #   (its tolerance and step budget are in the setup table) so that this page costs no Hessian products.
 # * **"10⁴ times".** The text says the eigenvector-stability bound at k = 100 is 10⁴ times that at
 #   k = 10; with the bound ∝ (k+1)^{s+1} and s ≈ 1 the ratio is (101/11)² ≈ 84. We print the raw and

@@ -105,8 +105,8 @@ for r in [random_run, *trained.values()]:
 # %% [markdown]
 # ## Verdict
 #
-# Claims (catalog `xie-fig14`): the trained ResNet18 passes the KS test at K = 50, the random one
-# fails it; we add the ordering random vs trained (expected to hold at `ci`) and the catalog's band
+# Claims (Fig. 14, App. E and Table 9): the trained ResNet18 passes the KS test at K = 50, the random one
+# fails it; we add the ordering random vs trained (expected to hold at `ci`) and our band
 # for $\hat s$ (0.7 ≤ ŝ ≤ 1.5: every ŝ of the paper's image networks, "close to 1", Sec. 2.1). The
 # absolute verdicts at `ci` concern a narrow, briefly trained ResNet on 4,000 images, not the
 # paper's network. A claim that fails or cannot decide climbs the Hessian sample size (the same

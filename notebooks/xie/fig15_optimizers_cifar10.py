@@ -107,7 +107,7 @@ print("runs left at chance test accuracy (did not train):", chance or "none")
 # %% [markdown]
 # ## Verdict
 #
-# Claims (catalog `xie-fig15`), over the 11 optimizers: every optimizer passes the KS test; $\hat s$ is
+# Claims (Fig. 15 and Table 7), over the 11 optimizers: every optimizer passes the KS test; $\hat s$ is
 # close to 1 (0.7 ≤ ŝ ≤ 1.5, the range of every ŝ the paper reports for its image networks);
 # SGD-like optimizers (SGD, Vanilla SGD, Lookahead) have smaller $\hat s$ than adaptive ones (Adam,
 # AMSGrad, Yogi, RAdam, DiffGrad), with SGD below Adam (Table 7's numbers); and the caption's

@@ -29,7 +29,7 @@
 # eigenvalue; Tr(H) is Hutchinson's estimate with Rademacher probes (50 at `ci`, 200 at `paper`)
 # over the same training samples as the spectrum (256 at `ci`). With 11 points a Spearman ρ of
 # 0.5 or more is unlikely by chance alone (under independence its one-sided p-value is about 0.06):
-# ρ > 0 is the claim, ρ ≥ 0.5 the catalog's stronger reading. Expected at `ci`: open — the
+# ρ > 0 is the claim, ρ ≥ 0.5 our stronger reading. Expected at `ci`: open — the
 # optimizers differ little after 6 epochs.
 
 # %% tags=["parameters"]

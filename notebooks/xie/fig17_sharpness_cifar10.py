@@ -117,7 +117,7 @@ print(convergence_note(list(runs.values())))
 # %% [markdown]
 # ## Verdict
 #
-# Claims (catalog `xie-fig17`): $\hat s$ "closely correlates" with $\lambda_{max}$ and with Tr(H),
+# Claims (Fig. 17 caption): $\hat s$ "closely correlates" with $\lambda_{max}$ and with Tr(H),
 # each decided from the 95 % interval of Spearman's ρ (Fisher's z with Fieller's variance
 # 1.06/(n − 3)): it holds when the interval lies above 0, fails when it lies below, and is
 # inconclusive while it straddles 0 (with 11 points, ρ ≳ 0.6 is needed to hold). The correlations

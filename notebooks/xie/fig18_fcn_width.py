@@ -112,9 +112,9 @@ print(convergence_note(list(runs.values())))
 # %% [markdown]
 # ## Verdict
 #
-# Claims (catalog `xie-fig18`): widths ≤ 30 fail the KS test, widths ≥ 50 pass. The orderings we
+# Claims (Fig. 18 and Table 8): widths ≤ 30 fail the KS test, widths ≥ 50 pass. The orderings we
 # also record: the narrowest network is further from a power law than the widest
-# ($d_{ks}$(10) > $d_{ks}$(100), the catalog's CI check), and on average the narrow group
+# ($d_{ks}$(10) > $d_{ks}$(100), our `ci` check), and on average the narrow group
 # (≤ 30) is further than the wide group (≥ 50). The paper's own $d_{ks}$ is not monotone in the
 # width, so we do not claim monotonicity. Widths of the paper this scale does not train are
 # recorded as not run; a claim that fails or cannot decide climbs the training epochs (half this
@@ -133,7 +133,7 @@ page.finish()
 #   the tested set toward the bulk. The paper does not discuss it.
 # * **K at `ci`.** K = 200 tests only the first 2.5 % (width 10) to 0.25 % (width 100) of the
 #   spectrum, the steep head the paper's K = 1000 goes beyond.
-# * **Recipe.** No FCN hyper-parameters in the paper; the MNIST recipe is used (catalog 0.3).
+# * **Recipe.** No FCN hyper-parameters in the paper; the MNIST recipe of App. B.2 is used (an assumption).
 # * **KS rule.** $d_{ks} < d_c$ ⇒ power law accepted (the tables' reading; Section 2.3 states the
 #   opposite). $\hat s = 1/(\hat\beta - 1)$.
 # * **Table 8's σ for widths 50 and 70** (0.028, 0.030) do not equal $(\hat\beta-1)/\sqrt{1000}$

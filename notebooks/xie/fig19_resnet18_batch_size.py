@@ -125,7 +125,7 @@ print(convergence_note([*runs.values(), random_run]))
 # %% [markdown]
 # ## Verdict
 #
-# Claims (catalog `xie-fig19`): batch sizes on the passing side of the paper's transition pass,
+# Claims (Fig. 19, App. E and Table 9): batch sizes on the passing side of the paper's transition pass,
 # those on the failing side fail; the failing spectra resemble the random network's. At `ci` we
 # also record the ordering: the largest batch is further from a power law than the smallest. A
 # claim that fails or cannot decide climbs the Hessian sample size (the same networks, the spectrum

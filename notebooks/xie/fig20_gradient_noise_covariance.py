@@ -23,8 +23,8 @@
 #
 # ## Setup
 #
-# Our reading (catalog `xie-fig20`): the 2Layer-FCN (784 → 100 → 10, ReLU) trained with the MNIST
-# recipe at several batch sizes (the same number of epochs, hence fewer steps at larger batches),
+# Our reading (Fig. 20 names only an FCN on MNIST): the 2Layer-FCN (784 → 100 → 10, ReLU) trained with the
+# MNIST recipe at several batch sizes (the same number of epochs, hence fewer steps at larger batches),
 # and the covariance of per-sample gradients at the final parameters,
 # $C = \frac1M\sum_{j=1}^M (g_j - \bar g)(g_j - \bar g)^\top$ over the first M training images
 # (the noise of a mini-batch of size B is $C/B$: the factor does not change the shape of the

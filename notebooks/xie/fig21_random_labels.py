@@ -21,7 +21,7 @@
 # power-law spectrum after the dozens of top outliers", and the two cases of (a) and (b) look
 # alike. Table 6 (K = 1000, d_c = 0.0430): MNIST random labels d_ks 0.0482, rejected (the clean
 # baseline: 0.00900). The KS verdict and the text disagree unless the text means the spectrum
-# after the outliers (catalog ambiguity 6); we check both readings.
+# after the outliers; we check both readings.
 #
 # ## Setup
 #

@@ -141,9 +141,9 @@ page.finish()
 #
 # * The paper's Table 1 truncates Table 6/7's values (0.0796 → 0.079); we quote Table 1 as printed.
 # * $\sigma = (\hat\beta - 1)/\sqrt K$ is the `powerlaw` package's standard error; the paper never
-#   writes it, but its tables match it (catalog 0.8).
+#   writes it, but its tables match it.
 # * The β̂ rule uses a band of two standard errors plus 0.1 because at K = 100 the estimator's
-#   finite-K bias alone moves β̂ by ≈ 0.05 on an exact Zipf spectrum (catalog 0.5); the paper's band
+#   finite-K bias alone moves β̂ by ≈ 0.05 on an exact Zipf spectrum (Eq. 14 on λ_k = 1/k); the paper's band
 #   [1.9, 2.0] is for K = 1000.
 # * The decision rule is $d_{ks} < d_c$ ⇒ power law accepted (see `xie/fig01` for the paper's
 #   contradictory sentence).

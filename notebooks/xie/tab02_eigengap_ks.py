@@ -77,7 +77,7 @@ Markdown(eg.gap_numbers(studies))
 # %% [markdown]
 # ## Verdict
 #
-# Per data set (catalog `xie-tab02`): gaps pass the KS test (d_ks < d_c); ŝ_gap − ŝ_eig is about 1
+# Per data set (Table 2 and Sec. 2.4): gaps pass the KS test (d_ks < d_c); ŝ_gap − ŝ_eig is about 1
 # (0.5 ≤ difference ≤ 1.5); and the scale-free ordering ŝ_gap > ŝ_eig. Decided only on converged
 # spectra (all K Ritz values within tolerance), otherwise inconclusive. Expected at `ci`: the
 # ordering only. A claim that fails climbs the Hessian sample size (a quarter and all of this

@@ -117,5 +117,5 @@ page.finish()
 # * **Mapping.** B/N is kept, not the number of steps (the ci baseline trains 6 epochs, the paper
 #   50); at `paper` scale the rows are the paper's ten batch sizes on the full training set.
 # * β̂ and ŝ are shown for rejected rows too: a fit always exists, the paper just leaves it blank.
-# * σ = (β̂−1)/√K (the `powerlaw` package's standard error); ŝ = 1/(β̂−1) (catalog 0.5).
+# * σ = (β̂−1)/√K (the `powerlaw` package's standard error); ŝ = 1/(β̂−1) (Eq. 3).
 # * **KS rule**: accepted iff $d_{ks} < d_c$ (see `xie/fig01` on the paper's contradictory sentence).

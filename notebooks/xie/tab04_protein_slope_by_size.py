@@ -68,8 +68,8 @@ Markdown(xp.bin_table(study, what=("s", "beta", "ratio"))) if study is not None 
 # %% [markdown]
 # ## Verdict
 #
-# Rules (catalog `xie-tab04`), K = ⌊n/10⌋: in each size bin the 95 % interval of the mean $\hat s$ lies in
-# [0.85, 1.25] (ŝ ≈ 1; inconclusive while the interval straddles an edge); the spread of $\hat s$
+# Rules (Table 4, Sec. 5), K = ⌊n/10⌋ (App. D.4): in each size bin the 95 % interval of the mean $\hat s$
+# lies in [0.85, 1.25] (ŝ ≈ 1; inconclusive while the interval straddles an edge); the spread of $\hat s$
 # shrinks from each bin to the next larger (the 95 % bootstrap interval of the largest increase of
 # sd($\hat s$) lies below 0). A claim that fails or is inconclusive climbs the set size (nested
 # seeded subsets of this scale's set; the paper's 9,166 on top, not run: data).

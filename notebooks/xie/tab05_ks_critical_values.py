@@ -140,7 +140,7 @@ page.finish()
 # * **Direction of the test.** Table 5's caption (and App. D.4, and every table) accept the power law
 #   when $d_{ks} < d_c$; Section 2.3 and App. A say the opposite. We use $d_{ks} < d_c$ throughout.
 # * **K = 50.** Tables 8 and 9 print $d_c = 0.176$ for K = 50, which is not Table 5's 0.192; no
-#   verdict in those tables changes either way (catalog §0.5). The third claim above records this
+#   verdict in those tables changes either way. The third claim above records this
 #   inconsistency as *not reproduced*.
 # * **Fitted exponent.** Massey's values are for a fully specified distribution. When the exponent is
 #   estimated from the same K values, the distribution of $d_{ks}$ shifts down and 1.36/√K is too

@@ -28,8 +28,8 @@
 # layer falls back to it), so every `ci` number is for that subset; **CIFAR-100 is not available
 # offline**: its four rows are recorded as *not run: data missing* (they run unchanged when the
 # data are present). At `ci`: all 11 optimizers, as in the paper, K = 50 ($d_c$ = 0.192). With K = 50 the random
-# network may pass the absolute test (catalog §0.9), so the ordering random vs trained is recorded
-# beside it.
+# network may pass the absolute test ($d_c$ = 1.36/√K grows as K shrinks), so the ordering random vs trained
+# is recorded beside it.
 
 # %% tags=["parameters"]
 scale = "ci"
@@ -104,7 +104,7 @@ print(convergence_note(list(runs.values())))
 # %% [markdown]
 # ## Verdict
 #
-# Claims (catalog `xie-tab07`), one per row of Table 7: every trained LeNet passes, random ones
+# Claims, one per row of Table 7: every trained LeNet passes, random ones
 # fail; adaptive optimizers have larger $\hat s$ than SGD-like ones (Table 7's numbers); and the
 # ordering random vs trained (Sec. 2.3's contrast, which at K = 50 the absolute test may not show).
 # A trained row that fails or cannot decide climbs the Hessian sample size (the same network, the

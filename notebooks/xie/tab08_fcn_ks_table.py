@@ -134,8 +134,8 @@ page.finish()
 # %% [markdown]
 # ## Notes
 #
-# * **Readings** as on the figure pages: "nLayer" counts weight layers; the MNIST recipe for FCNs;
-#   Avila's recipe per catalog 0.3; $d_{ks} < d_c$ ⇒ power law accepted; $\hat s = 1/(\hat\beta-1)$.
+# * **Readings** as on the figure pages: "nLayer" counts weight layers; the MNIST recipe for FCNs,
+#   Avila's included (none given); $d_{ks} < d_c$ ⇒ power law accepted; $\hat s = 1/(\hat\beta-1)$.
 # * **Paper inconsistencies in this table.** $d_c$ = 0.176 for K = 50 (Table 5: 0.192; no verdict
 #   changes); σ for widths 50 and 70 (0.028, 0.030) is not $(\hat\beta-1)/\sqrt{1000}$ (0.036,
 #   0.040); the Width=100 row repeats the default 2Layer-FCN row (the same network).

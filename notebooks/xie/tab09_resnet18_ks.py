@@ -110,7 +110,7 @@ print(convergence_note([r for _, _, r in rows]))
 # %% [markdown]
 # ## Verdict
 #
-# Claims (catalog `xie-tab09`), per row: trained networks at the default batch pass, the random
+# Claims (Table 9), per row: trained networks at the default batch pass, the random
 # network fails; the batch sizes standing (through B/N) for the paper's passing side (B ≤ 1152)
 # pass and those for its failing side (B ≥ 1280) fail, as in `xie/fig19`; plus the ordering
 # random vs trained. Rows not computed at this scale (the other 10 optimizers at `ci`) and
@@ -130,7 +130,7 @@ page.finish()
 #   a claim on a spectrum that still did not converge is recorded as inconclusive.
 # * **KS rule** $d_{ks} < d_c$ ⇒ power law accepted; $d_c$ = 1.36/√50 = 0.192 here, 0.176 as printed (no
 #   paper verdict changes). RAdam's printed $d_{ks}$ = 0.168 is within 5 % of 0.176.
-# * **Typos in Table 9** (catalog §0.8): Adam β̂ 2.062 vs its ŝ 0.950 (which implies 2.053); B = 512
+# * **Typos in Table 9**: Adam β̂ 2.062 vs its ŝ 0.950 (which implies 2.053); B = 512
 #   β̂ 2.146 copied from the SGD row (σ and ŝ imply 2.068); RAdam σ printed with 4 decimals.
 # * **Batch sizes** are read through B/N (see `xie/fig19`). At `ci` B = 128 on 4,000 images stands for
 #   B = 1,600 at 50,000, i.e. the *failing* side of the paper's transition, yet it is also the paper's

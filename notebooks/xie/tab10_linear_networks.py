@@ -29,7 +29,7 @@
 #
 # ## Setup
 #
-# Filled from the preset. The 4Layer-LNN is our reading (catalog 0.1): the 4Layer-FCN
+# Filled from the preset. The 4Layer-LNN is our reading (the paper gives no architecture): the 4Layer-FCN
 # 784 → 100 → 100 → 100 → 10 with identity activations; "w/ BatchNorm" inserts BatchNorm1d after
 # each hidden linear layer (still linear otherwise; evaluated in eval mode for the Hessian);
 # "w/ ReLU" *is* the 4Layer-FCN, so it is the same cached run as `xie/fig04`'s trained 4Layer-FCN
@@ -123,15 +123,15 @@ page.finish()
 # %% [markdown]
 # ## Notes
 #
-# * **Which network.** Table 10 names only "4Layer-LNN"; we take the 4Layer-FCN of Table 8 without
-#   its ReLUs (catalog 0.1) and MNIST with the MNIST recipe (catalog 0.3).
+# * **Which network.** Table 10 names only "4Layer-LNN"; we take the 4Layer-FCN of Table 8 without its
+#   ReLUs and MNIST with the MNIST recipe of App. B.2 (our reading: Table 10 leaves the dataset blank).
 # * **Learning rate.** The MNIST recipe's lr 0.1 is tried first; a variant that diverges there is
 #   trained at the next smaller rate of the paper's own grid (App. B selects the rate per experiment
 #   from that grid). A smaller rate also changes where SGD stops, which is part of what the
 #   comparison between variants measures; the rates used are shown in the Computation section.
-# * **BatchNorm in the Hessian.** The Hessian is that of the eval-mode network (running statistics
-#   fixed), catalog 0.4; in eval mode a BatchNorm layer is an affine map, so the network is still
-#   linear in its input but not in its parameters.
+# * **BatchNorm in the Hessian.** The Hessian is that of the eval-mode network (running statistics fixed;
+#   an assumption, the paper does not say); in eval mode a BatchNorm layer is an affine map, so the
+#   network is still linear in its input but not in its parameters.
 # * **Linear networks and rank.** The plain LNN's function is a single 784 × 10 linear map; its
 #   Hessian has large degenerate directions (rescalings between layers), and the top-K test uses
 #   the positive part only (`xie.fit_spectrum`).

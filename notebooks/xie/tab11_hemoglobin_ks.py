@@ -75,4 +75,4 @@ page.finish()
 #   App. D.4's rule ("λ_cutoff = the top 1/10 largest eigenvalue") would give K = 171: both rows
 #   are shown, the claims use the table's K.
 # * $\sigma$ is the `powerlaw` package's standard error $(\hat\beta - 1)/\sqrt K$ and
-#   $\hat s = 1/(\hat\beta - 1)$, as everywhere in the paper's tables (catalog 0.5, 0.8).
+#   $\hat s = 1/(\hat\beta - 1)$, as everywhere in the paper's tables.

@@ -69,7 +69,7 @@ Markdown(xp.bin_table(study, what=("beta", "s", "ratio")) + "\n\n" + xp.textbook
 # %% [markdown]
 # ## Verdict
 #
-# Rules (catalog `xie-tab13`), K = ⌊n/10⌋: every chain passes; the 95 % intervals of the overall mean
+# Rules (Table 13 and App. D.4), K = ⌊n/10⌋: every chain passes; the 95 % intervals of the overall mean
 # $\hat\beta$, $\hat s$ and $d_{ks}/d_c$ lie within 0.05, 0.05 and 0.10 of 1.975, 1.045 and 0.300;
 # "ŝ ≈ 1 holds even better for larger proteins": from each bin to the next larger both |mean ŝ − 1|
 # and sd(ŝ) decrease (the 95 % bootstrap interval of the larger of their largest increases lies below
