@@ -45,7 +45,7 @@ page = start("bask/fig03", scale, device, title="Logistic regression on CIFAR-10
 page.declare(CLAIMS)
 p = page.preset
 page.setup(pages.setup_rows(p, ["extractor", NET], [
-    ["embedding", "ImageNet ResNet-34 avgpool (512-d), random crops (D14)",
+    ["embedding", "ImageNet ResNet-34 avgpool (512-d), random crops (the authors' code)",
      f"our feature CNN trained on CIFAR-10 ({p[NET]['data']['extractor']['net']['width']}-d), deterministic"],
     ["full-data Hessian", "all 10,000 test embeddings, ratio cut-off 1e-5 (code)",
      "all test embeddings available, cut-off 1e-10 and rank-aware"]]))

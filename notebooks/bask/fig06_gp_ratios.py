@@ -45,9 +45,9 @@ gp = page.preset["gp"]
 page.setup([
     ["model", "eq. (14), k'(0) = 1", f"the same, k'(0) = {gp['kp']}"],
     ["dimension / samples", f"{value('gp_dim')} / {value('gp_samples')}", f"{gp['n']} / {gp['samples']}"],
-    ["* and † panels (ratios)", "code ignores degeneracy/outliers (D11)",
+    ["* and † panels (ratios)", "the authors' code ignores degeneracy/outliers",
      "both: literal (as the code) and corrected (options applied; |λ| ≤ 1e-12 removed)"],
-    ["authors' notebook setting", "n = 500, 300 samples (D10)",
+    ["authors' notebook setting", "n = 500, 300 samples",
      "run" if gp.get("code_setting") else "only at paper scale"],
     ["histogram", "50 bins, r < 10, P(r) on [0, 10]", "the same, plus ⟨r̃⟩ with a bootstrap interval"],
     ["seed", "not reported", "0"],

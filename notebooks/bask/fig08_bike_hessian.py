@@ -42,9 +42,9 @@ page = start("bask/fig08", scale, device, title="Bike MLP Hessian")
 page.declare(CLAIMS)
 p = page.preset
 page.setup(pages.setup_rows(p, [NET], [
-    ["split", "unseeded 80/20, train and test overlap (D5); spectra from the train split (code)",
+    ["split", "unseeded 80/20, train and test overlap (the authors' code); spectra from the train split (code)",
      "one seeded 80/20 permutation (no leakage); spectra on the test split, as the caption says"],
-    ["preprocessing", "13 features, dteday → day of month (code, D4), cnt / its split's mean",
+    ["preprocessing", "13 features, dteday → day of month (the authors' code), cnt / its split's mean",
      "the same, cnt / the training mean"]]))
 missing = pages.missing_data(p, [NET])
 
@@ -86,7 +86,7 @@ if not missing:
         ["density", "fraction |λ| ≤ 1e-6 max", "skewness", "max λ / median |λ|", "KS to moment-matched semicircle"],
         [["Bike Hessians (pooled)"] + [f"{shape[k]:.3g}" for k in keys],
          ["one GOE of the same size"] + [f"{shape_goe[k]:.3g}" for k in keys]])
-        + f"\n\nTest MSE (cnt / mean): paper {value('bike_test_mse')} (leaky split, D5), this run "
+        + f"\n\nTest MSE (cnt / mean): paper {value('bike_test_mse')} (the authors' leaky split), this run "
         f"{tm.metrics['test_loss']:.4f}; GP baseline {value('bike_baseline_mse')} (footnote 8).")
 
 # %% [markdown]

@@ -35,7 +35,7 @@ page = start("bask/figA12", scale, device, title="Logistic MNIST (untrained): un
 page.declare(CLAIMS)
 p = page.preset
 NET = lp.UNTRAINED
-page.setup(pages.setup_rows(p, [NET], [["splits", "train (938 batches) and test (157); code HDF5 had 1,000 (D9)",
+page.setup(pages.setup_rows(p, [NET], [["splits", "train (938 batches) and test (157); the authors' HDF5 files hold 1,000",
                                         f"train and test, {p['sizes']['batches']} batches each"]]))
 missing = pages.missing_data(p, [NET])
 

@@ -106,7 +106,7 @@ claims.identity("identity-synthetic", f"G = G_class + G_cross + G_within + G_(c=
                 holds=e["G = class + cross + within + (c=c')"] < tol, measured=e["G = class + cross + within + (c=c')"], why=why)
 claims.identity("typo-breaks", "the printed g_(c') in G_cross,c does not give G (error > 1e-3; our reading g_c does)",
                 holds=e["same, with the printed g_(c') in G_cross"] > 1e-3, measured=e["same, with the printed g_(c') in G_cross"],
-                why="catalog ambiguity 6: a typo in the paper")
+                why="a typo in the paper")
 claims.identity("fim-identity", f"Σ_c' p (p − e_c')(p − e_c')ᵀ = diag p − p pᵀ (error < {tol:g})",
                 holds=e["sum_c' p (p - e)(p - e)^T = diag p - p p^T"] < tol,
                 measured=e["sum_c' p (p - e)(p - e)^T = diag p - p p^T"], why="App. A")

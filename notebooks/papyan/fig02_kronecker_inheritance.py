@@ -95,7 +95,7 @@ if have:
             return float(min(kc[key][-2:]))
 
         decide(claims, cid, stat(k), measured={f"layer {i}": v for i, v in enumerate(k[key], 1)},
-               note="threshold is the catalog's expectation, not a paper number",
+               note="the threshold is our expectation, not a number of the paper",
                ladder=lambda cid=cid, stat=stat: ladder_over(
                    claims, cid, p, "epochs", p["ladder_epochs"], lambda q: stat(kronecker_check(network(q, "mnist", page.device))),
                    paper_setting=p["paper_epochs"], paper_note="not run: scale (the paper's 350 epochs on the 8 × 2048 MLP)"))

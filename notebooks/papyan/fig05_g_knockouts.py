@@ -141,7 +141,7 @@ if have:
     claims.identity("within-lowrank", "G ⊖ G_within = G_class + G_cross + G_(c=c') has rank ≤ C² (C² mean vectors)",
                     holds=sh["rank_between"] <= C * C, measured={"rank": sh["rank_between"]},
                     why="it is built from the C² cross-class means: the main bulk cannot survive the knockout")
-    notes = {"cross-side": "catalog ambiguity 9: Fig. 1 and Theorem 8.1 put this group to the right of the bulk"}
+    notes = {"cross-side": "our reading: Fig. 1 and Theorem 8.1 put this group to the right of the bulk"}
     shown = {"c-outliers": {"outliers": st["c-outliers"][0]},
              "class-removes": {"above": above["class"], "G": above["G"]},
              "cross-removes": {"ratio": st["cross-removes"][0], "mass_G": sh["window_mass_G"], "mass_ko": sh["window_mass_ko"]},

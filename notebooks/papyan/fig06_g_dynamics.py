@@ -51,7 +51,7 @@ page.setup([
     ["N per class", "several (not stated)", ", ".join(map(str, p["sizes"]))],
     ["epochs", "several (not stated)", ", ".join(map(str, p["epoch_grid"])) + " (separate runs of that length, lr /10 at 1/3 and 2/3)"],
     ["log-spectrum", "log(G + 1e-5 I), deflated", f"log(G + 1e-5 I), M = {p['log_steps']}, not deflated (cost)"],
-    ["red", "(1/N) Tr G_within,c", "(1/N_c) Tr G_within,c with G_within,c = Σ_c' (w_cc'/Σ w_c·) G_within,c,c' (catalog ambiguity 10)"],
+    ["red", "(1/N) Tr G_within,c", "(1/N_c) Tr G_within,c with G_within,c = Σ_c' (w_cc'/Σ w_c·) G_within,c,c' (our reading: the paper's 1/N per class)"],
 ])
 
 # %% [markdown]

@@ -47,7 +47,7 @@ page.setup([
     ["network", "8 hidden layers × 2048, BatchNorm", f"{p['depth']} hidden layers × {p['width']} (≥ C² = 100), BatchNorm"],
     ["data", "MNIST, Fashion-MNIST, CIFAR10", ", ".join(DATASET_NAMES[d] for d in p["datasets"]) + f", {p['n_per_class']} per class"],
     ["errors", "δ = ∂ℓ/∂z^l for every cross-class c'", "δ at the pre-activation (before BatchNorm), all C cross-classes in one batched backward pass"],
-    ["Δ^l normalisation", "Σ w δ δᵀ (Def. 7.1)", "Σ w δ δᵀ, w = p/(NC) (catalog ambiguity 5)"],
+    ["Δ^l normalisation", "Σ w δ δᵀ (Def. 7.1)", "Σ w δ δᵀ, w = p/(NC) (our reading of Def. 7.1's weights)"],
     ["eigenvalues", "top 750", f"top {k}"],
 ])
 

@@ -43,7 +43,7 @@ page.declare(CLAIMS)
 p = page.preset
 page.setup([
     ["(a) matrix", f"{ref('fig15a_dim').value}², spikes {ref('fig15a_spikes').value}", f"{p['wishart_n']}², spikes 5, 4, 3"],
-    ["(b) matrix", "Z ∈ R^(500×1000) Pareto(1), Y stated 1000 × 1000", f"Z ∈ R^({p['pareto_shape'][0]}×{p['pareto_shape'][1]}), Y = ZZᵀ/1000 ({p['pareto_shape'][0]} × {p['pareto_shape'][0]}; catalog ambiguity 14)"],
+    ["(b) matrix", "Z ∈ R^(500×1000) Pareto(1), Y stated 1000 × 1000", f"Z ∈ R^({p['pareto_shape'][0]}×{p['pareto_shape'][1]}), Y = ZZᵀ/1000 ({p['pareto_shape'][0]} × {p['pareto_shape'][0]}: the stated 1000 × 1000 cannot be ZZᵀ of this Z)"],
     ["Lanczos", "M not stated, K = 1024, κ = 3, n_vec = 10, no reorthogonalisation",
      f"(a) M = {p['num_steps']}, (b) log variant M = {p['log_steps']} (push-forward), K = 1024, n_vec = {p['num_repeats']}"],
     ["seed", "—", str(p["seed"])],

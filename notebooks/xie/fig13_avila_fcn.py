@@ -52,7 +52,7 @@ page.setup([
     ["data", "Avila (UCI), preprocessing not stated",
      f"Avila, {a['train_n'] or 'all 10,430'} training rows, attributes z-scored with training statistics"],
     ["model", "2Layer-FCN", f"10 → {p['width']} → 12, ReLU ({fcn_params(fcn_config(2, p['width']), 10, 12):,} parameters)"],
-    ["optimizer", "not stated", "SGD, momentum 0.9, lr 0.1, batch 128, wd 5e-4, lr /10 at 40 %/80 % (catalog 0.3)"],
+    ["optimizer", "not stated", "SGD, momentum 0.9, lr 0.1, batch 128, wd 5e-4, lr /10 at 40 %/80 % (the MNIST recipe, App. B.2)"],
     ["epochs", "not stated", str(a["epochs"])],
     ["Hessian over", "the training set (assumed)", f"{h['hessian_n'] or 'all'} training rows, no weight decay"],
     ["eigenvalues", "top 50 by Lanczos", f"top {h['k']} by Lanczos (≤ {h['max_steps']} steps, tol {h['tol']:g})"],

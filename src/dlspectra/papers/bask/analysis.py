@@ -9,7 +9,7 @@
   its own local mean spacing (:func:`dlspectra.rmt.local_unfolded_spacings`, a window of
   ``2 LOCAL_HALF_WINDOW + 1`` spacings), pooled over spectra,
 * ``ks``: KS distances of those spacings to the Wigner surmise and to Poisson,
-* ``ratios``: spacing ratios ``r`` after the ratio cut-off (1e-10, the authors' batch value, D7),
+* ``ratios``: spacing ratios ``r`` after the ratio cut-off (1e-10, the authors' batch value),
 * ``rt``: ``<r~>`` with a bootstrap interval (over spectra) at the paper's cut-off,
 * ``rt_rank``: the same on the numerically non-zero eigenvalues only (the rank-aware check), and
   ``ks_rank`` for the spacings unfolded from those.
@@ -50,7 +50,7 @@ __all__ = ["KS_WIGNER_MAX", "Summary", "summarise", "wigner_like", "ks_threshold
 
 #: largest KS distance to the Wigner surmise counted as agreement.
 KS_WIGNER_MAX = 0.05
-#: the paper's zero cut-offs: unfolded spacings (Sec. 6) and batch spacing ratios (code, D7).
+#: the paper's zero cut-offs: unfolded spacings (Sec. 6) and batch spacing ratios (the authors' code).
 UNFOLD_CUTOFF = 1e-20
 RATIO_CUTOFF = 1e-10
 

@@ -2,7 +2,7 @@
 
 ``panel_spectra(gp, panel, corrected=True)``: ``samples`` spectra of
 :func:`dlspectra.rmt.gp_hessian_model` with the panel's degeneracy/outliers.  ``corrected=False``
-reproduces the authors' ratio code, which drops those options (catalog D11): a plain GP Hessian
+reproduces the authors' ratio code, which drops those options: a plain GP Hessian
 of dimension ``n``.
 """
 

@@ -100,7 +100,7 @@ def ratio_study(p: dict, net: str, device) -> LogisticStudy:
 def ratio_setup_row(p: dict) -> list:
     """The setup row of the full-data Hessians (Figs. A.11 / A.13)."""
     full_n = p["sizes"]["full_n"]
-    return ["full-data Hessians", "all 60,000 train / 10,000 test images; ratio cut-off: none (code, D7)",
+    return ["full-data Hessians", "all 60,000 train / 10,000 test images; ratio cut-off: none (the authors' code)",
             f"{'all' if full_n is None else f'the first {full_n:,}'} train / test images, closed form; "
             "cut-off 1e-10 and rank-aware"]
 
@@ -170,7 +170,7 @@ def spacing_claims(claims, study: LogisticStudy | None, net: str, missing: list[
                measured={"p_value": pv, "ks": ks})
     if not study.untrained:
         m = study.trained.metrics
-        claims.identity("trained-weights", "the spectra are of trained weights (D1: the authors' code never loads them)",
+        claims.identity("trained-weights", "the spectra are of trained weights (the authors' code never loads them)",
                         holds=m["train_loss"] < 0.8 * m["init_train_loss"],
                         measured={"init": m["init_train_loss"], "trained": m["train_loss"]},
                         why="our pipeline loads the trained weights; a check of the code, not a claim of the paper")

@@ -80,7 +80,7 @@ def setup_rows(p: dict, names: list[str], extra: list[list] | None = None) -> li
         rows.append(["batch Hessians", "exact, batches of 64, float32 (code), sum loss",
                      f"exact, batches of 64, float64, sum loss; {s['batches']} batches "
                      f"({s['batches_costly']} for the costlier nets)"])
-        rows.append(["unfolding", "random 1/3 unfolded against the other 2/3 (code: first third, D6)",
+        rows.append(["unfolding", "random 1/3 unfolded against the other 2/3 (the authors' code: the first third)",
                      "seeded random 1/3 against the other 2/3"])
         rows.append(["zero cut-offs", "1e-20 (spacings), 1e-10 (batch ratios, code)",
                      "the same, plus the rank-aware set |λ| > P·eps·max|λ|"])

@@ -61,7 +61,7 @@ PAPER_SIZES = {"batches": 157, "batches_costly": 157, "batches_train": 938, "ful
 CI_SIZES["batches_train"] = CI_SIZES["batches"]
 
 # Gaussian-process model (Figs 5, 6): the captions' settings at both scales (cheap); the authors'
-# notebook setting (n = 500, m = 300, D10) only at paper scale.
+# notebook setting (n = 500, m = 300) only at paper scale.
 GP_PANELS = [
     {"label": "(a) k''=1e-4", "seed": 1, "kpp": 1e-4},
     {"label": "(b) k''=0.1", "seed": 2, "kpp": 0.1},

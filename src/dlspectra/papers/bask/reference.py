@@ -12,7 +12,7 @@ from __future__ import annotations
 PAPER = {
     "P_logistic_mnist": {"value": 7850, "where": "Sec. 4",
                          "quote": "7850 \\times 7850$  for logistic regression"},
-    "P_mlp2_mnist_printed": {"value": 9860, "where": "Sec. 4 (a typo for 9960, catalog D2)",
+    "P_mlp2_mnist_printed": {"value": 9860, "where": "Sec. 4 (a typo for 9960 = 784·10 + 10 + 10·100 + 100 + 100·10 + 10)",
                              "quote": "9860 \\times 9860$  for the small MLP"},
     "P_mlp3_mnist": {"value": 20060, "where": "Sec. 4",
                      "quote": "20060 \\times 20060$  for the larger 3 hidden-layer MLP"},
@@ -50,7 +50,7 @@ PAPER = {
     "gp_kp": {"value": 1.0, "where": "Fig. 5 and 6 captions", "quote": "All use k'(0) = 1"},
     "gp_degenerate": {"value": 100, "where": "Fig. 5 and 6 captions", "quote": "100 degenerate directions"},
     "gp_outliers": {"value": 20, "where": "Fig. 5 and 6 captions", "quote": "= 20$  outliers"},
-    "resnet_features_plus_bias": {"value": 513, "where": "App. B (512 features + bias, catalog D14)",
+    "resnet_features_plus_bias": {"value": 513, "where": "App. B (512 features + bias)",
                                   "quote": "Input features 513 to 10 neurons."},
 }
 

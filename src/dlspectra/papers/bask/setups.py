@@ -5,11 +5,11 @@ A *recipe* is a plain dict (it is the cache key of the trained weights):
 ``{"data": {...}, "net": {...}, "epochs", "lr", "momentum", "weight_decay", "batch_size",
 "augment_pad", "train_n", "seed"}``
 
-* data ``{"name": "mnist", "pool": 2}``: MNIST with the authors' ``Normalize(0.5, 0.5)`` (D13),
+* data ``{"name": "mnist", "pool": 2}``: MNIST with the authors' ``Normalize(0.5, 0.5)``,
   average-pooled ``pool x pool`` (1 = the paper's 28x28; 2 -> 14x14, 4 -> 7x7 at ``ci``), flattened;
-  ``{"name": "cifar10", "pool": 1}``: CIFAR-10 with ImageNet mean/std (D13), images kept;
+  ``{"name": "cifar10", "pool": 1}``: CIFAR-10 with ImageNet mean/std (the authors' code), images kept;
   ``{"name": "bike"}``: UCI Bike Sharing hourly with the paper's preprocessing (dlspectra.data:
-  seeded leakage-free 80/20 split, day-of-month ``dteday``, D4/D5);
+  seeded leakage-free 80/20 split, day-of-month ``dteday``, as the authors' code but without its train/test overlap);
   ``{"name": "embed", "extractor": <recipe>}``: CIFAR-10 images passed through the trained feature
   CNN of ``extractor`` (the paper's frozen ResNet-34 embedding, which cannot be downloaded here).
 * net ``{"kind": "mlp", "hidden": [...]}`` (``[]`` = logistic regression), ``{"kind": "lenet_small"}``

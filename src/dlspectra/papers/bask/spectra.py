@@ -1,10 +1,10 @@
 """Batch Hessian spectra of the paper's networks, cached (namespace ``bask-spectra``).
 
 Every spectrum is the full set of ``P`` eigenvalues of an exact Hessian of the *sum* of the loss
-over one batch (the authors' code, catalog D15; no weight decay), from consecutive batches of
+over one batch (the authors' code; no weight decay), from consecutive batches of
 ``batch_size`` samples in data-set order (the authors' unshuffled loader): the test split in its
 order, the training split as the training subset in its seeded order.  Default float64 on the
-model's device; ``dtype="float32"`` reproduces the authors' precision (D8).
+model's device; ``dtype="float32"`` reproduces the authors' precision.
 
 Logistic regression has the closed form ``H = sum_n (diag p_n - p_n p_n^T) (x) x~_n x~_n^T``
 (``x~ = [x; 1]``), built as ``F^T F`` with ``F`` stacking ``L_n (x) x~_n``,
