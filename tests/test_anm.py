@@ -72,7 +72,7 @@ def test_connected_structure_has_six_zero_modes(ubi):
 def test_batched_padding_is_exact_for_mixed_sizes(ubi):
     """Chains of different lengths in one bucket: padding must not leak into any spectrum."""
     parts = [ubi.coords, ubi.coords[:50], ubi.coords[5:70] + 100.0]
-    got = proteins.batched_eigenvalues(parts, bucket=32)
+    got = proteins.batched_eigenvalues(parts, bucket=32, method="padded")
     for x, ev in zip(parts, got):
         np.testing.assert_allclose(ev, np.linalg.eigvalsh(proteins.anm_hessian(x)), atol=1e-9)
 
@@ -184,3 +184,14 @@ def test_entries_join_their_chains():
         if parts is None:  # multi-letter chain ids: compare sizes only
             continue
         np.testing.assert_array_equal(e.coords, np.concatenate([c.coords for c in parts]))
+
+
+def test_cpu_default_path_agrees_with_the_padded_torch_path(ubi):
+    """The CPU's per-chain LAPACK path and the padded torch path (the GPU's) give one spectrum."""
+    parts = [ubi.coords, ubi.coords[:60], ubi.coords[3:71] * 1.1]
+    lapack = proteins.batched_eigenvalues(parts)
+    padded = proteins.batched_eigenvalues(parts, method="padded")
+    for a, b in zip(lapack, padded):
+        np.testing.assert_allclose(a, b, atol=1e-10 * b.max())
+    with pytest.raises(ValueError, match="method"):
+        proteins.batched_eigenvalues(parts, method="dense")
