@@ -7,7 +7,8 @@ The package, by job:
   :func:`load_ca_entries`, :func:`load_ca_files`) and the offline structure set, pdownb's and
   pisces_extra's qualifying chains as one list (:func:`load_structure_set`).
 * :mod:`.anm`: the ANM Hessian (:func:`anm_hessian`) and its two eigen paths, ProDy's reference
-  (:func:`prody_eigenvalues`) and our batched torch solver (:func:`batched_eigenvalues`, CPU or CUDA);
+  (:func:`prody_eigenvalues`) and ours (:func:`batched_eigenvalues`: NumPy's LAPACK per chain on the CPU, padded
+  batches through torch on CUDA);
   :class:`ProteinSpectrum` with the inverse spectrum and Xie's power-law fit.
 * :mod:`.sets`: structure sets: screening, parallel resumable processing with every chain accounted
   for (:func:`process_chains`, :class:`SetResult`), summaries by size (:func:`summarize_by_size`),
