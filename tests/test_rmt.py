@@ -182,19 +182,3 @@ def test_cutoff_sweep_fractions():
     assert np.all(np.isfinite(sw["mean_r_tilde"]))
     rel = rmt.cutoff_sweep(spectra, [1e-11], relative=True)
     assert rel["frac_max"][0] == pytest.approx(4 / 7)
-
-
-def test_local_unfolding_of_one_spectrum():
-    """Each spacing over the mean of the 2w + 1 spacings centred on it: GOE spacings follow Wigner,
-    Poisson levels stay Poisson, a degenerate stretch gives s = 0, the ends are dropped."""
-    goe = np.concatenate([rmt.local_unfolded_spacings(np.linalg.eigvalsh(rmt.sample_goe(400, seed=s)))
-                          for s in range(8)])
-    ks = rmt.ks_spacings(goe)
-    assert ks.closer_to == "Wigner" and ks.ks_wigner < 0.03 and abs(ks.mean - 1) < 0.02
-    poi = np.concatenate([rmt.local_unfolded_spacings(rmt.sample_poisson_levels(400, seed=s)) for s in range(8)])
-    assert rmt.ks_spacings(poi).closer_to == "Poisson"
-    assert rmt.local_unfolded_spacings(np.arange(30.0), 10).size == 29 - 20
-    assert rmt.local_unfolded_spacings(np.array([0, 0, 0, 0, 1.0, 2, 3]), 1).tolist() == [0.0, 0.0, 1.5, 1.0]
-    assert rmt.local_unfolded_spacings(np.arange(5.0), 10).size == 0
-    with pytest.raises(ValueError):
-        rmt.local_unfolded_spacings(np.arange(5.0), 0)

@@ -83,12 +83,11 @@ page.finish()
 # %% [markdown]
 # ## Notes
 #
-# * **Unfolding.** The paper unfolds by ensemble (eq. 10: a third of the spectra against the pooled
-#   counting function of the rest). Batch spectra after the cut-off keep different numbers of
-#   eigenvalues, and a pooled counting function misaligns spectra of different ranks, so each
-#   spectrum is unfolded here by its own local mean spacing (21 spacings) and the KS distance is
-#   judged against a GOE control unfolded the same way (same number of spectra). The paper's
-#   ensemble unfolding (interpolated, and with its step counts) is kept in the claims' numbers.
+# * **Unfolding.** The pooled counting function of eq. (10) is interpolated linearly between pooled
+#   eigenvalues: with few pooled spectra the paper's step counts put every spacing on a lattice
+#   1/m_pool, and even an exact GOE then fails a KS test. Ensemble unfolding with few spectra also
+#   widens the spacing distribution, so each KS distance is judged against a GOE control unfolded
+#   the same way (same number of spectra); the step-count KS is kept in the claims' numbers.
 # * **Trained weights.** Because the authors' scripts never load a checkpoint, their "trained" spectra are
 #   also at a random init; here the trained comparison (Figure A.10's test spectra) really is trained. The
 #   init is PyTorch's default (Kaiming-uniform), seeded.

@@ -128,60 +128,6 @@ def unfold_ensemble(
     return [np.searchsorted(pooled, spectra[i], side="left") / len(pool) for i in unf]
 
 
-def local_unfolded_spacings(
-    eigs: np.ndarray,
-    half_window: int = 10,
-    *,
-    cutoff: float | None = None,
-) -> np.ndarray:
-    """Nearest-neighbour spacings of one spectrum unfolded by its own local mean spacing.
-
-    Each spacing ``d_i = lambda_{i+1} - lambda_i`` is divided by the mean of the ``2 half_window + 1``
-    spacings centred on it (the spectrum's own counting function, linear over that many levels):
-    ``s_i = d_i / mean(d_{i-w..i+w})``; the ``half_window`` spacings at either end, which have no
-    centred window, are dropped. Unlike :func:`unfold_ensemble`, nothing is pooled across spectra, so
-    spectra of different densities or ranks (batch Hessians whose numbers of kept eigenvalues differ)
-    are each unfolded on their own scale. An exactly degenerate stretch (all spacings of a window 0)
-    gives ``s = 0``: a degeneracy, not a spacing to drop.
-
-    Parameters
-    ----------
-    eigs : numpy.ndarray
-        One spectrum (any order).
-    half_window : int
-        ``w``: spacings on each side of the one unfolded (default 10: a window of 21 levels' spacings).
-    cutoff : float, optional
-        Drop eigenvalues with ``|lambda| <= cutoff`` first.
-
-    Returns
-    -------
-    numpy.ndarray
-        ``n - 1 - 2 w`` float64 spacings (mean ~1); empty when the spectrum has fewer than
-        ``2 w + 2`` levels.
-
-    Raises
-    ------
-    ValueError
-        ``half_window < 1``, or NaN/infinite eigenvalues.
-
-    Examples
-    --------
-    >>> s = local_unfolded_spacings(np.linalg.eigvalsh(sample_goe(400, seed=0)))
-    >>> s.size, round(float(s.mean()), 1)
-    (379, 1.0)
-    """
-    w = int(half_window)
-    if w < 1:
-        raise ValueError(f"half_window must be >= 1, got {half_window}")
-    d = np.diff(_clean(eigs, cutoff))
-    if d.size < 2 * w + 1:
-        return np.zeros(0)
-    c = np.concatenate([[0.0], np.cumsum(d)])
-    local = (c[2 * w + 1:] - c[:-2 * w - 1]) / (2 * w + 1)   # mean of d[i-w .. i+w] for i = w .. n-2-w
-    mid = d[w:d.size - w]
-    return np.divide(mid, local, out=np.zeros_like(mid), where=local > 0)
-
-
 def unfold_with_counting_function(eigs: np.ndarray, counting_function) -> np.ndarray:
     """Unfold one spectrum with a known mean counting function ``I(lambda)`` (e.g.
     :func:`goe_counting_function`): returns ``I(sorted eigs)``."""
