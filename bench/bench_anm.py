@@ -29,18 +29,27 @@ BINS = [(100, 150), (150, 250), (250, 333), (334, 700), (700, 1000), (1001, 2000
 
 def _memory(path: str, coords_file: str, name: str, threads: int) -> str:
     """Peak resident memory of one spectrum of the chain in ``coords_file`` by ``path``, in a fresh
-    process that loads nothing else (ru_maxrss is a high-water mark)."""
+    process: the high-water mark (Linux ``VmHWM``) is reset after the imports and a warm-up
+    (``/proc/self/clear_refs``), so the peak is the solve's own, above the process's resident size."""
     code = (
-        "import resource, numpy as np\n"
+        "import numpy as np\n"
         "from dlspectra import proteins\n"
         f"x = np.load({coords_file!r})\n"
         "proteins.batched_eigenvalues([x[:8]]); proteins.prody_eigenvalues(x[:8])  # imports, warm-up\n"
-        "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "def status(key):\n"
+        "    for line in open('/proc/self/status'):\n"
+        "        if line.startswith(key):\n"
+        "            return int(line.split()[1]) // 1024\n"
+        "open('/proc/self/clear_refs', 'w').write('5')  # reset the high-water mark to the current size\n"
+        "base = status('VmRSS')\n"
         f"(proteins.prody_eigenvalues(x) if {path!r} == 'prody' else proteins.batched_eigenvalues([x], threads={threads}))\n"
-        "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-        "print(len(x), round(peak / 1024), round((peak - base) / 1024))\n")
+        "peak = status('VmHWM')\n"
+        "print(len(x), peak, peak - base)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
-    return f"{path}: {name} ({out[0]} residues) peak RSS {out[1]} MiB, {out[2]} MiB above the process before the solve"
+    n = int(out[0])
+    dense = (3 * n) ** 2 * 8 / 2 ** 20
+    return (f"{path}: {name} ({n} residues, one {3 * n} x {3 * n} float64 matrix = {dense:.0f} MiB) peak RSS "
+            f"{out[1]} MiB, {out[2]} MiB above the process before the solve")
 
 
 def main() -> int:
