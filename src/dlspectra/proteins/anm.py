@@ -118,13 +118,15 @@ def batched_eigenvalues(coords_list: Sequence[np.ndarray], cutoff: float = CUTOF
     * ``"lapack"`` (the default on the CPU): each structure's :func:`anm_hessian` diagonalised by
       NumPy's LAPACK (eigenvalues only, ``numpy.linalg.eigvalsh``), one at a time. Measured on this
       CPU, NumPy's LAPACK solves a 384 x 384 ANM Hessian in 7.5 ms against torch's 12.5 ms, and the
-      contact-list build is cheaper than padded dense blocks, so batching gains nothing here. Its
-      BLAS threads are the process's (``OPENBLAS_NUM_THREADS``, set per job by the book's runner).
+      contact-list build is cheaper than padded dense blocks, so batching gains nothing here.
+      ``threads``: BLAS threads during the call (default 1, through ``threadpoolctl``: the
+      eigenvalues are then bit-identical whatever the process's thread count); ``None`` leaves them.
     * ``"padded"`` (the default on a GPU): structures are grouped by N rounded up to a multiple of
       ``bucket`` residues (default 32), zero-padded within the group (padding removed exactly, see
       :func:`_hessians_torch`) and diagonalised together with ``torch.linalg.eigvalsh`` in float64
       on ``device``; a group is split so that its 3x3-block tensor stays under ``max_bytes``.
       ``threads``: torch CPU threads during the call (default 1); ``None`` leaves torch's setting.
+      Between the two paths the eigenvalues differ at rounding (~1e-13).
     """
     import torch
 
@@ -134,7 +136,12 @@ def batched_eigenvalues(coords_list: Sequence[np.ndarray], cutoff: float = CUTOF
     if method == "lapack":
         if not on_cpu:
             raise ValueError(f"method 'lapack' runs on the CPU; device {device!r} needs method 'padded'")
-        return [np.linalg.eigvalsh(anm_hessian(c, cutoff, gamma)) for c in coords_list]
+        from threadpoolctl import threadpool_limits
+
+        # a fixed BLAS thread count: OpenBLAS's reductions round differently with 1 and 2 threads, and the
+        # set's spectra are cached by their settings alone (a serial run and Dask workers share them)
+        with threadpool_limits(limits=int(threads) if threads else None, user_api="blas"):
+            return [np.linalg.eigvalsh(anm_hessian(c, cutoff, gamma)) for c in coords_list]
     if method != "padded":
         raise ValueError(f"method must be 'auto', 'lapack' or 'padded', got {method!r}")
     if bucket is None:

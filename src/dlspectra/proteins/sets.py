@@ -33,8 +33,8 @@ from .structures import Chain
 
 SIZE_BINS: tuple[tuple[int, int], ...] = ((300, 1000), (1000, 3000), (3000, 6000))
 """Xie Tables 4/12/13: bins of 3N (degrees of freedom). Edges shared by two bins go to the lower one."""
-SET_VERSION = 4
-"""Bumped when the per-chunk cache payload changes meaning (4: eigenvalues by NumPy's LAPACK on the CPU,
+SET_VERSION = 5
+"""Bumped when the per-chunk cache payload changes meaning (5: eigenvalues by NumPy's LAPACK on the CPU with one BLAS thread,
 which differ from the torch path's at ~1e-13)."""
 
 STATUSES = ("ok", "missing_ca", "too_small", "too_large", "disconnected", "extra_zero_modes", "error")
