@@ -200,3 +200,17 @@ def test_fcn_epoch_ladders_have_three_rungs_at_the_paper_scale_and_in_a_smoke_ru
     assert rungs(8) == [4, 8, 50]          # ci: a half, its own, the paper's
     assert rungs(50) == [12, 25, 50]       # paper: its own rung is the paper's, two below it
     assert rungs(1) == [1, 2, 50]          # smoke: one epoch, one rung above it
+
+
+def test_lenet_epoch_rungs_at_every_scale():
+    """A third, two thirds and all of the scale's epochs; a one-epoch smoke run climbs to 2 (found by
+    the smoke run of xie/fig01: a ladder of 1 epoch and the paper's 50 had 2 rungs, and climb refused it)."""
+    from dlspectra.papers.xie.lenet_pages import epoch_rungs
+
+    def p(e):
+        return {"lenet": {"mnist": {"epochs": e, "train_n": None}}}
+
+    assert epoch_rungs(p(6), "mnist") == [2, 4, 6]
+    assert epoch_rungs(p(50), "mnist") == [17, 33, 50]
+    assert epoch_rungs(p(1), "mnist") == [1, 2]
+    assert epoch_rungs(p(2), "mnist") == [1, 2]

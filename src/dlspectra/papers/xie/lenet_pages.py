@@ -35,9 +35,12 @@ PAPER_EPOCHS = {"mnist": 50, "fashion-mnist": 200, "cifar10": 200, "cifar100": 2
 
 
 def epoch_rungs(p: dict, dataset: str) -> list[int]:
-    """The epoch rungs at ``p``'s scale: a third, two thirds and all of its epochs (unique, ≥ 1)."""
+    """The epoch rungs at ``p``'s scale: a third, two thirds and all of its epochs (unique, ≥ 1); with
+    one epoch (a smoke run) there is no rung below it, so the rungs are 1 and 2 (a ladder needs three
+    rungs with the paper's)."""
     e = int(p["lenet"][dataset]["epochs"])
-    return sorted({max(1, round(e / 3)), max(1, round(2 * e / 3)), e})
+    rungs = sorted({max(1, round(e / 3)), max(1, round(2 * e / 3)), e})
+    return rungs if len(rungs) > 1 else sorted({e, 2 * e})
 
 
 def epoch_ladders(p: dict, dataset: str, seeds: dict[str, Run], *, device: str = "auto",
