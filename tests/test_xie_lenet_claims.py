@@ -5,6 +5,7 @@ once, and no page left on the legacy ``claims.check`` / ``scale_trend``."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import types
 from pathlib import Path
@@ -126,6 +127,26 @@ def test_sample_ladders_rungs_and_paper_top(monkeypatch):
     from dlspectra.papers.xie.claims.fcn import ks_rule
     out = lad.climb(ks_rule(True, "q", "w"), ["a"], lambda g: g("a").fit.ratio)
     assert seen == [128, 256] and [r.setting for r in out.rungs] == [128, 256, 512, 60000]
+
+
+def test_sample_ladders_at_the_paper_scale_start_from_each_runs_training_set():
+    """hessian_n None (the paper scale: the Hessian over the whole training set) gave int(None) in the smoke
+    run of xie/fig05: the rungs are now a quarter, a half and all of the smallest run's training set, and
+    a run over more samples is recomputed at the top rung instead of standing in for it."""
+    p = dict(_preset(), hessian=dict(_preset()["hessian"], hessian_n=None))
+
+    def run_n(n):
+        r = run_of(zipf())
+        data = types.SimpleNamespace(n=n, name="mnist", split="train")
+        return dataclasses.replace(r, trained=types.SimpleNamespace(config=types.SimpleNamespace(data=data)))
+
+    seen = []
+    lad = lp.sample_ladders(p, {k: (lambda q: seen.append(q["hessian"]["hessian_n"]) or run_of(zipf())) for k in "ab"},
+                            {"a": run_n(1000), "b": run_n(4000)}, paper_n=60000, what="x")
+    assert lad.settings == [250, 500, 1000]
+    from dlspectra.papers.xie.claims.fcn import ks_rule
+    lad.climb(ks_rule(True, "q", "w"), ["a", "b"], lambda g: g("a").fit.ratio + g("b").fit.ratio)
+    assert sorted(seen) == [250, 250, 500, 500, 1000]  # b recomputed at 1000, a's own run reused
 
 
 def test_critical_value_claims_and_identity():

@@ -218,7 +218,8 @@ def sample_ladders(p: dict, makers: dict, seeds: dict[Any, Run], *, paper_n: int
     ``name`` with the preset ``q`` whose spectrum block is over a rung's images; ``seeds`` are the
     page's runs at the scale's own size. Rungs: a quarter, a half and all of the scale's images."""
     key = "covariance_n" if block == "covariance" else "hessian_n"
-    n0 = int(p[block][key])
+    own = {name: _samples_of(run, p[block][key]) for name, run in seeds.items()}
+    n0 = min(own.values())  # hessian_n None (the paper scale): each run's whole training set, the smallest on top
     settings = lower_rungs(n0, SAMPLE_FRACTIONS)
 
     def at(make):
@@ -231,8 +232,19 @@ def sample_ladders(p: dict, makers: dict, seeds: dict[Any, Run], *, paper_n: int
     lad = Ladders("Hessian samples", settings, paper_n, f"not run: the Hessian over all {paper_n:,} images ({what}){cost}",
                   {k: at(m) for k, m in makers.items()}, unit="images")
     for name, run in seeds.items():
-        lad.seed(name, n0, run)
+        if own[name] == n0:  # a run over more samples is recomputed at the top rung
+            lad.seed(name, n0, run)
     return lad
+
+
+def _samples_of(run: Run, n: int | None) -> int:
+    """Samples a run's spectrum is over: ``n``, or (None) the whole training set it was trained on."""
+    if n is not None:
+        return int(n)
+    from dlspectra import data as data_mod
+
+    spec = run.trained.config.data
+    return int(spec.n) if spec.n is not None else len(data_mod.load(data_mod.DataSpec(spec.name, spec.split)))
 
 
 def regime_runs(p: dict, specs: dict, *, device: str = "auto") -> dict:
