@@ -17,6 +17,7 @@ help:
 	@echo "make book   [SCALE=ci|paper] [JOBS=1] [ONLY='xie/fig01 ...']  execute the notebooks, build the HTML"
 	@echo "make test                                                    run the test suite"
 	@echo "make bench                                                   run the benchmarks (quick)"
+	@echo "make smoke  [ONLY='xie/fig14 ...'] [TIMEOUT=900]                 the paper path of every page, budgets capped"
 
 # torch and torchvision first, as a pair that imports together (local wheels on this kind of machine)
 $(VENV)/.installed: pyproject.toml
