@@ -8,7 +8,6 @@ result table with a status (``ok``, ``missing_ca``, ``too_small``, ``too_large``
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import hashlib
 import io
@@ -226,26 +225,6 @@ class SetResult:
         return path
 
 
-@contextlib.contextmanager
-def _one_blas_thread():
-    """One BLAS/OpenMP thread in the worker processes started inside the block: a spawned worker
-    reads ``OPENBLAS_NUM_THREADS`` & co. from the environment when NumPy loads, before any code of
-    ours runs, so the limit is set in the parent's environment while the pool starts (the parent's
-    own, already loaded BLAS is not affected). Without it each of ``jobs`` workers inherits the
-    parent's thread count and they oversubscribe the cores."""
-    names = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
-    saved = {k: os.environ.get(k) for k in names}
-    os.environ.update({k: "1" for k in names})
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
 def process_chains(chains: Sequence[Chain], *, cutoff: float = CUTOFF, gamma: float = GAMMA,
                    jobs: int | None = None, chunk_size: int = 48, device: str = "cpu",
                    min_residues: int = 100, max_residues: int = 2000, zero_tol: float = ZERO_TOL,
@@ -342,8 +321,7 @@ def process_chains(chains: Sequence[Chain], *, cutoff: float = CUTOFF, gamma: fl
     else:
         import multiprocessing as mp
 
-        with _one_blas_thread(), ProcessPoolExecutor(max_workers=min(jobs, len(pending)),
-                                                     mp_context=mp.get_context(start_method)) as pool:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(pending)), mp_context=mp.get_context(start_method)) as pool:
             futures = {pool.submit(_chunk_job, *args(c)): c for c in pending}
             from concurrent.futures import as_completed
 
