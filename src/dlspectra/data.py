@@ -446,10 +446,9 @@ def load(spec: DataSpec | str, **overrides) -> Dataset:
     info = dict(full.info, spec=dataclasses.asdict(spec))
     if spec.n is not None:
         if spec.n > len(full):
-            source = str(full.info.get("source", ""))
-            if source.startswith("subset"):  # the offline copy is a subset: the full set is what is missing
+            if _is_subset(full):  # the offline copy is a subset: the full set is what is missing
                 raise DataMissingError(
-                    f"{spec.name}/{spec.split}: n={spec.n:,} samples asked, but only the offline {source} "
+                    f"{spec.name}/{spec.split}: n={spec.n:,} samples asked, but only the offline {full.info['source']} "
                     f"holds {len(full):,}. Put the full set in torchvision's layout under {data_root()} "
                     f"(see the data README), set DLSPECTRA_ALLOW_DOWNLOAD=1 where a network exists, or ask "
                     f"for n <= {len(full):,}.")
@@ -472,6 +471,19 @@ def load(spec: DataSpec | str, **overrides) -> Dataset:
     return Dataset(spec.name, spec.split, X, y, full.num_classes, info)
 
 
+def _is_subset(full: Dataset) -> bool:
+    """Whether a loaded split is an offline subset of the published one (its loader says so in ``info``)."""
+    return str(full.info.get("source", "")).startswith("subset")
+
+
+def _on_disk(name: str, split: str) -> Dataset | None:
+    """The whole ``split`` of ``name`` as this machine holds it, or None when it is missing or corrupt."""
+    try:
+        return _load_full(name, split, "channel")
+    except (DataMissingError, DataCorruptError):
+        return None
+
+
 def available(name: str, n: int | None = None, split: str = "train") -> bool:
     """Whether data set ``name`` can be loaded on this machine (files present and valid) and, with
     ``n``, whether its ``split`` holds at least ``n`` samples (False where only an offline subset,
@@ -482,21 +494,15 @@ def available(name: str, n: int | None = None, split: str = "train") -> bool:
     >>> available("gaussian"), available("gaussian", n=10**9)
     (True, False)
     """
-    try:
-        full = _load_full(name, split, "channel")
-    except (DataMissingError, DataCorruptError):
-        return False
-    return n is None or int(n) <= len(full)
+    full = _on_disk(name, split)
+    return full is not None and (n is None or int(n) <= len(full))
 
 
 def complete(name: str, split: str = "train") -> bool:
     """Whether the whole published ``split`` of ``name`` is on this machine (False where only an
     offline subset is, as CIFAR-10's 4,000/1,000 images, or nothing; see :func:`available`)."""
-    try:
-        full = _load_full(name, split, "channel")
-    except (DataMissingError, DataCorruptError):
-        return False
-    return not str(full.info.get("source", "")).startswith("subset")
+    full = _on_disk(name, split)
+    return full is not None and not _is_subset(full)
 
 
 def size_note(name: str, n: int | None, split: str = "train") -> str:
@@ -511,10 +517,11 @@ def size_note(name: str, n: int | None, split: str = "train") -> str:
     """
     unit = "images" if name in ("mnist", "fashion-mnist", "mnist-32", "fashion-mnist-32", "cifar10", "cifar100",
                                 "gaussian") else "samples"
-    if not available(name, split=split):
+    full = _on_disk(name, split)
+    if full is None:
         return f"{'all' if n is None else f'{n:,}'} {unit} (not on this machine)"
-    have = len(_load_full(name, split, "channel"))
-    if complete(name, split):
+    have = len(full)
+    if not _is_subset(full):
         return f"all {have:,} {unit}" if n is None else f"{n:,} {unit}"
     if n is None or n >= have:
         return f"all {have:,} {unit} on this machine, an offline subset (the full set is not here)"
