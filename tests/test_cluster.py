@@ -140,6 +140,7 @@ def test_killed_worker_leaves_no_half_entry_and_run_completes(client, tmp_path):
     th.join(timeout=180)
     assert not th.is_alive() and "err" not in out, out.get("err")
     res = out["res"]
+    client.wait_for_workers(2, timeout=60)  # the nanny's replacement is up: client.run would race its start
     assert pids[victim] not in client.run(os.getpid).values()  # it died (and its nanny started another)
     assert res.counts()["total"] == len(chains) and not any(r["status"] == "error" for r in res.rows)
     folder = tmp_path / "anm_chunks"
